@@ -1,0 +1,1 @@
+"""Platform probes and the pure state machines that turn their readings into heartbeats."""

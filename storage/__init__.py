@@ -1,0 +1,1 @@
+"""SQLite store: models, engine, repositories, unit of work, migrations, heartbeat engine."""

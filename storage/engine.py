@@ -1,0 +1,110 @@
+"""The SQLite engine: WAL, busy timeout, immediate write transactions, migrations at start-up.
+
+Several processes (tray app, browser and editor native hosts, the CLI) write the same file.
+WAL lets readers run beside one writer; `BEGIN IMMEDIATE` for writes takes the write lock up
+front so two writers queue on busy_timeout instead of failing with SQLITE_BUSY on lock upgrade.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from filelock import FileLock
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.pool import QueuePool
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 30_000
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def _configure(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        # Let SQLAlchemy's "begin" event emit BEGIN itself (pysqlite's own is deferred).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn) -> None:  # type: ignore[no-untyped-def]
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_sqlite_engine(path: Path | str) -> Engine:
+    """An engine on the SQLite file at `path` (created with its directory if missing)."""
+    if str(path) == ":memory:":
+        raise ValueError("use a file: the tracker shares its database between processes")
+    db_path = Path(path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(
+        f"sqlite:///{db_path}",
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=4,
+        connect_args={"timeout": BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+    )
+    _configure(engine)
+    return engine
+
+
+def writer(engine: Engine) -> Engine:
+    """The same engine, but its transactions start with BEGIN IMMEDIATE."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")
+
+
+def _alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    cfg.set_main_option("sqlalchemy.url", str(engine.url))
+    return cfg
+
+
+def head_revision(engine: Engine) -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config(engine)).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        if not inspect(conn).has_table("alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest revision; several processes may start at once."""
+    head = head_revision(engine)
+    if current_revision(engine) == head:
+        return
+    from alembic import command
+
+    db_file = Path(engine.url.database or "")
+    with FileLock(str(db_file) + ".migrate.lock", timeout=120):
+        current = current_revision(engine)
+        if current == head:
+            return
+        logger.info("migrating %s from %s to %s", db_file, current, head)
+        cfg = _alembic_config(engine)
+        with writer(engine).begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+
+def open_database(path: Path | str) -> Engine:
+    """Create the engine and run pending migrations: what every process does at start-up."""
+    engine = create_sqlite_engine(path)
+    migrate(engine)
+    return engine

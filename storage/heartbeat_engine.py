@@ -1,0 +1,145 @@
+"""The hot path: heartbeats merged in memory, written in batches.
+
+The last event of each source lives in memory (loaded from the store the first time a source is
+seen), so a merge costs no query. Changes are written in one transaction when more than
+`max_pending` heartbeats are waiting, when the oldest has waited `max_delay` seconds, or on
+`flush()` (shutdown, SIGTERM). A failed write keeps everything pending for the next try.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+from typing import Callable
+
+from tracker_desktop.domain.clock import Clock
+from tracker_desktop.domain.events import Event, Heartbeat
+from tracker_desktop.domain.heartbeat import apply, default_pulsetime
+
+from .uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+_MISSING = object()
+
+
+class HeartbeatEngine:
+    def __init__(
+        self,
+        uow_factory: Callable[..., UnitOfWork],
+        clock: Clock,
+        max_pending: int = 100,
+        max_delay: float = 5.0,
+    ) -> None:
+        self._uow_factory = uow_factory
+        self._clock = clock
+        self.max_pending = max_pending
+        self.max_delay = max_delay
+        self._lock = threading.RLock()
+        self._last: dict[str, Event | None] = {}
+        self._dirty: set[str] = set()  # sources whose in-memory last event is not yet stored
+        self._closed_new: list[Event] = []  # finished events never stored
+        self._closed_updated: list[Event] = []  # finished events stored earlier, since changed
+        self._pending = 0
+        self._first_pending_at: float | None = None
+        self.flushes = 0
+
+    # -- writing ---------------------------------------------------------------------------
+    def heartbeat(self, hb: Heartbeat, pulsetime: float | None = None) -> Event:
+        """Merge `hb` into its source's last event (or start a new one); returns the current event."""
+        pulse = timedelta(seconds=default_pulsetime(hb.source) if pulsetime is None else pulsetime)
+        with self._lock:
+            last = self._last_event(hb.source)
+            current, merged = apply(last, hb, pulse)
+            if not merged and last is not None and hb.source in self._dirty:
+                (self._closed_updated if last.id is not None else self._closed_new).append(last)
+            if current is not last:
+                self._dirty.add(hb.source)
+            self._last[hb.source] = current
+            self._note_pending()
+            return current
+
+    def insert(self, event: Event) -> None:
+        """Store an event as it is, never merged (per-minute input counts, manual entries)."""
+        with self._lock:
+            self._closed_new.append(event)
+            self._note_pending()
+
+    def _note_pending(self) -> None:
+        self._pending += 1
+        if self._first_pending_at is None:
+            self._first_pending_at = self._clock.monotonic()
+        if self._pending > self.max_pending:
+            self.flush()
+
+    def _last_event(self, source: str) -> Event | None:
+        last = self._last.get(source, _MISSING)
+        if last is _MISSING:
+            with self._uow_factory() as uow:
+                last = uow.events.last(source)
+            self._last[source] = last
+        return last  # type: ignore[return-value]
+
+    # -- flushing --------------------------------------------------------------------------
+    @property
+    def pending(self) -> int:
+        return self._pending
+
+    def due(self) -> bool:
+        with self._lock:
+            return (self._first_pending_at is not None
+                    and self._clock.monotonic() - self._first_pending_at >= self.max_delay)
+
+    def maybe_flush(self) -> bool:
+        """Flush if the oldest pending change has waited `max_delay`; called by a timer."""
+        if self.due():
+            return self.flush()
+        return False
+
+    def flush(self) -> bool:
+        """Write everything pending in one transaction. False (and nothing lost) if it failed."""
+        with self._lock:
+            if not self._pending and not self._dirty:
+                return True
+            try:
+                assigned: dict[str, int] = {}
+                with self._uow_factory(write=True) as uow:
+                    uow.events.add_many(self._closed_new)
+                    uow.events.update_many(self._closed_updated)
+                    for source in self._dirty:
+                        event = self._last[source]
+                        assert event is not None
+                        if event.id is None:
+                            assigned[source] = uow.events.add(event)
+                        else:
+                            uow.events.update_many([event])
+                    uow.commit()
+            except Exception:
+                logger.warning("could not write %d pending heartbeats; will retry", self._pending,
+                               exc_info=True)
+                return False
+            for source, event_id in assigned.items():
+                event = self._last[source]
+                assert event is not None
+                self._last[source] = event.with_(id=event_id)
+            self._closed_new.clear()
+            self._closed_updated.clear()
+            self._dirty.clear()
+            self._pending = 0
+            self._first_pending_at = None
+            self.flushes += 1
+            return True
+
+    def forget(self, source: str | None = None) -> None:
+        """Drop the cached last event(s) so they are re-read; after another writer changed them."""
+        with self._lock:
+            self.flush()
+            if source is None:
+                self._last.clear()
+            else:
+                self._last.pop(source, None)
+
+    def current(self, source: str) -> Event | None:
+        with self._lock:
+            return self._last_event(source)

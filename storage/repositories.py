@@ -1,0 +1,210 @@
+"""Repositories: how services reach stored events and state. They never commit; the unit of work does."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Iterable, Protocol, Sequence
+
+from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from tracker_desktop.domain.events import Event
+
+from .codec import event_to_row, from_us, row_to_event, to_us
+from .models import EventRow, StateRow
+
+
+@dataclass(frozen=True, slots=True)
+class StateValue:
+    value: Any
+    updated: datetime
+
+
+class EventRepository(Protocol):
+    def add(self, event: Event) -> int: ...
+    def add_many(self, events: Sequence[Event]) -> None: ...
+    def update_many(self, events: Sequence[Event]) -> None: ...
+    def last(self, source: str) -> Event | None: ...
+    def range(self, source: str | None = None, start: datetime | None = None,
+              end: datetime | None = None, limit: int | None = None) -> list[Event]: ...
+    def sources(self) -> list[str]: ...
+    def count(self, source: str | None = None) -> int: ...
+
+
+class StateRepository(Protocol):
+    def get(self, key: str) -> StateValue | None: ...
+    def set(self, key: str, value: Any, now: datetime) -> None: ...
+
+
+def _overlaps(event: Event, start: datetime | None, end: datetime | None) -> bool:
+    if end is not None and event.start >= end:
+        return False
+    if start is not None and not (event.end > start or event.start >= start):
+        return False
+    return True
+
+
+class SqlEventRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def add(self, event: Event) -> int:
+        row = event_to_row(event)
+        row.pop("id", None)
+        return int(self._s.execute(insert(EventRow).returning(EventRow.id), [row]).scalar_one())
+
+    def add_many(self, events: Sequence[Event]) -> None:
+        if events:
+            rows = [event_to_row(e) for e in events]
+            for r in rows:
+                r.pop("id", None)
+            self._s.execute(insert(EventRow), rows)
+
+    def update_many(self, events: Sequence[Event]) -> None:
+        if not events:
+            return
+        stmt = (
+            update(EventRow.__table__)
+            .where(EventRow.__table__.c.id == bindparam("_id"))
+            .values(duration_us=bindparam("duration_us"), counts=bindparam("counts"),
+                    start_us=bindparam("start_us"), data=bindparam("data"))
+        )
+        rows = []
+        for e in events:
+            if e.id is None:
+                raise ValueError("update_many needs stored events (with an id)")
+            r = event_to_row(e)
+            r["_id"] = r.pop("id")
+            del r["source"]
+            rows.append(r)
+        self._s.connection().execute(stmt, rows)
+
+    def last(self, source: str) -> Event | None:
+        t = EventRow.__table__.c
+        row = self._s.execute(
+            select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts)
+            .where(t.source == source).order_by(t.start_us.desc(), t.id.desc()).limit(1)
+        ).first()
+        return row_to_event(*row) if row else None
+
+    def range(self, source: str | None = None, start: datetime | None = None,
+              end: datetime | None = None, limit: int | None = None) -> list[Event]:
+        t = EventRow.__table__.c
+        q = select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts)
+        sources = [source] if source is not None else self.sources()
+        if source is not None:
+            q = q.where(t.source == source)
+        if end is not None:
+            q = q.where(t.start_us < to_us(end))
+        if start is not None:
+            start_us = to_us(start)
+            # Only events starting within the longest stored duration before `start` can reach
+            # into the range; the (source, duration) index answers max() without a scan.
+            lookback = 0
+            for src in sources:
+                lookback = max(lookback, self._s.execute(
+                    select(func.max(t.duration_us)).where(t.source == src)).scalar() or 0)
+            q = q.where(t.start_us >= start_us - lookback)
+            q = q.where((t.start_us + t.duration_us > start_us) | (t.start_us >= start_us))
+        q = q.order_by(t.start_us, t.id)
+        if limit is not None:
+            q = q.limit(limit)
+        return [row_to_event(*r) for r in self._s.execute(q)]
+
+    def sources(self) -> list[str]:
+        t = EventRow.__table__.c
+        return list(self._s.execute(select(t.source).distinct().order_by(t.source)).scalars())
+
+    def count(self, source: str | None = None) -> int:
+        q = select(func.count()).select_from(EventRow)
+        if source is not None:
+            q = q.where(EventRow.source == source)
+        return int(self._s.execute(q).scalar_one())
+
+
+class SqlStateRepository:
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def get(self, key: str) -> StateValue | None:
+        row = self._s.get(StateRow, key)
+        if row is None:
+            return None
+        return StateValue(json.loads(row.value), from_us(row.updated_us))
+
+    def set(self, key: str, value: Any, now: datetime) -> None:
+        self._s.merge(StateRow(key=key, value=json.dumps(value, sort_keys=True), updated_us=to_us(now)))
+
+
+class MemoryEventRepository:
+    """The same contract in memory: for service tests and as the contract suite's reference."""
+
+    def __init__(self, events: Iterable[Event] = ()) -> None:
+        self._events: dict[int, Event] = {}
+        self._next_id = 1
+        for e in events:
+            self.add(e)
+
+    def add(self, event: Event) -> int:
+        event_id = self._next_id
+        self._next_id += 1
+        self._events[event_id] = event.with_(id=event_id)
+        return event_id
+
+    def add_many(self, events: Sequence[Event]) -> None:
+        for e in events:
+            self.add(e)
+
+    def update_many(self, events: Sequence[Event]) -> None:
+        for e in events:
+            if e.id is None or e.id not in self._events:
+                raise ValueError("update_many needs stored events (with an id)")
+            self._events[e.id] = e
+
+    def _sorted(self) -> list[Event]:
+        return sorted(self._events.values(), key=lambda e: (e.start, e.id))
+
+    def last(self, source: str) -> Event | None:
+        mine = [e for e in self._sorted() if e.source == source]
+        return mine[-1] if mine else None
+
+    def range(self, source: str | None = None, start: datetime | None = None,
+              end: datetime | None = None, limit: int | None = None) -> list[Event]:
+        out = [e for e in self._sorted()
+               if (source is None or e.source == source) and _overlaps(e, start, end)]
+        return out[:limit] if limit is not None else out
+
+    def sources(self) -> list[str]:
+        return sorted({e.source for e in self._events.values()})
+
+    def clone(self) -> "MemoryEventRepository":
+        other = MemoryEventRepository()
+        other._events, other._next_id = dict(self._events), self._next_id
+        return other
+
+    def count(self, source: str | None = None) -> int:
+        return sum(1 for e in self._events.values() if source is None or e.source == source)
+
+
+class MemoryStateRepository:
+    def __init__(self) -> None:
+        self._values: dict[str, StateValue] = {}
+
+    def get(self, key: str) -> StateValue | None:
+        return self._values.get(key)
+
+    def set(self, key: str, value: Any, now: datetime) -> None:
+        self._values[key] = StateValue(json.loads(json.dumps(value)), now)
+
+    def clone(self) -> "MemoryStateRepository":
+        other = MemoryStateRepository()
+        other._values = dict(self._values)
+        return other
+
+
+__all__ = [
+    "EventRepository", "StateRepository", "StateValue", "SqlEventRepository", "SqlStateRepository",
+    "MemoryEventRepository", "MemoryStateRepository",
+]

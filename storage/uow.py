@@ -1,0 +1,98 @@
+"""Unit of work: one transaction; rolls back on exit unless `commit()` was called."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from .engine import writer
+from .repositories import (
+    EventRepository,
+    MemoryEventRepository,
+    MemoryStateRepository,
+    SqlEventRepository,
+    SqlStateRepository,
+    StateRepository,
+)
+
+
+class UnitOfWork(Protocol):
+    events: EventRepository
+    state: StateRepository
+
+    def __enter__(self) -> "UnitOfWork": ...
+    def __exit__(self, *exc: object) -> None: ...
+    def commit(self) -> None: ...
+    def rollback(self) -> None: ...
+
+
+class SqlUnitOfWork:
+    def __init__(self, factory: sessionmaker[Session]) -> None:
+        self._factory = factory
+        self._session: Session | None = None
+
+    def __enter__(self) -> "SqlUnitOfWork":
+        self._session = self._factory()
+        self.events = SqlEventRepository(self._session)
+        self.state = SqlStateRepository(self._session)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        assert self._session is not None
+        try:
+            self._session.rollback()
+        finally:
+            self._session.close()
+            self._session = None
+
+    def commit(self) -> None:
+        assert self._session is not None
+        self._session.commit()
+
+    def rollback(self) -> None:
+        assert self._session is not None
+        self._session.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """Makes units of work on one engine; `write=True` ones take the write lock up front."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._read = sessionmaker(engine, expire_on_commit=False)
+        self._write = sessionmaker(writer(engine), expire_on_commit=False)
+
+    def __call__(self, write: bool = False) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self._write if write else self._read)
+
+
+class MemoryUnitOfWork:
+    """Applies changes only on commit, like a transaction, over shared in-memory repositories."""
+
+    def __init__(self) -> None:
+        self.committed_events = MemoryEventRepository()
+        self.committed_state = MemoryStateRepository()
+        self.commits = 0
+
+    def __call__(self, write: bool = False) -> "MemoryUnitOfWork":
+        return self
+
+    def __enter__(self) -> "MemoryUnitOfWork":
+        self.events = self.committed_events.clone()
+        self.state = self.committed_state.clone()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.rollback()
+
+    def commit(self) -> None:
+        self.committed_events = self.events
+        self.committed_state = self.state
+        self.commits += 1
+        self.__enter__()
+
+    def rollback(self) -> None:
+        self.events = self.committed_events.clone()
+        self.state = self.committed_state.clone()

@@ -1,0 +1,1 @@
+"""Opt-in sync of daily aggregates (client) and the leaderboard server."""

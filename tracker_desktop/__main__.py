@@ -1,0 +1,3 @@
+from tracker_desktop.cli import main
+
+raise SystemExit(main())

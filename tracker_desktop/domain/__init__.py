@@ -1,0 +1,1 @@
+"""Pure domain: events, heartbeats and the rules over them. Standard library only."""

@@ -1,0 +1,55 @@
+"""The heartbeat merge rule, kept identical to ActivityWatch's so imported histories agree.
+
+aw-core `aw_transform/heartbeats.py::heartbeat_merge`: a heartbeat extends the last event of its
+source iff the data is equal and last.start <= hb.timestamp <= last.end + pulsetime (both ends
+inclusive); the merged duration is max(last.duration, hb.timestamp + hb.duration - last.start).
+Counts are ours: they add up on merge.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Iterable, Iterator
+
+from .events import Event, Heartbeat, add_counts
+
+DEFAULT_PULSETIME = {"window": 2.0, "afk": 185.0}
+FALLBACK_PULSETIME = 2.0
+
+
+def default_pulsetime(source: str) -> float:
+    return DEFAULT_PULSETIME.get(source, FALLBACK_PULSETIME)
+
+
+def merge(last: Event, hb: Heartbeat, pulsetime: timedelta) -> Event | None:
+    """The event `last` becomes once `hb` is merged into it, or None if `hb` starts a new one."""
+    if last.source != hb.source or last.data != hb.data:
+        return None
+    if not (last.start <= hb.timestamp <= last.start + last.duration + pulsetime):
+        return None
+    duration = max(last.duration, hb.timestamp + hb.duration - last.start)
+    counts = add_counts(last.counts, hb.counts)
+    if duration == last.duration and counts is last.counts:
+        return last
+    return Event(last.source, last.start, duration, last.data, counts, last.id)
+
+
+def apply(last: Event | None, hb: Heartbeat, pulsetime: timedelta) -> tuple[Event, bool]:
+    """Merge `hb` into `last` if it can; returns (current event, whether it was a merge)."""
+    if last is not None:
+        merged = merge(last, hb, pulsetime)
+        if merged is not None:
+            return merged, True
+    return hb.to_event(), False
+
+
+def reduce(heartbeats: Iterable[Heartbeat], pulsetime: timedelta) -> Iterator[Event]:
+    """Fold a stream of heartbeats of one source into events, as the store would."""
+    last: Event | None = None
+    for hb in heartbeats:
+        current, merged = apply(last, hb, pulsetime)
+        if not merged and last is not None:
+            yield last
+        last = current
+    if last is not None:
+        yield last
