@@ -1,1 +1,3 @@
 """Desktop activity tracker."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,176 @@
+"""Composition root: builds the whole application from Settings and a Clock. No globals.
+
+Only this module (and the CLI that calls it) may import the UI.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Engine
+
+from storage.engine import open_database
+from storage.heartbeat_engine import HeartbeatEngine
+from storage.uow import SqlUnitOfWorkFactory
+from tracker_desktop.config import Settings
+from tracker_desktop.domain.clock import Clock
+from tracker_desktop.services.state import StateService
+
+logger = logging.getLogger(__name__)
+
+
+def has_display() -> bool:
+    if sys.platform in ("win32", "darwin"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+@dataclass
+class Store:
+    """The database and the objects every process builds on it."""
+
+    engine: Engine
+    uow: SqlUnitOfWorkFactory
+    state: StateService
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_store(settings: Settings) -> Store:
+    engine = open_database(settings.db_path)
+    uow = SqlUnitOfWorkFactory(engine)
+    return Store(engine, uow, StateService(uow))
+
+
+@dataclass
+class Tracker:
+    """A running tracker's parts: the loop thread drives `service.tick` every poll."""
+
+    store: Store
+    clock: Clock
+    settings: Settings
+    headless: bool
+    service: Any = None
+    engine: HeartbeatEngine | None = None
+    listener: Any = None
+    scheduler: Any = None
+    stop_event: threading.Event = field(default_factory=threading.Event)
+
+    def run_forever(self) -> int:
+        """Tick until SIGTERM/SIGINT (or `stop()`), then flush and return the exit code."""
+        poll = self.settings.tracking.poll_seconds
+
+        def on_signal(signum: int, _frame: object) -> None:
+            logger.info("signal %s: stopping", signum)
+            self.stop_event.set()
+
+        previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
+        self.start()
+        try:
+            while not self.stop_event.is_set():
+                started = self.clock.monotonic()
+                try:
+                    self.service.tick()
+                except Exception:
+                    logger.exception("tracking tick failed")
+                elapsed = self.clock.monotonic() - started
+                self.stop_event.wait(max(0.0, poll - elapsed))
+        finally:
+            self.shutdown()
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
+        return 0
+
+    def start(self) -> None:
+        if self.listener is not None:
+            self.listener.start()
+        if self.scheduler is not None:
+            self.scheduler.start()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    def shutdown(self) -> None:
+        if self.scheduler is not None:
+            self.scheduler.shutdown(wait=True)
+        if self.listener is not None:
+            try:
+                self.listener.stop()
+            except Exception:
+                logger.warning("input listener did not stop cleanly", exc_info=True)
+        self.service.shutdown()
+        self.store.close()
+
+
+def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyped-def]
+    from collectors.afk import AfkTracker, make_idle_probe
+    from collectors.base import CollectorUnavailable
+    from collectors.input import InputCounter, InputMinuteTracker, PynputInputListener
+    from collectors.privacy import PrivacyRules
+    from collectors.window import WindowTracker, make_window_probe
+    from tracker_desktop.services.tracking import Collectors
+
+    t = settings.tracking
+    unavailable: dict[str, str] = {}
+    window_probe = idle_probe = counter = listener = None
+    if not has_display():
+        reason = "no display (DISPLAY is not set): window, AFK and input tracking are off"
+        unavailable.update(window=reason, afk=reason, input=reason)
+    else:
+        try:
+            window_probe = make_window_probe()
+        except CollectorUnavailable as exc:
+            unavailable["window"] = str(exc)
+        if t.record_input:
+            counter = InputCounter()
+            try:
+                listener = PynputInputListener(counter, clock)
+            except CollectorUnavailable as exc:
+                unavailable["input"] = str(exc)
+                counter = None
+        else:
+            unavailable["input"] = "input counting is off in the settings (tracking.record_input)"
+        try:
+            idle_probe = make_idle_probe(counter, clock)
+        except CollectorUnavailable as exc:
+            unavailable["afk"] = str(exc)
+    for name, reason in unavailable.items():
+        logger.warning("%s collector off: %s", name, reason)
+    collectors = Collectors(
+        window_probe=window_probe,
+        idle_probe=idle_probe,
+        input_counter=counter,
+        window=WindowTracker(PrivacyRules.from_settings(settings.privacy), t.poll_seconds,
+                             t.window_pulsetime),
+        afk=AfkTracker(t.afk_timeout, t.poll_seconds),
+        minutes=InputMinuteTracker(),
+        unavailable=unavailable,
+    )
+    return collectors, listener
+
+
+def build_tracker(settings: Settings, clock: Clock, *, headless: bool) -> Tracker:
+    from tracker_desktop.scheduler import make_scheduler
+    from tracker_desktop.services.tracking import TrackingService
+
+    store = open_store(settings)
+    engine = HeartbeatEngine(store.uow, clock)
+    collectors, listener = build_collectors(settings, clock)
+    service = TrackingService(engine, clock, collectors, store.state, headless=headless)
+    # The tick loop flushes too; this job covers a loop stalled on a slow probe.
+    scheduler = make_scheduler({"flush": (engine.maybe_flush, 5.0)})
+    return Tracker(store, clock, settings, headless, service, engine, listener, scheduler)
+
+
+def run_gui(tracker: Tracker) -> int:
+    """The tray app: the same tracker, ticked by a Qt timer, with a tray icon."""
+    from ui.tray import run_tray_app
+
+    return run_tray_app(tracker)

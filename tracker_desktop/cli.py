@@ -1,0 +1,105 @@
+"""The `tracker-desktop` command. Each verb lives in tracker_desktop/commands/<verb>.py.
+
+Exit codes: 0 success, 2 bad input or settings (with a message on stderr), 1 unexpected failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from tracker_desktop import __version__
+from tracker_desktop.config import ConfigError, Settings, resolve_settings
+from tracker_desktop.domain.clock import Clock, SystemClock
+from tracker_desktop.domain.events import InvalidEvent
+
+logger = logging.getLogger(__name__)
+
+# Modules under tracker_desktop.commands; each has register(subparsers).
+COMMAND_MODULES = ["run", "import_", "events", "status", "pause", "config_cmd"]
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for; printed without a traceback, exit code 2."""
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    clock: Clock = field(default_factory=SystemClock)
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    _settings: Settings | None = None
+    _store: Any = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = resolve_settings(self.args.config, self.args.data_dir)
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: Settings) -> None:
+        self._settings = value
+
+    @property
+    def store(self) -> Any:
+        """The opened (and migrated) database; opened on first use."""
+        if self._store is None:
+            from tracker_desktop.app import open_store
+
+            self._store = open_store(self.settings)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="tracker-desktop",
+        description="Local-first activity tracker: records windows, AFK time and input counts "
+                    "into a SQLite file that stays on this machine.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--data-dir", type=Path, metavar="PATH",
+                        help="where the database lives (env TRACKER_DATA_DIR; default: the "
+                             "platform's user data dir)")
+    parser.add_argument("--config", type=Path, metavar="PATH",
+                        help="settings file, TOML (env TRACKER_CONFIG; default: the platform's "
+                             "user config dir/config.toml)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details to stderr")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"tracker_desktop.commands.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None, *, clock: Clock | None = None,
+         out: TextIO | None = None, err: TextIO | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args, clock or SystemClock(), out or sys.stdout, err or sys.stderr)
+    try:
+        from tracker_desktop.logs import setup_logging
+
+        level = "DEBUG" if args.verbose else "INFO"
+        setup_logging(level, to_file=getattr(args, "log_to_file", False),
+                      stderr_level="DEBUG" if args.verbose else "WARNING")
+        return int(args.handler(args, ctx) or 0)
+    except (UsageError, ConfigError, InvalidEvent) as exc:
+        print(f"tracker-desktop: {exc}", file=ctx.err)
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        ctx.close()

@@ -1,0 +1,30 @@
+"""`pause` and `resume`: stop and restart recording, for every tracker on this database."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("pause", help="pause tracking (until resumed, or for --minutes)")
+    p.add_argument("--minutes", type=float, help="resume by itself after this many minutes")
+    p.set_defaults(handler=pause)
+    r = sub.add_parser("resume", help="resume tracking")
+    r.set_defaults(handler=resume)
+
+
+def pause(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
+    from tracker_desktop.cli import UsageError
+
+    if args.minutes is not None and not (0 < args.minutes <= 7 * 24 * 60):
+        raise UsageError("--minutes must be between 0 and 10080 (a week)")
+    state = ctx.store.state.pause(ctx.clock.now(), args.minutes)
+    print(json.dumps(state.to_json()), file=ctx.out)
+    return 0
+
+
+def resume(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
+    state = ctx.store.state.resume(ctx.clock.now())
+    print(json.dumps(state.to_json()), file=ctx.out)
+    return 0

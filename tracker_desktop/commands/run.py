@@ -1,0 +1,52 @@
+"""`run`: record until stopped (tray app, or --headless without any UI)."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+logger = logging.getLogger(__name__)
+
+NO_DISPLAY = (
+    "no display found (DISPLAY and WAYLAND_DISPLAY are not set), so the tray app cannot start.\n"
+    "  To record without a tray, run:  tracker-desktop run --headless\n"
+    "  (with no display at all, only browser/editor activity from the extensions is recorded)"
+)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("run", help="start tracking (tray app; --headless for no UI)",
+                       description="Start tracking: the active window, AFK time and input counts. "
+                                   "SIGTERM or Ctrl+C writes everything pending and exits 0.")
+    p.add_argument("--headless", action="store_true", help="no tray or windows: only record")
+    p.add_argument("--poll-seconds", type=float, metavar="S",
+                   help="seconds between window reads (default from config: 1)")
+    p.add_argument("--afk-timeout", type=float, metavar="S",
+                   help="seconds without input before you count as away (default from config: 180)")
+    p.set_defaults(handler=handle, log_to_file=True)
+
+
+def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
+    from tracker_desktop.app import build_tracker, has_display, run_gui
+    from tracker_desktop.cli import UsageError
+
+    try:
+        ctx.settings = ctx.settings.with_tracking(poll_seconds=args.poll_seconds,
+                                                  afk_timeout=args.afk_timeout)
+    except ValueError as exc:
+        raise UsageError(f"invalid option: {exc}") from None
+    if not args.headless:
+        if not has_display():
+            raise UsageError(NO_DISPLAY)
+        try:
+            import PySide6  # noqa: F401
+        except ImportError:
+            raise UsageError("the tray app needs PySide6 (pip install 'tracker-desktop[gui]'); "
+                             "or run: tracker-desktop run --headless") from None
+    tracker = build_tracker(ctx.settings, ctx.clock, headless=args.headless)
+    logger.info("tracking into %s (poll %.1fs, afk timeout %.0fs, headless=%s)",
+                ctx.settings.db_path, ctx.settings.tracking.poll_seconds,
+                ctx.settings.tracking.afk_timeout, args.headless)
+    if args.headless:
+        return tracker.run_forever()
+    return run_gui(tracker)

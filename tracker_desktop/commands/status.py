@@ -1,0 +1,48 @@
+"""`status`: is tracking on, what it sees now, and today's active time."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("status", help="tracking state, current window, AFK state, today's active time")
+    p.add_argument("--json", action="store_true", help="one JSON object")
+    p.set_defaults(handler=handle)
+
+
+def _hm(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    return f"{minutes // 60}h {minutes % 60:02d}m"
+
+
+def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
+    from tracker_desktop.services.status import tracker_status
+
+    status = tracker_status(ctx.store.state, ctx.store.uow, ctx.clock.now())
+    status["database"] = str(ctx.settings.db_path)
+    if args.json:
+        print(json.dumps(status, ensure_ascii=False), file=ctx.out)
+        return 0
+    if not status["running"]:
+        state = "not running"
+    elif status["paused"]:
+        until = status["pause_until"]
+        state = f"paused until {until}" if until else "paused"
+    else:
+        state = "tracking"
+    if status["paused"] and not status["running"]:
+        state += " (paused: a started tracker will not record until resumed)"
+    lines = [f"Tracking:     {state}"]
+    if status["running"]:
+        w = status["window"]
+        lines.append(f"Window:       {w['app']} — {w['title']}" if w else "Window:       (none)")
+        afk = status["afk"]
+        lines.append("AFK:          " + ("away" if afk else "active" if afk is not None else "unknown"))
+        for name, reason in (status.get("unavailable") or {}).items():
+            lines.append(f"  {name} off:  {reason}")
+    lines.append(f"Today active: {_hm(status['today']['active_seconds'])}")
+    lines.append(f"Database:     {status['database']}")
+    print("\n".join(lines), file=ctx.out)
+    return 0

@@ -1,0 +1,63 @@
+"""Tracking state shared between processes through the store: pause, and the live tracker's status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Callable
+
+PAUSE_KEY = "pause"
+TRACKER_KEY = "tracker"
+STATUS_STALE_AFTER = timedelta(seconds=20)
+
+
+@dataclass(frozen=True, slots=True)
+class PauseState:
+    paused: bool
+    until: datetime | None = None  # None with paused=True: until resumed
+
+    def active(self, now: datetime) -> bool:
+        return self.paused and (self.until is None or now < self.until)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"paused": self.paused, "until": self.until.isoformat() if self.until else None}
+
+    @staticmethod
+    def from_json(value: dict[str, Any] | None) -> "PauseState":
+        if not value:
+            return PauseState(False)
+        until = value.get("until")
+        return PauseState(bool(value.get("paused")), datetime.fromisoformat(until) if until else None)
+
+
+class StateService:
+    def __init__(self, uow_factory: Callable[..., Any]) -> None:
+        self._uow = uow_factory
+
+    def pause(self, now: datetime, minutes: float | None = None) -> PauseState:
+        state = PauseState(True, now + timedelta(minutes=minutes) if minutes else None)
+        self._write(PAUSE_KEY, state.to_json(), now)
+        return state
+
+    def resume(self, now: datetime) -> PauseState:
+        state = PauseState(False)
+        self._write(PAUSE_KEY, state.to_json(), now)
+        return state
+
+    def pause_state(self) -> PauseState:
+        with self._uow() as uow:
+            stored = uow.state.get(PAUSE_KEY)
+        return PauseState.from_json(stored.value if stored else None)
+
+    def publish_status(self, status: dict[str, Any], now: datetime) -> None:
+        self._write(TRACKER_KEY, status, now)
+
+    def tracker_status(self) -> tuple[dict[str, Any], datetime] | None:
+        with self._uow() as uow:
+            stored = uow.state.get(TRACKER_KEY)
+        return (stored.value, stored.updated) if stored else None
+
+    def _write(self, key: str, value: dict[str, Any], now: datetime) -> None:
+        with self._uow(write=True) as uow:
+            uow.state.set(key, value, now)
+            uow.commit()
