@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Set up everything this project needs on a fresh Debian/Ubuntu machine, idempotently:
+# system packages (apt), a virtualenv in .venv with the project and its dev tools, and a
+# separate .venv-aw holding ActivityWatch's server (a peer we compare against in tests and
+# benchmarks; it pins versions that must not leak into our own environment).
+#
+#   scripts/setup.sh            everything (what the test and run commands call)
+#   SETUP_SKIP_APT=1 ...        skip system packages (you installed them yourself)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  python3 python3-venv python3-tk
+  # the real X11 desktop the tests drive, and what the tracker reads it with
+  xvfb openbox xdotool x11-utils x11-apps xauth
+  # Qt's xcb platform plugin and OpenGL/font libraries for PySide6 and pyqtgraph
+  libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+  libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+)
+
+log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
+
+install_apt() {
+  [ "${SETUP_SKIP_APT:-0}" = 1 ] && return 0
+  command -v dpkg-query >/dev/null || { log "not a Debian-based system: install ${APT_PACKAGES[*]} yourself, then rerun with SETUP_SKIP_APT=1"; exit 1; }
+  local missing=()
+  for pkg in "${APT_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=()
+  if [ "$(id -u)" != 0 ]; then
+    command -v sudo >/dev/null || { log "need root to install: ${missing[*]}"; exit 1; }
+    sudo=(sudo)
+  fi
+  log "installing system packages: ${missing[*]}"
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+pick_python() {
+  for py in python3.13 python3.12 python3.11 python3; do
+    if command -v "$py" >/dev/null && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      echo "$py"; return 0
+    fi
+  done
+  log "Python 3.11 or newer is needed"; exit 1
+}
+
+install_python() {
+  local py; py=$(pick_python)
+  [ -x .venv/bin/python ] || { log "creating .venv with $py"; "$py" -m venv .venv; }
+  local stamp=.venv/.setup-stamp want
+  want=$(cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -c1-16)
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    log "installing the project and its dependencies into .venv"
+    .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[gui,dev]"
+    echo "$want" > "$stamp"
+  fi
+}
+
+install_peers() {
+  [ -x .venv-aw/bin/python ] && .venv-aw/bin/python -c "import aw_server, aw_core" 2>/dev/null && return 0
+  local py; py=$(pick_python)
+  log "installing ActivityWatch's server into .venv-aw (comparison peer for tests and benchmarks)"
+  "$py" -m venv .venv-aw
+  .venv-aw/bin/python -m pip install -q --disable-pip-version-check "aw-server==0.12.0" "aw-core==0.5.18" "peewee<3.18"
+}
+
+install_apt
+install_python
+install_peers
+log "ready"

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Set everything up, then run the whole test suite: import contracts, unit, integration, the
+# real X11 desktop suite (Xvfb + openbox + xdotool, started by the tests) and the extensions'.
+# Extra arguments go to pytest, e.g.  scripts/test.sh -k heartbeat
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export TRACKER_LOG_DIR="${TRACKER_LOG_DIR:-$(mktemp -d)}"
+echo "== import contracts"
+.venv/bin/lint-imports --no-cache
+echo "== pytest"
+.venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -1,0 +1,131 @@
+"""The heartbeat engine on a real SQLite file: batching, restarts, failures, several writers."""
+
+import multiprocessing
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from storage.engine import open_database
+from storage.heartbeat_engine import HeartbeatEngine
+from storage.uow import SqlUnitOfWorkFactory
+from tracker_desktop.domain.clock import FakeClock
+from tracker_desktop.domain.events import Event, Heartbeat
+
+T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+S = timedelta(seconds=1)
+
+
+@pytest.fixture
+def db(tmp_path):
+    engine = open_database(tmp_path / "t.sqlite3")
+    yield tmp_path / "t.sqlite3", SqlUnitOfWorkFactory(engine)
+    engine.dispose()
+
+
+def stored(uow, source="window"):
+    with uow() as u:
+        return u.events.range(source)
+
+
+def beat(clock, app="code", keys=0):
+    return Heartbeat("window", clock.now(), data={"app": app}, counts={"keys": keys} if keys else {})
+
+
+def test_commits_after_more_than_100_pending(db):
+    _, uow = db
+    clock = FakeClock(T0)
+    engine = HeartbeatEngine(uow, clock)
+    for i in range(100):
+        engine.heartbeat(beat(clock, keys=1))
+        clock.advance(1)
+    assert stored(uow) == [] and engine.pending == 100
+    engine.heartbeat(beat(clock, keys=1))  # the 101st: more than 100 pending
+    (event,) = stored(uow)
+    assert event.counts["keys"] == 101 and engine.pending == 0
+
+
+def test_commits_when_the_oldest_pending_waited_5_seconds(db):
+    _, uow = db
+    clock = FakeClock(T0)
+    engine = HeartbeatEngine(uow, clock)
+    engine.heartbeat(beat(clock))
+    clock.advance(4.9)
+    assert not engine.maybe_flush() and stored(uow) == []
+    clock.advance(0.1)
+    assert engine.maybe_flush()
+    assert len(stored(uow)) == 1 and engine.pending == 0
+
+
+def test_merges_into_the_stored_last_event_after_a_restart(db):
+    _, uow = db
+    clock = FakeClock(T0)
+    first = HeartbeatEngine(uow, clock)
+    for _ in range(10):
+        first.heartbeat(beat(clock, keys=2))
+        clock.advance(1)
+    first.flush()
+    second = HeartbeatEngine(uow, clock)  # a new process: nothing cached
+    second.heartbeat(beat(clock, keys=2))
+    second.flush()
+    (event,) = stored(uow)
+    assert event.duration == 10 * S and event.counts["keys"] == 22
+
+
+def test_switches_close_events_and_everything_reaches_disk(db):
+    _, uow = db
+    clock = FakeClock(T0)
+    engine = HeartbeatEngine(uow, clock, max_pending=7)
+    for i in range(95):
+        engine.heartbeat(beat(clock, app=f"app{(i // 10) % 3}", keys=1))
+        clock.advance(1)
+    engine.flush()
+    events = stored(uow)
+    assert [e.duration for e in events] == [9 * S] * 9 + [4 * S]
+    assert sum(e.counts["keys"] for e in events) == 95
+
+
+def test_a_failed_write_loses_nothing(db):
+    _, uow = db
+    clock = FakeClock(T0)
+    failing = {"left": 1}
+
+    def flaky(write=False):
+        if write and failing["left"]:
+            failing["left"] -= 1
+            raise RuntimeError("database is locked")
+        return uow(write=write)
+
+    engine = HeartbeatEngine(flaky, clock)
+    for _ in range(3):
+        engine.heartbeat(beat(clock, keys=1))
+        clock.advance(1)
+    engine.insert(Event("input", T0, 60 * S, counts={"keys": 3}))
+    assert engine.flush() is False and engine.pending == 4
+    assert engine.flush() is True
+    assert stored(uow)[0].counts["keys"] == 3 and stored(uow, "input")[0].counts["keys"] == 3
+
+
+def _writer(path, source, n):
+    engine = open_database(path)
+    uow = SqlUnitOfWorkFactory(engine)
+    clock = FakeClock(T0)
+    he = HeartbeatEngine(uow, clock, max_pending=5)
+    for i in range(n):
+        he.heartbeat(Heartbeat(source, clock.now(), data={"i": i // 3}, counts={"keys": 1}))
+        clock.advance(1)
+    he.flush()
+    engine.dispose()
+
+
+def test_several_processes_write_the_same_file(db):
+    path, uow = db
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_writer, args=(str(path), f"src{k}", 300)) for k in range(3)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(120)
+        assert p.exitcode == 0
+    for k in range(3):
+        events = stored(uow, f"src{k}")
+        assert len(events) == 100 and sum(e.counts["keys"] for e in events) == 300
