@@ -1,0 +1,134 @@
+"""The `tracker-desktop` command end to end on a real database (in-process, plus one real process)."""
+
+import json
+import subprocess
+import sys
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tracker_desktop.domain.clock import FakeClock
+
+HB = '{{"source": "{src}", "timestamp": "{ts}", "data": {data}{extra}}}'
+
+
+def line(src="window", t=0, data='{"app": "code", "title": "main.py"}', extra=""):
+    ts = (datetime(2026, 1, 5, 9, tzinfo=timezone.utc) + timedelta(seconds=t)).isoformat()
+    return HB.format(src=src, ts=ts, data=data, extra=extra)
+
+
+def test_import_merges_and_events_json_has_the_documented_shape(cli):
+    lines = [line(t=0, extra=', "counts": {"keys": 3}'), line(t=1, extra=', "counts": {"keys": 2}'),
+             line(t=3), line(t=6, data='{"app": "firefox", "title": "docs"}'),
+             line(src="afk", t=0, data='{"status": "not-afk"}', extra=', "duration": 30')]
+    code, out, err = cli("import", "-", stdin="\n".join(lines) + "\n")
+    assert code == 0, err
+    assert json.loads(out) == {"received": 5, "events": 3}
+    code, out, _ = cli("events", "--json", "--source", "window")
+    events = json.loads(out)
+    assert events == [
+        {"source": "window", "start": "2026-01-05T09:00:00+00:00", "end": "2026-01-05T09:00:03+00:00",
+         "duration": 3.0, "data": {"app": "code", "title": "main.py"}, "counts": {"keys": 5}},
+        {"source": "window", "start": "2026-01-05T09:00:06+00:00", "end": "2026-01-05T09:00:06+00:00",
+         "duration": 0.0, "data": {"app": "firefox", "title": "docs"}, "counts": {}},
+    ]
+    _, out, _ = cli("events", "--json", "--start", "2026-01-05T09:00:04Z", "--end", "2026-01-05T11:00:00+01:00")
+    assert [e["data"]["app"] for e in json.loads(out) if e["source"] == "window"] == ["firefox"]
+    _, out, _ = cli("events")
+    assert "app=firefox" in out and "keys:5" in out
+
+
+def test_a_bad_file_imports_nothing_and_names_every_bad_line(cli):
+    assert cli("import", "-", stdin=line(t=0) + "\n")[0] == 0
+    bad = "\n".join([
+        line(t=1),
+        '{"source": "window", "timestamp": "2026-01-05T09:00:02", "data": {}}',
+        "not json",
+        line(t=3, extra=', "duration": -1'),
+        line(t=4, extra=', "colour": 1'),
+        "",
+        line(t=5),
+    ])
+    code, out, err = cli("import", "-", stdin=bad)
+    assert code == 2 and out == ""
+    assert "4 bad line(s); nothing was imported" in err
+    assert "line 2: timestamp '2026-01-05T09:00:02' has no UTC offset" in err
+    assert "line 3: not valid JSON" in err
+    assert "line 4: duration must not be negative" in err
+    assert "line 5: unknown field(s): colour" in err
+    events = json.loads(cli("events", "--json")[1])
+    assert len(events) == 1 and events[0]["duration"] == 0.0  # untouched by the rejected file
+
+
+def test_import_continues_the_stored_last_event(cli):
+    cli("import", "-", stdin=line(t=0) + "\n" + line(t=1))
+    assert json.loads(cli("import", "-", stdin=line(t=2))[1]) == {"received": 1, "events": 1}
+    (event,) = json.loads(cli("events", "--json")[1])
+    assert event["duration"] == 2.0
+
+
+def test_missing_file_and_bad_arguments_are_clear_errors(cli, tmp_path):
+    code, _, err = cli("import", str(tmp_path / "nope.jsonl"))
+    assert code == 2 and "cannot read" in err
+    code, _, err = cli("events", "--start", "2026-01-05T09:00:00")
+    assert code == 2 and "has no UTC offset" in err
+    code, _, err = cli("import", "--format", "nosuch", "-", stdin="")
+    assert code == 2 and "unknown format" in err
+    (tmp_path / "latin1.jsonl").write_bytes(b'{"source": "w\xe9"}')
+    code, _, err = cli("import", str(tmp_path / "latin1.jsonl"))
+    assert code == 2 and "not UTF-8" in err
+
+
+def test_pause_resume_and_status(cli):
+    clock = FakeClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc))
+    code, out, _ = cli("pause", "--minutes", "30", clock=clock)
+    assert code == 0 and json.loads(out)["until"] == "2026-01-05T09:30:00+00:00"
+    status = json.loads(cli("status", "--json", clock=clock)[1])
+    assert status["paused"] is True and status["running"] is False
+    assert status["pause_until"] == "2026-01-05T09:30:00+00:00"
+    status = json.loads(cli("status", "--json", clock=clock.advance(1800))[1])
+    assert status["paused"] is False  # expired by itself
+    cli("pause", clock=clock)
+    assert json.loads(cli("status", "--json", clock=clock)[1])["paused"] is True
+    cli("resume", clock=clock)
+    assert json.loads(cli("status", "--json", clock=clock)[1])["paused"] is False
+
+
+def test_status_counts_todays_active_time_without_afk(cli):
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    start = now - timedelta(minutes=10)
+    beats = []
+    for i in range(0, 301):  # five minutes of window time
+        beats.append(json.dumps({"source": "window", "timestamp": (start + timedelta(seconds=i)).isoformat(),
+                                 "data": {"app": "code", "title": "x"}}))
+    beats.append(json.dumps({"source": "afk", "timestamp": (start + timedelta(seconds=60)).isoformat(),
+                             "duration": 120, "data": {"status": "afk"}}))
+    cli("import", "-", stdin="\n".join(beats))
+    status = json.loads(cli("status", "--json")[1])
+    local_midnight = now.astimezone().replace(hour=0, minute=0, second=0)
+    expected = 180.0 if start.astimezone() >= local_midnight else status["today"]["active_seconds"]
+    assert status["today"]["active_seconds"] == expected
+
+
+def test_invalid_config_file_is_reported_with_its_problems(cli, tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[tracking]\nafk_timout = 5\npoll_seconds = -1\n')
+    code, _, err = cli("--config", str(bad), "status")
+    assert code == 2
+    assert "tracking.afk_timout: unknown setting" in err and "tracking.poll_seconds" in err
+    code, _, err = cli("--config", str(tmp_path / "missing.toml"), "status")
+    assert code == 2 and "config file not found" in err
+
+
+def test_run_without_a_display_says_so_and_offers_headless(cli, monkeypatch):
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    code, _, err = cli("run")
+    assert code == 2 and "no display found" in err and "tracker-desktop run --headless" in err
+
+
+@pytest.mark.parametrize("verb", ["run", "import", "events", "status", "pause", "resume", "config"])
+def test_every_verb_has_help(verb):
+    out = subprocess.run([sys.executable, "-m", "tracker_desktop", verb, "--help"],
+                         capture_output=True, text=True, check=True).stdout
+    assert out.startswith("usage: tracker-desktop " + verb)
