@@ -129,7 +129,7 @@ def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyp
         except CollectorUnavailable as exc:
             unavailable["window"] = str(exc)
         if t.record_input:
-            counter = InputCounter()
+            counter = InputCounter(clock)
             try:
                 listener = PynputInputListener(counter, clock)
             except CollectorUnavailable as exc:

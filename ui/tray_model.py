@@ -1,0 +1,56 @@
+"""The tray's view-model: what the icon shows and what its menu does, with no widgets in it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from PySide6.QtCore import QObject, Signal
+
+
+@dataclass(frozen=True, slots=True)
+class TrayView:
+    tooltip: str
+    status_line: str
+    window_line: str
+    paused: bool
+
+
+def describe(status: dict[str, Any]) -> TrayView:
+    """Turn the tracking service's status into the lines the tray shows."""
+    if status.get("paused"):
+        until = status.get("pause_until")
+        line = f"Paused until {until[11:16]} UTC" if until else "Paused"
+    elif status.get("afk"):
+        line = "Away (AFK)"
+    else:
+        line = "Tracking"
+    off = [name for name, on in (status.get("collectors") or {}).items() if not on]
+    if off:
+        line += f" — off: {', '.join(off)}"
+    window = status.get("window")
+    window_line = f"{window['app']} — {window['title']}"[:80] if window else "No active window"
+    return TrayView(f"tracker-desktop: {line}", line, window_line, bool(status.get("paused")))
+
+
+class TrayViewModel(QObject):
+    changed = Signal(object)  # TrayView
+
+    def __init__(self, status: Callable[[], dict[str, Any]], pause: Callable[[], None],
+                 resume: Callable[[], None], quit_: Callable[[], None]) -> None:
+        super().__init__()
+        self._status, self._pause, self._resume, self._quit = status, pause, resume, quit_
+        self.view = describe(status())
+
+    def refresh(self) -> None:
+        view = describe(self._status())
+        if view != self.view:
+            self.view = view
+            self.changed.emit(view)
+
+    def toggle_pause(self) -> None:
+        (self._resume if self.view.paused else self._pause)()
+        self.refresh()
+
+    def quit(self) -> None:
+        self._quit()
