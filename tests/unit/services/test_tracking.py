@@ -1,0 +1,133 @@
+"""The tracking use case with scripted probes, the real state machines and an in-memory store."""
+
+from datetime import datetime, timedelta, timezone
+
+from collectors.afk import AfkTracker
+from collectors.input import InputCounter, InputMinuteTracker
+from collectors.privacy import PrivacyRules
+from collectors.window import WindowInfo, WindowTracker
+from storage.heartbeat_engine import HeartbeatEngine
+from storage.uow import MemoryUnitOfWork
+from tracker_desktop.config import PrivacySettings
+from tracker_desktop.domain.clock import FakeClock
+from tracker_desktop.services.state import StateService
+from tracker_desktop.services.tracking import Collectors, TrackingService
+
+T0 = datetime(2026, 1, 5, 9, 0, 30, tzinfo=timezone.utc)
+
+
+class ScriptedWindow:
+    def __init__(self):
+        self.info: WindowInfo | None = WindowInfo("code", "main.py", 10)
+
+    def active_window(self):
+        return self.info
+
+
+class ScriptedIdle:
+    def __init__(self, clock):
+        self.clock = clock
+        self.last_input = clock.now()
+
+    def idle_seconds(self):
+        return (self.clock.now() - self.last_input).total_seconds()
+
+
+def make(clock, privacy=None, with_probes=True):
+    uow = MemoryUnitOfWork()
+    engine = HeartbeatEngine(uow, clock)
+    window, idle, counter = ScriptedWindow(), ScriptedIdle(clock), InputCounter(clock)
+    collectors = Collectors(
+        window_probe=window if with_probes else None,
+        idle_probe=idle if with_probes else None,
+        input_counter=counter if with_probes else None,
+        window=WindowTracker(PrivacyRules.from_settings(privacy or PrivacySettings()), 1.0),
+        afk=AfkTracker(timeout=10, poll_seconds=1.0),
+        minutes=InputMinuteTracker(),
+        unavailable={} if with_probes else {"window": "no display"},
+    )
+    service = TrackingService(engine, clock, collectors, StateService(uow))
+    return service, uow, window, idle, counter
+
+
+def events(uow, source):
+    with uow() as u:
+        return u.events.range(source)
+
+
+def type_keys(clock, idle, counter, n):
+    counter.add("keys", n)
+    idle.last_input = clock.now()
+
+
+def test_windows_afk_and_counts_are_recorded_and_flushed_on_shutdown():
+    clock = FakeClock(T0)
+    service, uow, window, idle, counter = make(clock)
+    for second in range(40):
+        if second == 20:
+            window.info = WindowInfo("firefox", "docs", 11)
+        if second < 25:
+            type_keys(clock, idle, counter, 2)
+        service.tick()
+        clock.advance(1)
+    service.shutdown()
+    wins = events(uow, "window")
+    assert [(e.data["app"], e.duration.total_seconds()) for e in wins] == [("code", 19.0), ("firefox", 19.0)]
+    # Keys typed before a tick are credited to the window active at that tick.
+    assert [e.counts.get("keys") for e in wins] == [40, 10]
+    afk = events(uow, "afk")
+    statuses = [(e.data["status"], e.start - T0, e.duration) for e in afk]
+    # Last input at second 24: away from just after it (noticed at 34, timeout 10 s) to the last tick.
+    assert statuses == [("not-afk", timedelta(0), timedelta(seconds=24)),
+                        ("afk", timedelta(seconds=24, milliseconds=1), timedelta(seconds=15))]
+    minutes = events(uow, "input")
+    assert sum(e.counts["keys"] for e in minutes) == 50
+    assert {e.start for e in minutes} == {T0.replace(second=0), T0.replace(minute=1, second=0)}
+
+
+def test_nothing_is_recorded_while_paused_and_input_during_pause_is_dropped():
+    clock = FakeClock(T0)
+    service, uow, window, idle, counter = make(clock)
+    service.tick()
+    StateService(uow).pause(clock.now(), minutes=1)
+    clock.advance(3)  # past the pause re-check interval
+    for _ in range(30):
+        type_keys(clock, idle, counter, 1)
+        service.tick()
+        clock.advance(1)
+    assert service.paused
+    assert service.status()["paused"] is True and service.status()["window"] is None
+    clock.advance(30)
+    service.tick()  # pause expired by itself
+    type_keys(clock, idle, counter, 5)
+    clock.advance(1)
+    service.tick()
+    service.shutdown()
+    wins = events(uow, "window")
+    assert sum(e.counts.get("keys", 0) for e in wins) == 5
+    assert wins[-1].start >= T0 + timedelta(seconds=63)
+    assert sum(e.counts.get("keys", 0) for e in events(uow, "input")) == 5
+
+
+def test_excluded_apps_are_never_written():
+    clock = FakeClock(T0)
+    service, uow, window, idle, counter = make(clock, PrivacySettings(exclude_apps=["keepassxc"]))
+    window.info = WindowInfo("keepassxc", "passwords.kdbx", 12)
+    for _ in range(5):
+        type_keys(clock, idle, counter, 1)
+        service.tick()
+        clock.advance(1)
+    service.shutdown()
+    assert events(uow, "window") == []
+
+
+def test_status_is_published_and_says_what_is_off():
+    clock = FakeClock(T0)
+    service, uow, *_ = make(clock, with_probes=False)
+    service.tick()
+    stored, updated = StateService(uow).tracker_status()
+    assert updated == T0
+    assert stored["collectors"] == {"window": False, "afk": False, "input": False}
+    assert stored["unavailable"] == {"window": "no display"}
+    service.shutdown()
+    assert StateService(uow).tracker_status()[0]["stopped"] == T0.isoformat()
