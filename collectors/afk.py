@@ -1,0 +1,246 @@
+"""Away-from-keyboard: idle-time probes and the state machine that turns idle time into heartbeats.
+
+`AfkTracker` is ActivityWatch's aw-watcher-afk loop (aw_watcher_afk/afk.py, `heartbeat_loop`)
+as a pure function of (now, idle seconds), so histories imported from ActivityWatch agree with
+ours. Probes import their platform libraries lazily.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any, Protocol
+
+from collectors.base import CollectorUnavailable
+from tracker_desktop.domain.clock import Clock, SystemClock
+from tracker_desktop.domain.events import AFK, ZERO, Heartbeat, require_utc
+
+if TYPE_CHECKING:
+    from collectors.input import InputCounter
+
+logger = logging.getLogger(__name__)
+
+AFK_STATUS = "afk"
+NOT_AFK_STATUS = "not-afk"
+_1MS = timedelta(milliseconds=1)
+# A heartbeat timestamp may come out a little early: the idle reading jitters by a few ms, and
+# aw's "+1 ms" pings put an event's start 1 ms after the last input. A heartbeat earlier than the
+# previous one of its status would start a new, overlapping event; one earlier than the end of the
+# previous status's event would overlap it. Such small regressions are snapped forward; larger
+# jumps (the wall clock was set back) are taken as they come.
+_MAX_SNAP = timedelta(seconds=1)
+
+
+class IdleProbe(Protocol):
+    def idle_seconds(self) -> float:
+        """Seconds since the last keyboard or mouse input."""
+        ...
+
+
+# --------------------------------------------------------------------------------------------
+# The state machine
+
+
+class AfkTracker:
+    """aw-watcher-afk's heartbeat loop, one `tick` per poll.
+
+    The AFK period starts at the last input (+1 ms), not when the timeout expired, exactly as in
+    ActivityWatch. Heartbeats: source "afk", data {"status": "afk" | "not-afk"}; merge them with
+    `pulsetime` (= timeout + poll, aw's value).
+    """
+
+    def __init__(self, timeout: float, poll_seconds: float) -> None:
+        if timeout <= 0:
+            raise ValueError(f"AFK timeout must be positive, not {timeout}")
+        if poll_seconds <= 0:
+            raise ValueError(f"poll_seconds must be positive, not {poll_seconds}")
+        self._timeout = float(timeout)
+        self._poll = float(poll_seconds)
+        self._afk = False
+        self._status: str | None = None  # of the last heartbeat
+        self._last: datetime | None = None  # its timestamp
+        self._end: datetime | None = None  # end of the event it belongs to
+
+    @property
+    def pulsetime(self) -> float:
+        return self._timeout + self._poll
+
+    @property
+    def timeout(self) -> float:
+        return self._timeout
+
+    @property
+    def afk(self) -> bool:
+        return self._afk
+
+    def tick(self, now: datetime, idle_seconds: float) -> list[Heartbeat]:
+        now = require_utc(now, "tick time")
+        idle = max(0.0, float(idle_seconds))
+        last_input = now - timedelta(seconds=idle)
+        out: list[Heartbeat] = []
+        if self._afk and idle < self._timeout:
+            logger.debug("no longer AFK (last input %s)", last_input)
+            out.append(self._ping(True, last_input))
+            self._afk = False
+            # +1 ms so the new not-afk event starts after the afk one ends (aw does the same).
+            out.append(self._ping(False, last_input + _1MS))
+        elif not self._afk and idle >= self._timeout:
+            logger.debug("became AFK (last input %s)", last_input)
+            out.append(self._ping(False, last_input))
+            self._afk = True
+            out.append(self._ping(True, last_input + _1MS, idle))
+        elif self._afk:
+            # aw >= 0.12 pings at last_input + 1 ms here too, so the heartbeat is not earlier
+            # than the afk event it extends (it would start a new event otherwise).
+            out.append(self._ping(True, last_input + _1MS, idle))
+        else:
+            out.append(self._ping(False, last_input))
+        return out
+
+    def _ping(self, afk: bool, when: datetime, duration: float = 0.0) -> Heartbeat:
+        status = AFK_STATUS if afk else NOT_AFK_STATUS
+        end = when + timedelta(seconds=duration)
+        floor = self._last if status == self._status else self._end
+        if floor is not None and floor - _MAX_SNAP < when < floor:
+            when = floor
+        end = max(end, when)
+        if status == self._status and self._end is not None:
+            self._end = max(self._end, end)
+        else:
+            self._end = end
+        self._status, self._last = status, when
+        return Heartbeat(AFK, when, end - when, {"status": status})
+
+
+# --------------------------------------------------------------------------------------------
+# Probes
+
+
+class X11IdleProbe:
+    """Idle time from the X server's MIT-SCREEN-SAVER extension (what aw-watcher-afk uses)."""
+
+    def __init__(self, display_name: str | None = None) -> None:
+        try:
+            import Xlib.display
+            import Xlib.error
+        except ImportError as exc:  # pragma: no cover - python-xlib is a Linux dependency
+            raise CollectorUnavailable(f"python-xlib is not installed ({exc})") from None
+        self._errors = (Xlib.error.XError, Xlib.error.ConnectionClosedError, OSError)
+        name = display_name or os.environ.get("DISPLAY")
+        if not name:
+            raise CollectorUnavailable("no display: DISPLAY is not set, so X11 idle time is unavailable")
+        try:
+            self._dpy: Any = Xlib.display.Display(name)
+        except (Xlib.error.DisplayError, Xlib.error.ConnectionClosedError, OSError) as exc:
+            raise CollectorUnavailable(f"cannot connect to the X display {name!r} ({exc})") from None
+        if not self._dpy.has_extension("MIT-SCREEN-SAVER"):
+            self._dpy.close()
+            raise CollectorUnavailable(
+                f"the X server on {name} has no MIT-SCREEN-SAVER extension, so idle time cannot be "
+                "read from it; enable the extension (Xvfb: +extension MIT-SCREEN-SAVER) or keep "
+                "input counting on so idle time comes from the input listener")
+        self._root = self._dpy.screen().root
+        self._display_name = name
+
+    def idle_seconds(self) -> float:
+        """Raises CollectorUnavailable if the X server went away."""
+        try:
+            return float(self._root.screensaver_query_info().idle) / 1000.0
+        except self._errors as exc:
+            raise CollectorUnavailable(f"lost the X display {self._display_name!r}: {exc}") from None
+
+    def close(self) -> None:
+        try:
+            self._dpy.close()
+        except Exception:  # already gone
+            pass
+
+
+class LastInputIdleProbe:
+    """Idle time from the input listener's last event (when the OS cannot tell us).
+
+    Before any input has been seen, idle time counts from when the probe was made.
+    """
+
+    def __init__(self, counter: "InputCounter", clock: Clock) -> None:
+        self._counter = counter
+        self._clock = clock
+        self._since = clock.monotonic()
+
+    def idle_seconds(self) -> float:
+        last = self._counter.last_input
+        return max(0.0, self._clock.monotonic() - (self._since if last is None else last))
+
+
+class WindowsIdleProbe:  # pragma: no cover - untested here: no Windows runner; kept minimal
+    """GetLastInputInfo via ctypes (what aw-watcher-afk uses on Windows)."""
+
+    def __init__(self) -> None:
+        import ctypes
+        from ctypes import wintypes
+
+        class LASTINPUTINFO(ctypes.Structure):
+            _fields_ = [("cbSize", wintypes.UINT), ("dwTime", wintypes.DWORD)]
+
+        self._info = LASTINPUTINFO()
+        self._info.cbSize = ctypes.sizeof(LASTINPUTINFO)
+        self._user32 = ctypes.windll.user32  # type: ignore[attr-defined]
+        self._kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        self._kernel32.GetTickCount.restype = wintypes.DWORD
+        self._ref = ctypes.byref(self._info)
+        if not self._user32.GetLastInputInfo(self._ref):
+            raise CollectorUnavailable("GetLastInputInfo failed: idle time is unavailable")
+
+    def idle_seconds(self) -> float:
+        self._user32.GetLastInputInfo(self._ref)
+        # Both are 32-bit millisecond tick counts; the mask handles the 49.7-day wrap-around.
+        return ((self._kernel32.GetTickCount() - self._info.dwTime) & 0xFFFFFFFF) / 1000.0
+
+
+class MacIdleProbe:  # pragma: no cover - untested here: no macOS runner; kept minimal
+    """Quartz CGEventSourceSecondsSinceLastEventType via ctypes (no pyobjc, no `ioreg` spawn)."""
+
+    _HID_SYSTEM_STATE = 1
+    _ANY_INPUT_EVENT = 0xFFFFFFFF
+
+    def __init__(self) -> None:
+        import ctypes
+
+        try:
+            cg = ctypes.CDLL("/System/Library/Frameworks/CoreGraphics.framework/CoreGraphics")
+        except OSError as exc:
+            raise CollectorUnavailable(f"CoreGraphics cannot be loaded: {exc}") from None
+        self._fn = cg.CGEventSourceSecondsSinceLastEventType
+        self._fn.restype = ctypes.c_double
+        self._fn.argtypes = [ctypes.c_int32, ctypes.c_uint32]
+
+    def idle_seconds(self) -> float:
+        return float(self._fn(self._HID_SYSTEM_STATE, self._ANY_INPUT_EVENT))
+
+
+def make_idle_probe(input_counter: "InputCounter | None" = None,
+                    clock: Clock | None = None) -> IdleProbe:
+    """The OS's idle time if it tells us (X11 screensaver, Windows, macOS), else the listener's.
+
+    `input_counter` must be fed by a running input listener, or the fallback reports the person
+    as idle since start-up.
+    """
+    reasons: list[str] = []
+    try:
+        if sys.platform == "win32":
+            return WindowsIdleProbe()
+        if sys.platform == "darwin":
+            return MacIdleProbe()
+        if os.environ.get("DISPLAY"):
+            return X11IdleProbe()
+        reasons.append("DISPLAY is not set")
+    except CollectorUnavailable as exc:
+        reasons.append(str(exc))
+    if input_counter is not None:
+        logger.info("idle time comes from the input listener (%s)", "; ".join(reasons))
+        return LastInputIdleProbe(input_counter, clock or SystemClock())
+    raise CollectorUnavailable(
+        "no way to measure idle time: " + "; ".join(reasons)
+        + ". Run inside a desktop session, or turn input counting on (tracking.record_input).")

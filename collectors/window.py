@@ -1,0 +1,316 @@
+"""The active window: platform probes that read it and the state machine that turns it into heartbeats.
+
+`WindowTracker` is pure (stdlib + domain). The probes import their platform libraries lazily, inside
+`__init__`, because some of them (pywinctl, pynput) bind to $DISPLAY the moment they are imported.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Mapping, Protocol
+
+from collectors.base import CollectorUnavailable
+from tracker_desktop.domain.events import WINDOW, ZERO, Heartbeat
+
+if TYPE_CHECKING:
+    from collectors.privacy import PrivacyRules
+
+logger = logging.getLogger(__name__)
+
+UNKNOWN_APP = "unknown"
+
+
+@dataclass(frozen=True)
+class WindowInfo:
+    """One reading of the active window. `pid` helps find the app; it is not part of its identity."""
+
+    app: str
+    title: str
+    pid: int | None
+
+
+class WindowProbe(Protocol):
+    def active_window(self) -> WindowInfo | None:
+        """The focused window now, or None (nothing focused, or it vanished while being read)."""
+        ...
+
+
+# --------------------------------------------------------------------------------------------
+# The state machine
+
+
+class WindowTracker:
+    """Turn a window reading per poll into "window" heartbeats, after the privacy rules.
+
+    Counts handed to `tick` are the input since the previous tick; they are credited to the window
+    active at this tick (the poll interval is the resolution). Input while no window is recorded
+    (none focused, or excluded by privacy rules) is not credited to any window.
+    """
+
+    def __init__(self, rules: "PrivacyRules", poll_seconds: float, pulsetime: float | None = None):
+        if poll_seconds <= 0:
+            raise ValueError(f"poll_seconds must be positive, not {poll_seconds}")
+        minimum = poll_seconds + 1.0
+        if pulsetime is not None and pulsetime < minimum:
+            # Below poll + 1 s, consecutive polls of the same window would not merge into one event.
+            raise ValueError(
+                f"window pulsetime {pulsetime:g} s is too short: it must be at least "
+                f"poll_seconds + 1 = {minimum:g} s so that consecutive polls merge")
+        self._rules = rules
+        self._poll_seconds = poll_seconds
+        self._pulsetime = pulsetime if pulsetime is not None else minimum
+        self._current: WindowInfo | None = None
+
+    @property
+    def pulsetime(self) -> float:
+        return self._pulsetime
+
+    @property
+    def current(self) -> WindowInfo | None:
+        """The window as last recorded (after privacy rules); None if nothing is being recorded."""
+        return self._current
+
+    def tick(self, now: datetime, info: WindowInfo | None,
+             counts: Mapping[str, int]) -> list[Heartbeat]:
+        shown = self._rules.apply(info) if info is not None else None
+        self._current = shown
+        if shown is None:
+            return []
+        return [Heartbeat(
+            WINDOW, now, ZERO,
+            {"app": shown.app, "title": shown.title},
+            {k: v for k, v in counts.items() if v},
+        )]
+
+
+# --------------------------------------------------------------------------------------------
+# Probes
+
+
+def _process_name(pid: int) -> str | None:
+    import psutil
+
+    try:
+        return psutil.Process(pid).name() or None
+    except (psutil.Error, OSError):  # gone, or not ours to inspect
+        return None
+
+
+def _same_host(machine: str) -> bool:
+    here = socket.gethostname().split(".")[0].casefold()
+    return machine.split(".")[0].casefold() == here
+
+
+class X11WindowProbe:
+    """Read the active window straight from the X server with python-xlib.
+
+    Per poll this is two GetProperty round trips on one long-lived connection (active window,
+    title); pid and app name are looked up once per window. It reads the same EWMH properties as
+    pywinctl, which is not used on X11: on import it connects to every display in /tmp/.X11-unix,
+    and it spawns `ps` to name each app.
+
+    PID: `_NET_WM_PID`; windows that lack it (Tk, Xt apps) get the pid of the client owning the
+    window from the X-Resource extension. `pid_source` says which was used for the last reading.
+    """
+
+    def __init__(self, display_name: str | None = None) -> None:
+        try:
+            import Xlib.display
+            import Xlib.error
+        except ImportError as exc:  # pragma: no cover - python-xlib is a Linux dependency
+            raise CollectorUnavailable(
+                f"python-xlib is not installed ({exc}); reinstall tracker-desktop") from None
+        self._display_name = display_name
+        self._xlib_errors = (Xlib.error.XError,)
+        self._closed_errors = (Xlib.error.ConnectionClosedError, OSError)
+        self._dpy: Any = None
+        self._connect()
+        self._cache: tuple[int, int | None, str, str | None] | None = None
+        self.pid_source: str | None = None
+        self._lost = False
+
+    def _connect(self) -> None:
+        import Xlib.display
+        import Xlib.error
+        from Xlib import Xatom
+
+        name = self._display_name or os.environ.get("DISPLAY")
+        if not name:
+            raise CollectorUnavailable(
+                "no display: DISPLAY is not set, so there is no X11 desktop to read the active "
+                "window from. Run tracker-desktop (or `run --headless`) inside a desktop session, "
+                "or set DISPLAY (e.g. DISPLAY=:0).")
+        try:
+            dpy = Xlib.display.Display(name)
+        except (Xlib.error.DisplayError, Xlib.error.ConnectionClosedError, OSError) as exc:
+            raise CollectorUnavailable(
+                f"cannot connect to the X display {name!r} ({exc}); check that DISPLAY points at a "
+                "running X server you may use (xauth/XAUTHORITY)") from None
+        self._dpy = dpy
+        self._root = dpy.screen().root
+        atom = dpy.intern_atom
+        self._A_ACTIVE = atom("_NET_ACTIVE_WINDOW")
+        self._A_NAME = atom("_NET_WM_NAME")
+        self._A_UTF8 = atom("UTF8_STRING")
+        self._A_PID = atom("_NET_WM_PID")
+        self._A_WM_NAME = Xatom.WM_NAME
+        self._A_STRING = Xatom.STRING
+        self._A_MACHINE = Xatom.WM_CLIENT_MACHINE
+        self._has_res = dpy.has_extension("X-Resource")
+        if not self._has_res:
+            logger.info("X server has no X-Resource extension: windows without _NET_WM_PID "
+                        "will be named by their WM_CLASS")
+
+    def close(self) -> None:
+        if self._dpy is not None:
+            try:
+                self._dpy.close()
+            except Exception:  # already gone
+                pass
+            self._dpy = None
+
+    def active_window(self) -> WindowInfo | None:
+        if self._dpy is None:
+            try:
+                self._connect()
+            except CollectorUnavailable:
+                return None
+        try:
+            info = self._read()
+        except self._xlib_errors:
+            # The window closed between reading its id and its properties (BadWindow) or similar.
+            return None
+        except self._closed_errors as exc:
+            if not self._lost:
+                logger.warning("lost the X display (%s); will reconnect on the next poll", exc)
+            self._lost = True
+            self.close()
+            return None
+        self._lost = False
+        return info
+
+    # -- reading ------------------------------------------------------------------------------
+
+    def _prop(self, window: Any, atom: int, type_: int, length: int = 1024) -> Any:
+        from Xlib import X
+
+        reply = window.get_property(atom, type_ if type_ else X.AnyPropertyType, 0, length)
+        if reply is None or not reply.value:
+            return None
+        return reply
+
+    def _active_id(self) -> int | None:
+        from Xlib import X
+
+        reply = self._prop(self._root, self._A_ACTIVE, X.AnyPropertyType, 1)
+        if reply is not None:
+            wid = int(reply.value[0])
+            return wid or None
+        # No EWMH window manager: fall back to the input focus, climbing to the top-level window.
+        focus = self._dpy.get_input_focus().focus
+        if isinstance(focus, int) or focus is None:  # PointerRoot / None
+            return None
+        window = focus
+        for _ in range(8):
+            if window.get_wm_class() is not None:
+                return int(window.id)
+            parent = window.query_tree().parent
+            if parent is None or parent.id in (0, self._root.id):
+                break
+            window = parent
+        return int(focus.id)
+
+    def _title(self, window: Any) -> str:
+        reply = self._prop(window, self._A_NAME, self._A_UTF8)
+        if reply is not None:
+            return _text(reply.value, "utf-8")
+        reply = self._prop(window, self._A_WM_NAME, 0)
+        if reply is None:
+            return ""
+        return _text(reply.value, "latin-1" if reply.property_type == self._A_STRING else "utf-8")
+
+    def _pid(self, window: Any, wid: int) -> tuple[int | None, str | None]:
+        machine = self._prop(window, self._A_MACHINE, 0, 64)
+        if machine is not None and not _same_host(_text(machine.value, "latin-1")):
+            return None, None  # a remote client (ssh -X): its pids are another machine's
+        reply = self._prop(window, self._A_PID, 0, 1)
+        if reply is not None and int(reply.value[0]) > 0:
+            return int(reply.value[0]), "_NET_WM_PID"
+        if self._has_res:
+            from Xlib.ext import res
+
+            ids = self._dpy.res_query_client_ids([{"client": wid, "mask": res.LocalClientPIDMask}])
+            for client in ids.ids:
+                if client.spec.mask & res.LocalClientPIDMask and len(client.value):
+                    return int(client.value[0]), "X-Resource"
+        return None, None
+
+    def _read(self) -> WindowInfo | None:
+        wid = self._active_id()
+        if wid is None:
+            self.pid_source = None
+            return None
+        window = self._dpy.create_resource_object("window", wid)
+        title = self._title(window)
+        if self._cache is None or self._cache[0] != wid:
+            pid, source = self._pid(window, wid)
+            app = _process_name(pid) if pid is not None else None
+            if app is None:
+                wm_class = window.get_wm_class()
+                app = wm_class[1] if wm_class and wm_class[1] else UNKNOWN_APP
+            self._cache = (wid, pid, app, source)
+        _, pid, app, self.pid_source = self._cache
+        return WindowInfo(app=app, title=title, pid=pid)
+
+
+def _text(value: Any, encoding: str) -> str:
+    raw = bytes(value) if not isinstance(value, str) else value.encode("latin-1")
+    return raw.decode(encoding, errors="replace").rstrip("\x00")
+
+
+class PywinctlWindowProbe:
+    """Windows and macOS: pywinctl's active window, app named by psutil.
+
+    Not exercised by the test suite (no Windows/macOS runners here); kept deliberately small.
+    On macOS, titles need the Accessibility/Screen Recording permission.
+    """
+
+    def __init__(self) -> None:
+        try:
+            import pywinctl
+        except Exception as exc:  # pywinctl raises assorted errors when the platform is unusable
+            raise CollectorUnavailable(f"pywinctl cannot read windows here: {exc}") from None
+        self._pywinctl = pywinctl
+
+    def active_window(self) -> WindowInfo | None:
+        try:
+            win = self._pywinctl.getActiveWindow()
+            if win is None:
+                return None
+            title = win.title or ""
+            pid = win.getPID() if hasattr(win, "getPID") else None
+            app = (_process_name(pid) if pid else None) or win.getAppName() or UNKNOWN_APP
+        except Exception:  # the window closed mid-read; the next poll tries again
+            logger.debug("reading the active window failed", exc_info=True)
+            return None
+        return WindowInfo(app=app, title=title, pid=pid)
+
+
+def make_window_probe() -> WindowProbe:
+    """The probe for this platform, or CollectorUnavailable saying why there is none."""
+    if sys.platform in ("win32", "darwin"):
+        return PywinctlWindowProbe()
+    if not os.environ.get("DISPLAY"):
+        wayland = " (this is a Wayland session without XWayland)" if os.environ.get(
+            "WAYLAND_DISPLAY") else ""
+        raise CollectorUnavailable(
+            f"no display{wayland}: DISPLAY is not set, so the active window cannot be read. "
+            "Use --headless on a machine with a desktop, or set DISPLAY (e.g. DISPLAY=:0).")
+    if os.environ.get("WAYLAND_DISPLAY"):
+        logger.warning("Wayland session: only X11 (XWayland) windows are visible to the tracker")
+    return X11WindowProbe()
