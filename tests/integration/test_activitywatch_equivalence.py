@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-
+ROOT = Path(__file__).resolve().parents[2]
 AW_PYTHON = ROOT / ".venv-aw" / "bin" / "python"
 PEER = Path(__file__).with_name("aw_peer.py")
 

@@ -1,6 +1,7 @@
 """The heartbeat engine on a real SQLite file: batching, restarts, failures, several writers."""
 
-import multiprocessing
+import subprocess
+import sys
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -105,27 +106,34 @@ def test_a_failed_write_loses_nothing(db):
     assert stored(uow)[0].counts["keys"] == 3 and stored(uow, "input")[0].counts["keys"] == 3
 
 
-def _writer(path, source, n):
+WRITER = """
+import sys
+from datetime import datetime, timezone
+from storage.engine import open_database
+from storage.heartbeat_engine import HeartbeatEngine
+from storage.uow import SqlUnitOfWorkFactory
+from tracker_desktop.domain.clock import FakeClock
+from tracker_desktop.domain.events import Heartbeat
+path, source, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+engine = open_database(path)
+clock = FakeClock(datetime(2026, 1, 5, 9, tzinfo=timezone.utc))
+he = HeartbeatEngine(SqlUnitOfWorkFactory(engine), clock, max_pending=5)
+for i in range(n):
+    he.heartbeat(Heartbeat(source, clock.now(), data={"i": i // 3}, counts={"keys": 1}))
+    clock.advance(1)
+assert he.flush()
+"""
+
+
+def test_several_processes_write_the_same_file(tmp_path):
+    # A fresh file: the processes also race to create and migrate it.
+    path = tmp_path / "shared.sqlite3"
+    procs = [subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"src{k}", "300"])
+             for k in range(3)]
+    assert [p.wait(120) for p in procs] == [0, 0, 0]
     engine = open_database(path)
     uow = SqlUnitOfWorkFactory(engine)
-    clock = FakeClock(T0)
-    he = HeartbeatEngine(uow, clock, max_pending=5)
-    for i in range(n):
-        he.heartbeat(Heartbeat(source, clock.now(), data={"i": i // 3}, counts={"keys": 1}))
-        clock.advance(1)
-    he.flush()
-    engine.dispose()
-
-
-def test_several_processes_write_the_same_file(db):
-    path, uow = db
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_writer, args=(str(path), f"src{k}", 300)) for k in range(3)]
-    for p in procs:
-        p.start()
-    for p in procs:
-        p.join(120)
-        assert p.exitcode == 0
     for k in range(3):
         events = stored(uow, f"src{k}")
         assert len(events) == 100 and sum(e.counts["keys"] for e in events) == 300
+    engine.dispose()
