@@ -114,6 +114,15 @@ class HeartbeatEngine:
                             assigned[source] = uow.events.add(event)
                         else:
                             uow.events.update_many([event])
+                    # Per-day rollups must learn which hours changed, atomically with the change,
+                    # or a report could keep a stale day forever (issue 3: rollups stay current).
+                    rollups = getattr(uow, "rollups", None)
+                    if rollups is not None:
+                        written = [*self._closed_new, *self._closed_updated,
+                                   *(self._last[s] for s in self._dirty)]
+                        if written:
+                            rollups.mark_dirty(min(e.start for e in written),  # type: ignore[union-attr]
+                                               max(e.end for e in written))  # type: ignore[union-attr]
                     uow.commit()
             except Exception:
                 logger.warning("could not write %d pending heartbeats; will retry", self._pending,

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .engine import writer
+from .rollups import SqlRollupRepository
 from .repositories import (
     EventRepository,
     MemoryEventRepository,
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
         self._session = self._factory()
         self.events = SqlEventRepository(self._session)
         self.state = SqlStateRepository(self._session)
+        self.rollups = SqlRollupRepository(self._session)
         return self
 
     def __exit__(self, *exc: object) -> None:
