@@ -6,9 +6,9 @@ import os
 import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 APP_NAME = "tracker-desktop"
 ENV_DATA_DIR = "TRACKER_DATA_DIR"
@@ -58,10 +58,148 @@ class LoggingSettings(_Section):
     level: str = Field("INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
 
 
+_RULE_FIELDS = ("app", "title", "domain", "url", "project", "language", "file")
+
+
+def _check_category(name: str) -> str:
+    if not name or any(not part.strip() for part in name.split(">")):
+        raise ValueError(f"{name!r}: a category is names separated by '>', e.g. 'Work > Programming'")
+    return " > ".join(part.strip() for part in name.split(">"))
+
+
+class CategoryRuleSettings(_Section):
+    """One rule: activities whose fields all match these regexes belong to `category`."""
+
+    category: str = Field(description="e.g. 'Work > Clients > Acme'; the deepest matching rule wins")
+    app: str | None = None
+    title: str | None = None
+    domain: str | None = None
+    url: str | None = None
+    project: str | None = None
+    language: str | None = None
+    file: str | None = None
+    ignore_case: bool = True
+
+    _v_cat = field_validator("category")(_check_category)
+
+    @field_validator(*_RULE_FIELDS)
+    @classmethod
+    def _v_pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            if value == "":
+                raise ValueError("an empty pattern would match everything")
+            _check_patterns([value])
+        return value
+
+    @model_validator(mode="after")
+    def _v_any(self) -> "CategoryRuleSettings":
+        if not any(getattr(self, f) for f in _RULE_FIELDS):
+            raise ValueError(f"rule for {self.category!r} needs at least one of: {', '.join(_RULE_FIELDS)}")
+        return self
+
+
+class GoalSettings(_Section):
+    """A daily or weekly target (min_minutes) or cap (max_minutes)."""
+
+    name: str
+    metric: Literal["active", "coding", "category"] = Field(
+        "category", description="active time, coding time (analysis.coding_category) or a category's time")
+    category: str | None = Field(None, description="for metric = 'category' (includes subcategories)")
+    period: Literal["day", "week"] = "day"
+    min_minutes: float | None = Field(None, ge=0)
+    max_minutes: float | None = Field(None, ge=0)
+
+    @model_validator(mode="after")
+    def _v_goal(self) -> "GoalSettings":
+        if (self.min_minutes is None) == (self.max_minutes is None):
+            raise ValueError(f"goal {self.name!r}: give exactly one of min_minutes (a target) "
+                             "or max_minutes (a cap)")
+        if self.metric == "category":
+            if not self.category:
+                raise ValueError(f"goal {self.name!r}: metric 'category' needs a category")
+            _check_category(self.category)
+        return self
+
+
+def _default_goals() -> list[GoalSettings]:
+    return [GoalSettings(name="Media at most 1 h a day", metric="category", category="Media",
+                         period="day", max_minutes=60)]
+
+
+class AnalysisSettings(_Section):
+    """How the record becomes a day: time zone, day start, breaks, categories, scores, goals."""
+
+    timezone: str | None = Field(None, description="IANA zone for days (default: TZ, then the system's)")
+    day_start_hour: int = Field(0, ge=0, le=23, description="a day runs from this hour to the same hour next day")
+    break_minutes: float = Field(15.0, gt=0, le=1440,
+                                 description="time away at least this long is a break; shorter is idle")
+    flood_seconds: float = Field(5.0, ge=0, le=60,
+                                 description="fill gaps up to this long between events of one source")
+    focus_interruption_seconds: float = Field(
+        60.0, ge=0, le=3600, description="interruptions shorter than this do not end a focus stretch")
+    rules: list[CategoryRuleSettings] = Field(
+        default_factory=list, description="your category rules; checked before the defaults")
+    default_rules: bool = Field(True, description="also use the built-in rules for common apps and sites")
+    levels: dict[str, int] = Field(
+        default_factory=dict, description="productivity per category, -2..2 (inherited by subcategories)")
+    kinds: dict[str, Literal["standard", "research", "entertainment"]] = Field(
+        default_factory=dict, description="scoring strategy per category (inherited by subcategories)")
+    research_min_dwell_seconds: float = Field(
+        30.0, ge=0, description="research pages count as productive only after this long")
+    entertainment_glance_seconds: float = Field(
+        5.0, ge=0, description="entertainment visits shorter than this are neutral")
+    entertainment_allowance_minutes: float = Field(
+        0.0, ge=0, description="daily entertainment time that counts as neutral (a planned break)")
+    coding_category: str = Field("Work > Programming", description="what 'coding' goals count")
+    daily_active_goal_minutes: float = Field(
+        240.0, gt=0, description="the daily active-time goal; the streak counts days meeting it")
+    goals: list[GoalSettings] = Field(default_factory=_default_goals)
+    browser_apps: str | None = Field(None, description="regex: apps whose time browser tabs refine")
+    editor_apps: str | None = Field(None, description="regex: apps whose time editor events refine")
+
+    _v_coding = field_validator("coding_category")(_check_category)
+
+    @field_validator("browser_apps", "editor_apps")
+    @classmethod
+    def _v_regex(cls, value: str | None) -> str | None:
+        if value is not None:
+            _check_patterns([value])
+        return value
+
+    @field_validator("levels")
+    @classmethod
+    def _v_levels(cls, value: dict[str, int]) -> dict[str, int]:
+        for name, level in value.items():
+            _check_category(name)
+            if not -2 <= level <= 2:
+                raise ValueError(f"{name!r}: level {level} is outside -2 (very distracting) .. 2 (very productive)")
+        return value
+
+    @field_validator("kinds")
+    @classmethod
+    def _v_kinds(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            _check_category(name)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _v_tz(cls, value: str | None) -> str | None:
+        if value is not None:
+            from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"{value!r} is not a known time zone (e.g. 'Europe/Berlin')") from None
+        return value
+
+
 class Settings(_Section):
     tracking: TrackingSettings = Field(default_factory=TrackingSettings)
     privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     logging: LoggingSettings = Field(default_factory=LoggingSettings)
+    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
     data_dir: Path | None = None  # resolved: flag > env > file > platform default
 
     @property

@@ -1,0 +1,301 @@
+"""Per-day rollups, kept current incrementally and recomputable.
+
+How a day stays right:
+1. Whoever changes events marks the UTC hours it touched, in the same transaction (the heartbeat
+   engine's flush does; importers mark their range). Rows added by writers that do not mark are
+   caught by an event-id watermark.
+2. `refresh()` turns pending marks into local days (with the current time zone and day start),
+   invalidates those days (their rows stop being returned, their gen moves on) and drops the marks
+   it consumed.
+3. `summaries(first, last)` returns stored days and computes the missing ones from raw events,
+   storing each only if nothing changed that day meanwhile (its gen and pending marks are checked
+   in the write transaction), so a result that raced a change is used once and never kept.
+A row computed with other settings (rules, levels, zone...) has another fingerprint and counts
+as missing, so changing the settings recomputes lazily, day by day, as reports need them.
+"""
+
+from __future__ import annotations
+
+import logging
+from bisect import bisect_left
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Callable, Iterable, Sequence
+
+from storage.codec import from_us, to_us
+from storage.rollups import HOUR_US, StoredDay, hours_of
+from tracker_desktop.domain.analysis import analyze_day
+from tracker_desktop.domain.clock import Clock, SystemClock
+from tracker_desktop.domain.days import day_bounds, day_of, days
+from tracker_desktop.domain.events import AFK, BROWSER, EDITOR, INPUT, MANUAL, WINDOW, Event
+from tracker_desktop.domain.summary import DaySummary
+
+from .analysis_setup import AnalysisSetup, build_setup
+
+logger = logging.getLogger(__name__)
+
+SOURCES = (WINDOW, AFK, BROWSER, EDITOR, MANUAL, INPUT)
+CHUNK_DAYS = 7
+Progress = Callable[[int], None]  # called with the number of days just finished
+
+
+@dataclass(frozen=True, slots=True)
+class RebuildResult:
+    days: int
+    stored: int
+    first: date | None
+    last: date | None
+    seconds: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"days": self.days, "stored": self.stored,
+                "first": self.first.isoformat() if self.first else None,
+                "last": self.last.isoformat() if self.last else None,
+                "seconds": round(self.seconds, 3)}
+
+
+def _runs(ds: Sequence[date], size: int) -> list[list[date]]:
+    """Consecutive days grouped, each group at most `size` long."""
+    out: list[list[date]] = []
+    for d in sorted(ds):
+        if out and (d - out[-1][-1]).days == 1 and len(out[-1]) < size:
+            out[-1].append(d)
+        else:
+            out.append([d])
+    return out
+
+
+def _near(events: list[Event], starts: list[datetime], longest: timedelta, lo: datetime,
+          hi: datetime) -> list[Event]:
+    i = bisect_left(starts, lo - longest)
+    j = bisect_left(starts, hi)
+    return [e for e in events[i:j] if e.end > lo or (e.start >= lo and not e.duration)]
+
+
+class RollupService:
+    def __init__(self, uow_factory: Callable[..., Any], setup: AnalysisSetup | None = None,
+                 clock: Clock | None = None) -> None:
+        self._uow = uow_factory
+        self.setup = setup or build_setup()
+        self._clock = clock or SystemClock()
+        self._margin = timedelta(seconds=self.setup.config.activity.flood_seconds + 1)
+        self.computed_days = 0  # days computed from raw events by this service (tests, logs)
+        self.stored_days = 0
+
+    # -- the calendar ----------------------------------------------------------------------
+    def bounds(self, day: date) -> tuple[datetime, datetime]:
+        return day_bounds(day, self.setup.tz, self.setup.day_start_hour)
+
+    def day_of(self, when: datetime) -> date:
+        return day_of(when, self.setup.tz, self.setup.day_start_hour)
+
+    def today(self) -> date:
+        return self.day_of(self._clock.now())
+
+    def _days_of_hours(self, hours: Iterable[int]) -> set[date]:
+        out: set[date] = set()
+        for h in hours:
+            out.add(self.day_of(from_us(h * HOUR_US)))
+            out.add(self.day_of(from_us((h + 1) * HOUR_US - 1)))
+        return out
+
+    def data_days(self) -> tuple[date, date] | None:
+        """First and last local day with recorded events (as far as the rollups know)."""
+        with self._uow() as uow:
+            span = uow.rollups.get_meta("span")
+        if span is None:
+            self.refresh()
+            with self._uow() as uow:
+                span = uow.rollups.get_meta("span")
+        if not span:
+            return None
+        return self.day_of(from_us(span[0])), self.day_of(from_us(max(span[0], span[1] - 1)))
+
+    # -- invalidation ----------------------------------------------------------------------
+    def refresh(self) -> int:
+        """Consume change marks: invalidate the days they touch. Returns the number of days."""
+        with self._uow() as uow:
+            pending = uow.rollups.dirty()
+            watermark = uow.rollups.get_meta("watermark")
+            newest = uow.rollups.max_event_id()
+        if not pending and watermark is not None and newest == watermark:
+            return 0
+        with self._uow(write=True) as uow:
+            r = uow.rollups
+            pending = r.dirty()
+            watermark = r.get_meta("watermark")
+            newest = r.max_event_id()
+            span = r.get_meta("span")
+            hours = {h for h, _ in pending}
+            if watermark is None or span is None:
+                # First run on this database: nothing stored yet can be stale, but learn the span.
+                full = r.event_span_us()
+                span = list(full) if full else []
+            elif newest > watermark:
+                hours |= r.hours_of_events_after(watermark)
+            if hours:
+                lo, hi = min(hours) * HOUR_US, (max(hours) + 1) * HOUR_US
+                span = [min(span[0], lo), max(span[1], hi)] if span else [lo, hi]
+            stale = self._days_of_hours(hours)
+            r.invalidate(sorted(stale))
+            r.clear_dirty(pending)
+            r.set_meta("watermark", newest)
+            r.set_meta("span", span)
+            uow.commit()
+        if stale:
+            logger.debug("rollups: %d day(s) invalidated", len(stale))
+        return len(stale)
+
+    def mark_all_stale(self) -> None:
+        """Forget the event-id watermark so the next refresh re-learns the span (after a restore)."""
+        with self._uow(write=True) as uow:
+            uow.rollups.set_meta("watermark", None)
+            uow.rollups.set_meta("span", None)
+            uow.commit()
+
+    # -- reading ---------------------------------------------------------------------------
+    def summaries(self, first: date, last: date, *, blocks: bool = True,
+                  progress: Progress | None = None) -> dict[date, DaySummary]:
+        """Every day in [first, last]: stored rollups, the missing ones computed (and stored)."""
+        self.refresh()
+        fp = self.setup.fingerprint
+        with self._uow() as uow:
+            stored = uow.rollups.get(first, last, fp, blocks=blocks)
+            span = uow.rollups.get_meta("span")
+        out = {d: DaySummary.from_dict(s.summary or {}, s.blocks if blocks else [])
+               for d, s in stored.items()}
+        missing = [d for d in days(first, last) if d not in out]
+        todo = self._within_span(missing, span)
+        if todo:
+            out.update(self._compute_and_store(todo, progress))
+        for d in missing:
+            if d not in out:
+                out[d] = DaySummary.empty(d, *self.bounds(d))
+        return out
+
+    def active_seconds(self, first: date, last: date) -> dict[date, float]:
+        """Active seconds per day (what streaks need), computing only days not rolled up."""
+        with self._uow() as uow:
+            values = uow.rollups.active_seconds(first, last, self.setup.fingerprint)
+            span = uow.rollups.get_meta("span")
+        missing = [d for d in days(first, last) if d not in values]
+        todo = self._within_span(missing, span)
+        if todo:
+            values.update({d: s.active for d, s in self._compute_and_store(todo, None).items()})
+        for d in missing:
+            values.setdefault(d, 0.0)
+        return values
+
+    def _within_span(self, missing: list[date], span: list[int] | None) -> list[date]:
+        if not missing or not span:
+            return []
+        first, last = self.day_of(from_us(span[0])), self.day_of(from_us(max(span[0], span[1] - 1)))
+        return [d for d in missing if first <= d <= last]
+
+    # -- computing -------------------------------------------------------------------------
+    def compute(self, first: date, last: date) -> dict[date, DaySummary]:
+        """Days straight from raw events, nothing read from or written to rollups."""
+        out: dict[date, DaySummary] = {}
+        for run in _runs(list(days(first, last)), CHUNK_DAYS):
+            with self._uow() as uow:
+                out.update(self._analyze(uow, run))
+        return out
+
+    def _load(self, uow: Any, run: list[date]) -> dict[str, list[Event]]:
+        start = self.bounds(run[0])[0] - self._margin
+        end = self.bounds(run[-1])[1] + self._margin
+        return {src: uow.events.range(src, start, end) for src in SOURCES}
+
+    def _analyze(self, uow: Any, run: list[date]) -> dict[date, DaySummary]:
+        loaded = self._load(uow, run)
+        index = {}
+        for src, evs in loaded.items():
+            longest = max((e.duration for e in evs), default=timedelta(0))
+            index[src] = (evs, [e.start for e in evs], longest)
+        out = {}
+        cfg, tz = self.setup.config, self.setup.tz
+        for d in run:
+            start, end = self.bounds(d)
+            lo, hi = start - self._margin, end + self._margin
+            near = {src: _near(evs, starts, longest, lo, hi)
+                    for src, (evs, starts, longest) in index.items() if evs}
+            out[d] = analyze_day(near, d, start, end, tz, cfg)
+        self.computed_days += len(run)
+        return out
+
+    def _compute_and_store(self, todo: Sequence[date], progress: Progress | None
+                           ) -> dict[date, DaySummary]:
+        out: dict[date, DaySummary] = {}
+        stored = 0
+        fp = self.setup.fingerprint
+        for run in _runs(todo, CHUNK_DAYS):
+            with self._uow() as uow:
+                gens = uow.rollups.gens(run[0], run[-1])
+                newest = uow.rollups.max_event_id()
+                result = self._analyze(uow, run)
+            out.update(result)
+            now = self._clock.now()
+            rows = [StoredDay(d, fp, s.active, s.idle, s.breaks, s.points,
+                              s.to_dict(with_blocks=False), [b.to_dict() for b in s.blocks],
+                              now, gens.get(d, 0)) for d, s in result.items()]
+            stored += self._store(rows, newest)
+            if progress is not None:
+                progress(len(run))
+        logger.debug("rollups: computed %d day(s), stored %d", len(out), stored)
+        self.stored_days += stored
+        return out
+
+    def _store(self, rows: list[StoredDay], newest: int) -> int:
+        try:
+            with self._uow(write=True) as uow:
+                r = uow.rollups
+                changed_hours: set[int] | None = None
+                keep = []
+                for row in rows:
+                    s, e = self.bounds(row.day)
+                    hs = hours_of(to_us(s), to_us(e))
+                    if r.dirty_hours_between(hs.start, hs.stop - 1):
+                        continue  # changed after we read it: the next refresh will redo it
+                    if changed_hours is None:
+                        changed_hours = (r.hours_of_events_after(newest)
+                                         if r.max_event_id() > newest else set())
+                    if changed_hours and any(h in changed_hours for h in hs):
+                        continue
+                    keep.append(row)
+                r.put(keep)
+                uow.commit()
+                return len(keep)
+        except Exception:  # a busy database: the days were computed, only not kept
+            logger.warning("could not store %d rollup day(s)", len(rows), exc_info=True)
+            return 0
+
+    # -- maintenance -----------------------------------------------------------------------
+    def rebuild(self, first: date | None = None, last: date | None = None,
+                progress: Progress | None = None, on_total: Callable[[int], None] | None = None
+                ) -> RebuildResult:
+        """Recompute every day (or those in [first, last]) from raw events and store them."""
+        t0 = self._clock.monotonic()
+        self.refresh()
+        span = self.data_days()
+        if span is None:
+            if on_total:
+                on_total(0)
+            return RebuildResult(0, 0, None, None, self._clock.monotonic() - t0)
+        lo = max(first, span[0]) if first else span[0]
+        hi = min(last, span[1]) if last else span[1]
+        todo = list(days(lo, hi)) if lo <= hi else []
+        if on_total:
+            on_total(len(todo))
+        stored_before = self.stored_days
+        self._compute_and_store(todo, progress)
+        return RebuildResult(len(todo), self.stored_days - stored_before, lo if todo else None,
+                             hi if todo else None, self._clock.monotonic() - t0)
+
+    def tick(self) -> None:
+        """Background job: consume marks and keep today and yesterday rolled up."""
+        self.refresh()
+        today = self.today()
+        self.summaries(today - timedelta(days=1), today, blocks=False)
+
+
+__all__ = ["RollupService", "RebuildResult", "SOURCES"]
