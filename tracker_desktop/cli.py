@@ -21,7 +21,7 @@ from tracker_desktop.domain.events import InvalidEvent
 logger = logging.getLogger(__name__)
 
 # Modules under tracker_desktop.commands; each has register(subparsers).
-COMMAND_MODULES = ["run", "import_", "events", "status", "pause", "config_cmd"]
+COMMAND_MODULES = ["run", "import_", "events", "status", "pause", "config_cmd", "report", "rebuild"]
 
 
 class UsageError(Exception):

@@ -1,0 +1,368 @@
+"""Reports on a real SQLite file: the CLI's JSON and table, rollups kept current as events arrive,
+months read from rollups (not raw events), time zones and DST, settings changes, rebuild."""
+
+import json
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import event, text
+
+from storage.engine import open_database
+from storage.heartbeat_engine import HeartbeatEngine
+from storage.uow import SqlUnitOfWorkFactory
+from tracker_desktop.config import AnalysisSettings
+from tracker_desktop.domain.clock import FakeClock
+from tracker_desktop.domain.days import day_period, month_period
+from tracker_desktop.domain.events import Event, Heartbeat
+from tracker_desktop.services.analysis_setup import build_setup
+from tracker_desktop.services.reports import ReportService
+from tracker_desktop.services.rollups import RollupService
+
+BERLIN = ZoneInfo("Europe/Berlin")
+UTC = timezone.utc
+DAY = date(2026, 1, 5)
+
+
+def at(day: date, hhmm: str, tz=BERLIN) -> datetime:
+    parts = [int(p) for p in hhmm.split(":")]
+    return datetime(day.year, day.month, day.day, *parts, tzinfo=tz).astimezone(UTC)
+
+
+def ev(source, a, b, counts=None, day=DAY, tz=BERLIN, **data):
+    start, end = at(day, a, tz), at(day, b, tz)
+    return Event(source, start, end - start, data, counts or {})
+
+
+def hand_built_day(day=DAY):
+    """Coding 2 h + 1 h, video 30 min, chat 30 min, a meeting while away; AFK 5 min and 45 min."""
+    code = {"app": "code", "title": "main.py — tracker"}
+    return [
+        ev("window", "09:00", "11:05", {"keys": 1200, "clicks": 30}, day=day, **code),
+        ev("editor", "09:00", "10:00", day=day, project="tracker", language="Python", file="main.py",
+           editor="vscode"),
+        ev("window", "11:05", "11:35", day=day, app="firefox", title="Mozilla Firefox"),
+        ev("browser", "11:05", "11:35", day=day, url="https://www.youtube.com/watch?v=x", title="cats",
+           browser="firefox"),
+        ev("window", "11:35", "12:50", {"keys": 200}, day=day, app="slack", title="general"),
+        ev("window", "12:50", "13:50", {"keys": 600}, day=day, **code),
+        ev("afk", "09:00", "11:00", day=day, status="not-afk"),
+        ev("afk", "11:00", "11:05", day=day, status="afk"),
+        ev("afk", "11:05", "12:05", day=day, status="not-afk"),
+        ev("afk", "12:05", "12:50", day=day, status="afk"),
+        ev("afk", "12:50", "13:50", day=day, status="not-afk"),
+        ev("afk", "13:50", "16:00", day=day, status="afk"),
+        ev("manual", "15:00", "15:30", day=day, title="Standup", category="Comms > Meetings"),
+    ]
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    engine = open_database(tmp_path / "data" / "tracker.sqlite3")
+    yield engine, SqlUnitOfWorkFactory(engine)
+    engine.dispose()
+
+
+def add(uow_factory, events):
+    with uow_factory(write=True) as uow:
+        uow.events.add_many(list(events))
+        uow.commit()
+
+
+def service(uow_factory, now=datetime(2026, 2, 20, 12, tzinfo=UTC), settings=None):
+    return RollupService(uow_factory, build_setup(settings or AnalysisSettings()), FakeClock(now))
+
+
+# -- the CLI --------------------------------------------------------------------------------
+def test_report_json_for_the_hand_built_day(cli, data_dir, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    engine = open_database(data_dir / "tracker.sqlite3")
+    add(SqlUnitOfWorkFactory(engine), hand_built_day())
+    engine.dispose()
+    code, out, err = cli("report", "--date", "2026-01-05", "--json",
+                         clock=FakeClock(datetime(2026, 1, 9, tzinfo=UTC)))
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["start"] == "2026-01-05T00:00:00+01:00" and r["end"] == "2026-01-06T00:00:00+01:00"
+    assert r["timezone"] == "Europe/Berlin"
+    assert r["active_seconds"] == 16200.0
+    assert r["idle_seconds"] == 300.0
+    assert r["break_seconds"] == 6900.0
+    assert r["idle_percent"] == round(300 / 16500 * 100, 2)
+    assert r["productivity_score"] == round((10800 * 4 + 1800 * 2 + 1800 * 3) / (16200 * 4) * 100, 1)
+    assert r["categories"] == [
+        {"name": "Work > Programming", "seconds": 10800.0, "score": 100.0},
+        {"name": "Comms > Chat", "seconds": 1800.0, "score": 50.0},
+        {"name": "Comms > Meetings", "seconds": 1800.0, "score": 75.0},
+        {"name": "Media > Video", "seconds": 1800.0, "score": 0.0},
+    ]
+    assert r["apps"] == [{"name": "code", "seconds": 10800.0}, {"name": "firefox", "seconds": 1800.0},
+                         {"name": "slack", "seconds": 1800.0}]
+    assert r["domains"] == [{"name": "youtube.com", "seconds": 1800.0}]
+    assert r["projects"] == [{"name": "tracker", "seconds": 3600.0}]
+    assert r["languages"] == [{"name": "Python", "seconds": 3600.0}]
+    assert [(b["kind"], b["start"][11:16], b["end"][11:16]) for b in r["blocks"]] == [
+        ("active", "09:00", "11:00"), ("idle", "11:00", "11:05"), ("active", "11:05", "12:05"),
+        ("break", "12:05", "12:50"), ("active", "12:50", "13:50"), ("break", "13:50", "15:00"),
+        ("active", "15:00", "15:30")]
+    assert r["keystrokes"] == 2000 and r["clicks"] == 30
+    assert r["context_switches"] == 2
+    assert r["longest_focus"]["seconds"] == 7200.0
+    assert [h["hour"] for h in r["best_hours"]] == [9, 10, 11]
+    assert r["streak_days"] == 1  # 4.5 h active meets the default 4 h daily goal
+    goals = {g["name"]: g for g in r["goals"]}
+    assert goals["Daily active time"]["seconds"] == 16200.0 and goals["Daily active time"]["met"]
+    assert goals["Media at most 1 h a day"]["met"] and goals["Media at most 1 h a day"]["seconds"] == 1800
+    for key in ("start", "end", "active_seconds", "idle_seconds", "idle_percent", "productivity_score",
+                "categories", "apps", "domains", "projects", "languages", "blocks", "best_hours",
+                "streak_days", "goals"):
+        assert key in r
+
+
+def test_report_table_and_periods(cli, data_dir, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    engine = open_database(data_dir / "tracker.sqlite3")
+    add(SqlUnitOfWorkFactory(engine), hand_built_day())
+    engine.dispose()
+    clock = FakeClock(datetime(2026, 1, 5, 18, tzinfo=UTC))
+    code, out, _ = cli("report", clock=clock)  # today by default
+    assert code == 0
+    assert "Active    4h 30m" in out and "Work > Programming" in out and "Timeline" in out
+    assert "09:00–11:00  active" in out
+    code, out, _ = cli("report", "--week", "2026-W02", "--json", clock=clock)
+    r = json.loads(out)
+    assert (r["first_day"], r["last_day"], r["days"], r["active_seconds"]) == ("2026-01-05", "2026-01-11", 7, 16200.0)
+    code, out, _ = cli("report", "--month", "2026-01", "--json", clock=clock)
+    assert json.loads(out)["days"] == 31
+    code, out, _ = cli("report", "--start", "2026-01-04", "--end", "2026-01-05", "--json", clock=clock)
+    assert [d["active_seconds"] for d in json.loads(out)["daily"]] == [0.0, 16200.0]
+    code, out, _ = cli("report", "--week", "2026-W02", clock=clock)
+    assert "Day         active" in out
+
+
+@pytest.mark.parametrize("args", [["--week", "2026-W60"], ["--month", "2026-00"], ["--date", "5.1.2026"],
+                                  ["--end", "2026-01-01"], ["--start", "2026-02-01", "--end", "2026-01-01"]])
+def test_report_rejects_bad_periods(cli, args):
+    code, out, err = cli("report", *args)
+    assert code == 2 and out == "" and "tracker-desktop:" in err
+
+
+def test_rebuild_cli(cli, data_dir, monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    engine = open_database(data_dir / "tracker.sqlite3")
+    add(SqlUnitOfWorkFactory(engine), [*hand_built_day(date(2026, 1, 5)), *hand_built_day(date(2026, 1, 7))])
+    engine.dispose()
+    code, out, _ = cli("rebuild", "--json")
+    assert code == 0
+    assert json.loads(out) == {"days": 3, "stored": 3, "first": "2026-01-05", "last": "2026-01-07",
+                               "seconds": json.loads(out)["seconds"]}
+    code, out, _ = cli("rebuild", "--start", "2026-01-07")
+    assert code == 0 and out.startswith("Rebuilt 1 day(s), 2026-01-07 to 2026-01-07")
+    code, out, err = cli("rebuild", "--start", "2026-01-07", "--end", "2026-01-01")
+    assert code == 2
+
+
+def test_rebuild_of_an_empty_store(cli):
+    code, out, _ = cli("rebuild")
+    assert code == 0 and "Nothing to rebuild" in out
+
+
+# -- rollups ---------------------------------------------------------------------------------
+def _month_of_days():
+    out = []
+    for i in range(40):
+        d = date(2026, 1, 1) + timedelta(days=i)
+        out += hand_built_day(d) if i % 7 != 6 else []
+    return out
+
+
+def test_month_reports_read_rollups_not_raw_events(db):
+    engine, uow = db
+    add(uow, _month_of_days())
+    rollups = service(uow)
+    reports = ReportService(rollups)
+    first = reports.report(month_period("2026-01"))
+    assert first["active_seconds"] == 27 * 16200
+    assert rollups.computed_days > 0
+
+    statements = []
+    event.listen(engine, "before_cursor_execute",
+                 lambda conn, cursor, stmt, *a: statements.append(stmt))
+    again = ReportService(service(uow)).report(month_period("2026-01"))
+    reads_rows = [s for s in statements if "FROM events" in s and "data" in s]
+    assert reads_rows == []  # no raw event row was read
+    assert again == first
+
+    # And without any raw events left at all, the month is still there.
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM events"))
+    fresh = service(uow)
+    assert ReportService(fresh).report(month_period("2026-01")) == first
+    assert fresh.computed_days == 0
+
+
+def test_today_stays_current_as_heartbeats_arrive(db):
+    engine, uow = db
+    t = datetime(2026, 1, 5, 9, tzinfo=UTC)
+    clock = FakeClock(t)
+    hb = HeartbeatEngine(uow, clock)
+    add(uow, hand_built_day(date(2026, 1, 4)))
+    rollups = RollupService(uow, build_setup(), clock)
+    reports = ReportService(rollups)
+    assert reports.report(day_period(date(2026, 1, 4)))["active_seconds"] == 16200
+
+    for i in range(0, 601):  # ten minutes of coding, a heartbeat a second
+        hb.heartbeat(Heartbeat("window", t + timedelta(seconds=i), data={"app": "code", "title": "a"}))
+    hb.flush()
+    clock.set(t + timedelta(minutes=10))
+    before = rollups.computed_days
+    assert reports.report(day_period(date(2026, 1, 5)))["active_seconds"] == 600
+    assert rollups.computed_days - before == 1  # only today; yesterday came from its rollup
+
+    for i in range(601, 1201):
+        hb.heartbeat(Heartbeat("window", t + timedelta(seconds=i), data={"app": "code", "title": "a"}))
+    hb.flush()
+    with uow() as u:
+        assert u.rollups.dirty()  # the flush marked the hours it wrote, in its own transaction
+    r = reports.report(day_period(date(2026, 1, 5)))
+    assert r["active_seconds"] == 1200
+    assert r["categories"][0]["name"] == "Work > Programming"
+    # Reading again computes nothing: the day was stored.
+    before = rollups.computed_days
+    assert reports.report(day_period(date(2026, 1, 5)))["active_seconds"] == 1200
+    assert rollups.computed_days == before
+
+
+def test_rows_added_without_marks_are_found_by_the_id_watermark(db):
+    _, uow = db
+    rollups = service(uow)
+    add(uow, hand_built_day())
+    assert ReportService(rollups).report(day_period(DAY))["active_seconds"] == 16200
+    # Another writer adds a row with a plain INSERT, no dirty mark.
+    add(uow, [ev("window", "18:00", "18:30", app="code", title="late")])
+    assert ReportService(rollups).report(day_period(DAY))["active_seconds"] == 16200 + 1800
+
+
+def test_a_change_racing_the_computation_is_used_once_but_never_stored(db):
+    _, uow = db
+    add(uow, hand_built_day())
+    clock = FakeClock(datetime(2026, 1, 9, tzinfo=UTC))
+    engine_hb = HeartbeatEngine(uow, clock)
+
+    class Racing(RollupService):
+        def _analyze(self, u, run):
+            result = super()._analyze(u, run)
+            # A heartbeat lands after the events were read, before the day is stored.
+            engine_hb.heartbeat(Heartbeat("window", at(DAY, "20:00"), timedelta(minutes=10),
+                                          {"app": "code", "title": "x"}))
+            engine_hb.flush()
+            return result
+
+    racing = Racing(uow, build_setup(), clock)
+    assert racing.summaries(DAY, DAY)[DAY].active == 16200
+    with uow() as u:
+        assert u.rollups.get(DAY, DAY, racing.setup.fingerprint) == {}
+    plain = RollupService(uow, build_setup(), clock)
+    assert plain.summaries(DAY, DAY)[DAY].active == 16200 + 600
+
+
+def test_changing_the_settings_recomputes_with_the_new_rules(db):
+    _, uow = db
+    add(uow, hand_built_day())
+    assert ReportService(service(uow)).report(day_period(DAY))["categories"][0]["name"] == "Work > Programming"
+    custom = AnalysisSettings.model_validate({
+        "rules": [{"category": "Clients > Acme", "title": "tracker"}],
+        "levels": {"Clients": 1}})
+    s = service(uow, settings=custom)
+    r = ReportService(s).report(day_period(DAY))
+    assert s.computed_days >= 1
+    assert {c["name"]: c["seconds"] for c in r["categories"]}["Clients > Acme"] == 10800
+
+
+def test_streak_and_weekly_goals(db):
+    _, uow = db
+    add(uow, _month_of_days())  # every day but each 7th (Jan 7, 14, 21, 28...) has 4.5 h
+    settings = AnalysisSettings.model_validate({"goals": [
+        {"name": "Coding 10 h a week", "metric": "coding", "period": "week", "min_minutes": 600}]})
+    reports = ReportService(service(uow, settings=settings))
+    r = reports.report(day_period(date(2026, 1, 13)))
+    assert r["streak_days"] == 6  # Jan 8..13
+    r = reports.report(day_period(date(2026, 1, 14)))
+    assert r["streak_days"] == 0
+    week = reports.report(month_period("2026-01"))
+    goal = {g["name"]: g for g in week["goals"]}["Coding 10 h a week"]
+    assert goal["periods"] == 5 and goal["periods_met"] == 5  # ISO weeks touching January
+
+
+def test_streak_while_today_is_in_progress(db):
+    _, uow = db
+    add(uow, [*hand_built_day(date(2026, 1, 3)), *hand_built_day(date(2026, 1, 4))])
+    add(uow, [ev("window", "09:00", "09:30", day=date(2026, 1, 5), app="code", title="a")])
+    rollups = service(uow, now=at(date(2026, 1, 5), "10:00"))
+    assert ReportService(rollups).report(day_period(date(2026, 1, 5)))["streak_days"] == 2
+
+
+# -- time zones ------------------------------------------------------------------------------
+def test_days_follow_tz(db, monkeypatch):
+    _, uow = db
+    late = Event("window", datetime(2026, 1, 6, 3, tzinfo=UTC), timedelta(hours=1), {"app": "code", "title": "a"})
+    add(uow, [late])
+    monkeypatch.setenv("TZ", "America/New_York")  # 22:00 on the 5th there
+    ny = service(uow)
+    assert ny.setup.tz_name == "America/New_York"
+    assert ReportService(ny).report(day_period(date(2026, 1, 5)))["active_seconds"] == 3600
+    monkeypatch.setenv("TZ", "UTC")
+    utc = service(uow)
+    assert utc.setup.fingerprint != ny.setup.fingerprint
+    assert ReportService(utc).report(day_period(date(2026, 1, 5)))["active_seconds"] == 0
+    assert ReportService(utc).report(day_period(date(2026, 1, 6)))["active_seconds"] == 3600
+
+
+def test_dst_transition_day_in_a_report(db, monkeypatch):
+    _, uow = db
+    monkeypatch.setenv("TZ", "America/New_York")
+    day = date(2026, 3, 8)  # 02:00 EST -> 03:00 EDT
+    tz = ZoneInfo("America/New_York")
+    start = datetime(2026, 3, 8, 1, 0, tzinfo=tz).astimezone(UTC)
+    add(uow, [Event("window", start, timedelta(hours=3), {"app": "code", "title": "a"}),
+              Event("window", datetime(2026, 3, 8, 23, 30, tzinfo=tz).astimezone(UTC),
+                    timedelta(hours=1), {"app": "code", "title": "b"})])
+    r = ReportService(service(uow)).report(day_period(day))
+    assert r["start"] == "2026-03-08T00:00:00-05:00" and r["end"] == "2026-03-09T00:00:00-04:00"
+    assert r["active_seconds"] == 3 * 3600 + 1800  # the last half hour belongs to the 9th
+    assert {h: s for h, s in enumerate(r["hourly"]) if s} == {1: 3600.0, 3: 3600.0, 4: 3600.0, 23: 1800.0}
+
+
+def test_day_start_hour_from_the_config_file(cli, data_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("TZ", "UTC")
+    cfg = tmp_path / "config.toml"
+    cfg.write_text("[analysis]\nday_start_hour = 4\nbreak_minutes = 10\n")
+    engine = open_database(data_dir / "tracker.sqlite3")
+    add(SqlUnitOfWorkFactory(engine), [
+        Event("window", datetime(2026, 1, 5, 22, tzinfo=UTC), timedelta(hours=1), {"app": "code", "title": "a"}),
+        Event("window", datetime(2026, 1, 6, 1, tzinfo=UTC), timedelta(hours=1), {"app": "code", "title": "a"})])
+    engine.dispose()
+    code, out, err = cli("--config", str(cfg), "report", "--date", "2026-01-05", "--json")
+    assert code == 0, err
+    r = json.loads(out)
+    assert r["start"] == "2026-01-05T04:00:00+00:00" and r["day_start_hour"] == 4
+    assert r["active_seconds"] == 7200 and r["break_seconds"] == 7200
+
+
+def test_bad_analysis_settings_are_reported(cli, tmp_path):
+    cfg = tmp_path / "config.toml"
+    cfg.write_text('[analysis]\nlevels = {"Work" = 5}\n')
+    code, _, err = cli("--config", str(cfg), "report")
+    assert code == 2 and "outside -2" in err
+
+
+def test_migration_creates_the_rollup_tables(tmp_path: Path):
+    engine = open_database(tmp_path / "x.sqlite3")
+    with engine.connect() as conn:
+        names = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
+        version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    assert {"rollup_days", "rollup_dirty", "rollup_meta"} <= names
+    assert version == "0002"

@@ -1,0 +1,162 @@
+"""`report`: a day, ISO week, month or range as a readable table, or one JSON object."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import datetime
+from typing import Any
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "report", help="active/idle time, categories, score, apps, sites, goals for a period",
+        description="Summarise a day (default: today), an ISO week, a month or a range of days, "
+                    "in the local time zone (TZ, or [analysis] timezone) with the configured day "
+                    "start hour. Reads per-day rollups; days not rolled up yet are computed.")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--date", metavar="YYYY-MM-DD", help="one day (also: today, yesterday)")
+    which.add_argument("--week", metavar="YYYY-Www", help="an ISO week, Monday to Sunday")
+    which.add_argument("--month", metavar="YYYY-MM", help="a calendar month")
+    which.add_argument("--start", metavar="D", help="first day of a range (with --end: last day, included)")
+    p.add_argument("--end", metavar="D", help="last day of the range, included (default: today)")
+    p.add_argument("--top", type=int, default=10, metavar="N",
+                   help="names per list in the table (default 10); --json lists up to 50")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON object: start, end, active_seconds, idle_seconds, idle_percent, "
+                        "productivity_score, categories, apps, domains, projects, languages, blocks, "
+                        "best_hours, streak_days, goals, ...")
+    p.set_defaults(handler=handle)
+
+
+def _period(args: argparse.Namespace, today):  # type: ignore[no-untyped-def]
+    from tracker_desktop.cli import UsageError
+    from tracker_desktop.domain.days import (
+        day_period,
+        month_period,
+        parse_date,
+        range_period,
+        week_period,
+    )
+
+    if args.end and not args.start:
+        raise UsageError("--end needs --start")
+    if args.week:
+        return week_period(args.week)
+    if args.month:
+        return month_period(args.month)
+    if args.start:
+        first = parse_date(args.start, today)
+        last = parse_date(args.end, today) if args.end else today
+        return range_period(first, last)
+    return day_period(parse_date(args.date, today) if args.date else today)
+
+
+def progress_bar(desc: str, unit: str = " days"):  # type: ignore[no-untyped-def]
+    """A tqdm bar on stderr, shown only on a terminal and only if the work takes a while."""
+    from tqdm import tqdm
+
+    return tqdm(desc=desc, unit=unit, file=sys.stderr, disable=not sys.stderr.isatty(),
+                leave=False, delay=0.3)
+
+
+def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
+    from tracker_desktop.cli import UsageError
+    from tracker_desktop.domain.days import InvalidPeriod
+    from tracker_desktop.services.analysis_setup import build_setup
+    from tracker_desktop.services.reports import ReportService
+    from tracker_desktop.services.rollups import RollupService
+
+    if args.top < 0:
+        raise UsageError("--top must not be negative")
+    rollups = RollupService(ctx.store.uow, build_setup(ctx.settings.analysis), ctx.clock)
+    try:
+        period = _period(args, rollups.today())
+    except InvalidPeriod as exc:
+        raise UsageError(str(exc)) from None
+    with progress_bar("rolling up") as bar:
+        report = ReportService(rollups).report(period, progress=bar.update)
+    if args.json:
+        json.dump(report, ctx.out, ensure_ascii=False)
+        ctx.out.write("\n")
+    else:
+        ctx.out.write(render(report, args.top))
+    return 0
+
+
+def hm(seconds: float) -> str:
+    minutes = int(round(seconds / 60))
+    if minutes < 60:
+        return f"{minutes}m"
+    return f"{minutes // 60}h {minutes % 60:02d}m"
+
+
+def _clock(iso: str) -> str:
+    return datetime.fromisoformat(iso).strftime("%H:%M")
+
+
+def _table(title: str, rows: list[dict[str, Any]], top: int, with_score: bool = False) -> list[str]:
+    if not rows or top == 0:
+        return []
+    width = max(len(title), *(min(len(r["name"]), 48) for r in rows[:top]))
+    out = [f"{title:<{width}}  {'time':>8}" + ("  score" if with_score else "")]
+    for r in rows[:top]:
+        name = r["name"] if len(r["name"]) <= 48 else r["name"][:47] + "…"
+        line = f"{name:<{width}}  {hm(r['seconds']):>8}"
+        if with_score:
+            line += f"  {'' if r['score'] is None else round(r['score']):>5}"
+        out.append(line)
+    if len(rows) > top:
+        out.append(f"  … {len(rows) - top} more")
+    return out + [""]
+
+
+def render(r: dict[str, Any], top: int = 10) -> str:
+    """The human form: headline figures, then one small table per dimension."""
+    score = "–" if r["productivity_score"] is None else f"{r['productivity_score']:.0f}/100"
+    lines = [f"Report {r['period']}  ({r['first_day']} – {r['last_day']}, {r['timezone']})", ""]
+    lines.append(f"Active  {hm(r['active_seconds']):>8}    Idle {hm(r['idle_seconds'])} "
+                 f"({r['idle_percent']:.1f}%)    Breaks {hm(r['break_seconds'])}")
+    focus = r["longest_focus"]
+    focus_text = (f"{hm(focus['seconds'])} ({_clock(focus['start'])}–{_clock(focus['end'])})"
+                  if focus else "–")
+    lines.append(f"Score   {score:>8}    Streak {r['streak_days']} day(s)    Longest focus {focus_text}")
+    lines.append(f"Keys    {r['keystrokes']:>8,}    Clicks {r['clicks']:,}    "
+                 f"Context switches {r['context_switches']:,}")
+    if r["best_hours"]:
+        lines.append("Best hours (last 30 days): "
+                     + ", ".join(f"{h['hour']:02d}:00" for h in r["best_hours"]))
+    lines.append("")
+    lines += _table("Category", r["categories"], top, with_score=True)
+    for key, title in (("apps", "App"), ("domains", "Site"), ("projects", "Project"),
+                       ("languages", "Language")):
+        lines += _table(title, r[key], top)
+    if r["goals"]:
+        lines.append("Goals")
+        for g in r["goals"]:
+            mark = "✓" if g["met"] else "·"
+            per = "today" if g["period"] == "day" and r["days"] == 1 else f"per {g['period']}"
+            kind = "≤" if g["direction"] == "at_most" else "≥"
+            if g["periods"] > 1:
+                lines.append(f"  [{g['periods_met']}/{g['periods']}] {g['name']}: average "
+                             f"{hm(g['average_seconds'])} {kind} {hm(g['target_seconds'])} {per}")
+            else:
+                lines.append(f"  [{mark}] {g['name']}: {hm(g['seconds'])} {kind} "
+                             f"{hm(g['target_seconds'])} {per}")
+        lines.append("")
+    if r["days"] == 1 and r["blocks"]:
+        lines.append("Timeline")
+        for b in r["blocks"]:
+            extra = ""
+            if b["kind"] == "active":
+                extra = f"  {'' if b['score'] is None else round(b['score']):>3}  {b['category'] or ''}"
+            lines.append(f"  {_clock(b['start'])}–{_clock(b['end'])}  {b['kind']:<6} {hm(b['seconds']):>7}{extra}")
+        lines.append("")
+    elif r["days"] > 1:
+        lines.append("Day         active   score")
+        for d in r["daily"]:
+            s = "" if d["productivity_score"] is None else round(d["productivity_score"])
+            lines.append(f"{d['date']}  {hm(d['active_seconds']):>7}   {s:>5}")
+        lines.append("")
+    return "\n".join(lines)
