@@ -129,10 +129,10 @@ class X11WindowProbe:
         self._xlib_errors = (Xlib.error.XError,)
         self._closed_errors = (Xlib.error.ConnectionClosedError, OSError)
         self._dpy: Any = None
-        self._connect()
-        self._cache: tuple[int, int | None, str, str | None] | None = None
+        self._cache: tuple[int, int | None, str, str | None] | None = None  # wid, pid, app, source
         self.pid_source: str | None = None
         self._lost = False
+        self._connect()
 
     def _connect(self) -> None:
         import Xlib.display
@@ -152,6 +152,7 @@ class X11WindowProbe:
                 f"cannot connect to the X display {name!r} ({exc}); check that DISPLAY points at a "
                 "running X server you may use (xauth/XAUTHORITY)") from None
         self._dpy = dpy
+        self._cache = None  # window ids mean nothing across connections
         self._root = dpy.screen().root
         atom = dpy.intern_atom
         self._A_ACTIVE = atom("_NET_ACTIVE_WINDOW")
