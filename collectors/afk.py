@@ -48,7 +48,9 @@ class AfkTracker:
 
     The AFK period starts at the last input (+1 ms), not when the timeout expired, exactly as in
     ActivityWatch. Heartbeats: source "afk", data {"status": "afk" | "not-afk"}; merge them with
-    `pulsetime` (= timeout + poll, aw's value).
+    `pulsetime` (= timeout + poll, aw's value). One addition to aw: a timestamp that would land a
+    few ms before the event it belongs to is snapped forward (see _MAX_SNAP), so merged AFK events
+    never overlap.
     """
 
     def __init__(self, timeout: float, poll_seconds: float) -> None:
@@ -92,8 +94,8 @@ class AfkTracker:
             self._afk = True
             out.append(self._ping(True, last_input + _1MS, idle))
         elif self._afk:
-            # aw >= 0.12 pings at last_input + 1 ms here too, so the heartbeat is not earlier
-            # than the afk event it extends (it would start a new event otherwise).
+            # Current aw-watcher-afk pings at last_input + 1 ms here too (older versions used
+            # last_input), so the heartbeat is not earlier than the afk event it extends.
             out.append(self._ping(True, last_input + _1MS, idle))
         else:
             out.append(self._ping(False, last_input))
