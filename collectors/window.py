@@ -154,6 +154,7 @@ class X11WindowProbe:
         self._dpy = dpy
         self._cache = None  # window ids mean nothing across connections
         self._root = dpy.screen().root
+        self._wm_check: int | None = None  # the EWMH supporting window, looked up once
         atom = dpy.intern_atom
         self._A_ACTIVE = atom("_NET_ACTIVE_WINDOW")
         self._A_NAME = atom("_NET_WM_NAME")
@@ -211,7 +212,11 @@ class X11WindowProbe:
         reply = self._prop(self._root, self._A_ACTIVE, X.AnyPropertyType, 1)
         if reply is not None:
             wid = int(reply.value[0])
-            return wid or None
+            # With nothing focused, some window managers (openbox) make their own supporting
+            # window active; that is "no window", not an app called "openbox".
+            return wid if wid and wid != self._wm_check_id() else None
+        if self._wm_check_id() is not None:
+            return None  # an EWMH window manager that has not activated any window yet
         # No EWMH window manager: fall back to the input focus, climbing to the top-level window.
         focus = self._dpy.get_input_focus().focus
         if isinstance(focus, int) or focus is None:  # PointerRoot / None
@@ -225,6 +230,15 @@ class X11WindowProbe:
                 break
             window = parent
         return int(focus.id)
+
+    def _wm_check_id(self) -> int | None:
+        if self._wm_check is None:
+            from Xlib import X
+
+            reply = self._prop(self._root, self._dpy.intern_atom("_NET_SUPPORTING_WM_CHECK"),
+                               X.AnyPropertyType, 1)
+            self._wm_check = int(reply.value[0]) if reply is not None and len(reply.value) else 0
+        return self._wm_check or None
 
     def _title(self, window: Any) -> str:
         reply = self._prop(window, self._A_NAME, self._A_UTF8)

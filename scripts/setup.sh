@@ -15,7 +15,8 @@ APT_PACKAGES=(
   xvfb openbox xdotool x11-utils x11-apps xauth
   # Qt's xcb platform plugin and OpenGL/font libraries for PySide6 and pyqtgraph
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
-  libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libegl1 libgl1 libfontconfig1 libdbus-1-3
+  libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-sync1
+  libxcb-xfixes0 libxcb-shm0 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
 )
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }

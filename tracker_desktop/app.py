@@ -90,7 +90,14 @@ class Tracker:
 
     def start(self) -> None:
         if self.listener is not None:
-            self.listener.start()
+            from collectors.base import CollectorUnavailable
+
+            try:
+                self.listener.start()
+            except CollectorUnavailable as exc:
+                logger.warning("input collector off: %s", exc)
+                self.listener = None
+                self.service.input_unavailable(str(exc))
         if self.scheduler is not None:
             self.scheduler.start()
 

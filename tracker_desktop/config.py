@@ -32,6 +32,14 @@ class TrackingSettings(_Section):
         None, gt=0, description="Merge window heartbeats up to this many seconds apart "
         "(default: poll_seconds + 1)")
 
+    @model_validator(mode="after")
+    def _pulsetime_covers_a_poll(self) -> "TrackingSettings":
+        if self.window_pulsetime is not None and self.window_pulsetime < self.poll_seconds + 1:
+            raise ValueError(
+                f"window_pulsetime ({self.window_pulsetime:g} s) must be at least poll_seconds + 1 "
+                f"({self.poll_seconds + 1:g} s), or consecutive polls of one window would not merge")
+        return self
+
 
 def _check_patterns(patterns: list[str]) -> list[str]:
     for p in patterns:

@@ -50,3 +50,9 @@ def test_with_tracking_validates_overrides(tmp_path):
     assert s.with_tracking(poll_seconds=0.5, afk_timeout=None).tracking.poll_seconds == 0.5
     with pytest.raises(ValueError):
         s.with_tracking(afk_timeout=-3)
+
+
+def test_window_pulsetime_must_cover_a_poll(tmp_path):
+    with pytest.raises(ConfigError, match=r"must be at least poll_seconds \+ 1 \(3 s\)"):
+        load_settings(write(tmp_path, "[tracking]\npoll_seconds = 2\nwindow_pulsetime = 2.5\n"))
+    assert load_settings(write(tmp_path, "[tracking]\npoll_seconds = 2\nwindow_pulsetime = 3\n")).tracking.window_pulsetime == 3

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from collectors.afk import AfkTracker, IdleProbe
+from collectors.base import CollectorUnavailable
 from collectors.input import InputCounter, InputMinuteTracker
 from collectors.window import WindowProbe, WindowTracker
 from storage.heartbeat_engine import HeartbeatEngine
@@ -84,12 +85,35 @@ class TrackingService:
             info = self._c.window_probe.active_window()
             for hb in self._c.window.tick(now, info, counts):
                 self._engine.heartbeat(hb, self._c.window.pulsetime)
+            if info is not None and self._c.window.current is None:
+                # An excluded app is focused: its input is not recorded anywhere, not even as
+                # anonymous per-minute totals.
+                minute_counts = {}
         if self._c.idle_probe is not None:
-            for hb in self._c.afk.tick(now, self._c.idle_probe.idle_seconds()):
-                self._engine.heartbeat(hb, self._c.afk.pulsetime)
+            idle = self._idle_seconds()
+            if idle is not None:
+                for hb in self._c.afk.tick(now, idle):
+                    self._engine.heartbeat(hb, self._c.afk.pulsetime)
         if self._c.input_counter is not None:
             for event in self._c.minutes.tick(now, minute_counts):
                 self._engine.insert(event)
+
+    def _idle_seconds(self) -> float | None:
+        assert self._c.idle_probe is not None
+        try:
+            idle = self._c.idle_probe.idle_seconds()
+        except CollectorUnavailable as exc:
+            if "afk" not in self._c.unavailable:
+                logger.warning("AFK collector cannot read idle time: %s", exc)
+            self._c.unavailable["afk"] = str(exc)
+            return None
+        self._c.unavailable.pop("afk", None)
+        return idle
+
+    def input_unavailable(self, reason: str) -> None:
+        """The input listener could not start: stop counting, and say why in the status."""
+        self._c.input_counter = None
+        self._c.unavailable["input"] = reason
 
     def _close_input_minute(self, now: Any) -> None:
         for event in self._c.minutes.flush(now):

@@ -131,3 +131,34 @@ def test_status_is_published_and_says_what_is_off():
     assert stored["unavailable"] == {"window": "no display"}
     service.shutdown()
     assert StateService(uow).tracker_status()[0]["stopped"] == T0.isoformat()
+
+
+def test_input_in_an_excluded_app_is_not_counted_anywhere():
+    clock = FakeClock(T0)
+    service, uow, window, idle, counter = make(clock, PrivacySettings(exclude_apps=["keepassxc"]))
+    for second in range(10):
+        window.info = WindowInfo("keepassxc" if second < 5 else "code", "x", 12)
+        type_keys(clock, idle, counter, 1)
+        service.tick()
+        clock.advance(1)
+    service.shutdown()
+    assert sum(e.counts.get("keys", 0) for e in events(uow, "window")) == 5
+    assert sum(e.counts.get("keys", 0) for e in events(uow, "input")) == 5
+
+
+def test_an_idle_probe_that_fails_turns_afk_off_and_tracking_goes_on():
+    from collectors.base import CollectorUnavailable
+
+    clock = FakeClock(T0)
+    service, uow, window, idle, counter = make(clock)
+
+    def broken():
+        raise CollectorUnavailable("X server went away")
+
+    idle.idle_seconds = broken
+    for _ in range(3):
+        service.tick()
+        clock.advance(1)
+    assert service.status()["unavailable"]["afk"] == "X server went away"
+    service.shutdown()
+    assert len(events(uow, "window")) == 1 and events(uow, "afk") == []
