@@ -132,3 +132,15 @@ def test_every_verb_has_help(verb):
     out = subprocess.run([sys.executable, "-m", "tracker_desktop", verb, "--help"],
                          capture_output=True, text=True, check=True).stdout
     assert out.startswith("usage: tracker-desktop " + verb)
+
+
+def test_imported_heartbeats_show_up_in_a_report_already_rolled_up(cli):
+    """An import that extends a day whose rollup exists must make the report current."""
+    day = "2026-01-05"
+    beats = [json.dumps({"source": "window", "timestamp": f"{day}T12:00:{s:02d}+00:00",
+                         "data": {"app": "code", "title": "x"}}) for s in range(0, 31)]
+    assert cli("import", "-", stdin="\n".join(beats[:11]))[0] == 0
+    first = json.loads(cli("report", "--date", day, "--json")[1])
+    assert cli("import", "-", stdin="\n".join(beats[10:]))[0] == 0  # extends the stored event
+    second = json.loads(cli("report", "--date", day, "--json")[1])
+    assert second["active_seconds"] == first["active_seconds"] + 20

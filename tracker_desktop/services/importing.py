@@ -138,6 +138,11 @@ def import_heartbeats(uow_factory: Callable[..., Any], heartbeats: Iterable[Puls
             uow.events.update_many([e for e in seq if e.id is not None])
             uow.events.add_many([e for e in seq if e.id is None])
             events += len(seq)
+        written = [e for seq in touched.values() for e in seq]
+        rollups = getattr(uow, "rollups", None)
+        if written and rollups is not None:
+            # In the same transaction, so reports never keep a stale day.
+            rollups.mark_dirty(min(e.start for e in written), max(e.end for e in written))
         uow.commit()
     return ImportResult(received, events)
 
