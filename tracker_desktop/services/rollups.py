@@ -204,7 +204,7 @@ class RollupService:
     def _load(self, uow: Any, run: list[date]) -> dict[str, list[Event]]:
         start = self.bounds(run[0])[0] - self._margin
         end = self.bounds(run[-1])[1] + self._margin
-        return {src: uow.events.range(src, start, end) for src in SOURCES}
+        return {src: uow.rollups.events_near(src, start, end) for src in SOURCES}
 
     def _analyze(self, uow: Any, run: list[date]) -> dict[date, DaySummary]:
         loaded = self._load(uow, run)
