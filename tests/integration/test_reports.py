@@ -366,3 +366,14 @@ def test_migration_creates_the_rollup_tables(tmp_path: Path):
     engine.dispose()
     assert {"rollup_days", "rollup_dirty", "rollup_meta"} <= names
     assert version == "0002"
+
+
+def test_background_tick_keeps_today_and_yesterday_rolled_up(db):
+    _, uow = db
+    add(uow, [*hand_built_day(date(2026, 1, 4)), *hand_built_day(date(2026, 1, 5))])
+    rollups = service(uow, now=at(date(2026, 1, 5), "18:00"))
+    rollups.tick()
+    with uow() as u:
+        stored = u.rollups.get(date(2026, 1, 1), date(2026, 1, 9), rollups.setup.fingerprint)
+    assert sorted(stored) == [date(2026, 1, 4), date(2026, 1, 5)]
+    assert stored[date(2026, 1, 5)].active_seconds == 16200

@@ -3,6 +3,8 @@
 Rules (issue 3, aligned with ActivityWatch's canonical query where it has one):
 - Window events, flooded (short gaps filled), minus the time recorded as AFK. Time with no AFK
   record at all counts as present, as in `status`: a tracker without an AFK probe still reports.
+  An audible tab in the focused browser window counts as present even when AFK says away
+  (watching a video without touching the keyboard), as aw-webui's query does (include_audible).
 - While a browser window is active, the browser's tab events (same browser family) refine that
   time into domain/URL; while an editor (or terminal) is active, editor events refine it into
   project/language/file.
@@ -22,7 +24,7 @@ from urllib.parse import urlsplit
 
 from .events import AFK, BROWSER, EDITOR, INPUT, MANUAL, WINDOW, Event
 from .flood import flood
-from .intervals import Span, clip, cut, overlay, union
+from .intervals import Span, clip, cut, overlay, subtract, union
 
 BROWSER_APPS = (r"firefox|chrom|brave|msedge|microsoft-edge|^edge|vivaldi|opera|safari|librewolf"
                 r"|waterfox|floorp|^zen|epiphany|falkon|qutebrowser|^arc$|yandex|thorium|mullvad")
@@ -181,20 +183,34 @@ def active_segments(events: Mapping[str, Sequence[Event]], start: datetime, end:
     afk = flood(events.get(AFK, ()), pulse)
     away = union(clip((Span(e.start, e.end) for e in afk if e.data.get("status") == "afk"),
                       start, end))
-
-    manual = _latest_wins(_items(events.get(MANUAL, ()), start, end, manual_activity))
-    manual_spans = union(s for s, _ in manual)
-    blocked = union([*away, *manual_spans])
-
     window_items = _items(window, start, end, window_activity)
     coverage = union(s for s, _ in window_items)
-    present = cut(window_items, blocked)
 
     browsers = [e for e in events.get(BROWSER, ()) if e.duration]
     by_family: dict[str | None, list[Event]] = {}
     for e in browsers:
         by_family.setdefault(browser_family(_str(e.data.get("browser"))), []).append(e)
     layers = {fam: [(Span(e.start, e.end), e) for e in flood(evs, pulse)] for fam, evs in by_family.items()}
+
+    def layer_for(app: str) -> str | None:
+        fam = browser_family(app)
+        return fam if fam in layers else (None if None in layers else next(iter(layers)))
+
+    if away and layers:
+        listening: list[Span] = []
+        for fam, layer in layers.items():
+            loud = [(sp, e) for sp, e in layer if e.data.get("audible") is True]
+            if loud:
+                focused = [(sp, a) for sp, a in window_items
+                           if opts.browser_apps.search(a.app or "") and layer_for(a.app or "") == fam]
+                listening += [sp for sp, _, hit in overlay(focused, loud) if hit is not None]
+        if listening:
+            away = subtract(away, listening)
+
+    manual = _latest_wins(_items(events.get(MANUAL, ()), start, end, manual_activity))
+    manual_spans = union(s for s, _ in manual)
+    blocked = union([*away, *manual_spans])
+    present = cut(window_items, blocked)
     editors = flood((e for e in events.get(EDITOR, ()) if e.duration), pulse)
     editor_layer = [(Span(e.start, e.end), e) for e in editors]
 
@@ -203,9 +219,7 @@ def active_segments(events: Mapping[str, Sequence[Event]], start: datetime, end:
     for span, act in present:
         app = act.app or ""
         if layers and opts.browser_apps.search(app):
-            fam = browser_family(app)
-            key = fam if fam in layers else (None if None in layers else next(iter(layers)))
-            to_refine.setdefault(("browser", key), []).append((span, act))
+            to_refine.setdefault(("browser", layer_for(app)), []).append((span, act))
         elif editor_layer and opts.editor_apps.search(app):
             to_refine.setdefault(("editor", None), []).append((span, act))
         else:

@@ -60,6 +60,19 @@ def test_browser_tabs_refine_the_browser_window_of_the_same_family_only():
     ]
 
 
+def test_an_audible_tab_in_the_focused_browser_counts_while_afk():
+    segs = run(
+        e("window", 0, 30, app="firefox", title="Firefox"),
+        e("browser", 0, 20, url="https://www.youtube.com/watch?v=1", browser="firefox", audible=True),
+        e("browser", 20, 30, url="https://example.com/", browser="firefox", audible=False),
+        # A Chrome tab playing in the background does not keep anyone present.
+        e("browser", 0, 60, url="https://music.example/", browser="chrome", audible=True),
+        e("window", 30, 60, app="slack", title="s"),
+        e("afk", 0, 5, status="not-afk"), e("afk", 5, 60, status="afk"),
+    )
+    assert summary(segs) == [(0, 20, "browser", "firefox", "youtube.com")]
+
+
 def test_editor_events_refine_editor_windows_into_projects():
     segs = run(e("window", 0, 30, app="code", title="x"), e("window", 30, 40, app="slack", title="s"),
                e("editor", 10, 40, project="tracker", language="Python", file="a.py", editor="vscode"))
