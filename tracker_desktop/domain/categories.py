@@ -82,6 +82,8 @@ class Rule:
 class Categorizer:
     """Assigns the deepest matching category; remembers answers (activities repeat a lot)."""
 
+    CACHE_SIZE = 50_000  # a long-running app sees ever new titles: start over past this many
+
     def __init__(self, rules: Sequence[Rule]) -> None:
         self.rules = tuple(rules)
         self._cache: dict[Any, Category] = {}
@@ -102,6 +104,8 @@ class Categorizer:
             for rule in self.rules:
                 if len(rule.category) > depth and rule.matches(activity):
                     result, depth = rule.category, len(rule.category)
+        if len(self._cache) >= self.CACHE_SIZE:
+            self._cache.clear()
         self._cache[activity] = result
         return result
 
