@@ -23,6 +23,14 @@ def _dt(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _ms(x: float) -> float:
+    return round(x, 3)
+
+
+def _msd(values: Mapping[str, float]) -> dict[str, float]:
+    return {k: round(v, 3) for k, v in values.items()}
+
+
 @dataclass(frozen=True, slots=True)
 class BlockSummary:
     kind: str
@@ -89,12 +97,15 @@ class DaySummary:
         return score(self.points, self.active)
 
     def to_dict(self, with_blocks: bool = True) -> dict[str, Any]:
+        """The stored form. Per-name values keep millisecond precision (shorter to store and
+        parse; reports print three decimals), the day's totals keep all of theirs."""
         d: dict[str, Any] = {
             "day": self.day.isoformat(), "start": self.start.isoformat(), "end": self.end.isoformat(),
             "active": self.active, "idle": self.idle, "breaks": self.breaks, "points": self.points,
-            "categories": {k: list(v) for k, v in self.categories.items()},
-            "levels": {str(k): v for k, v in self.levels.items()},
-            "hourly": list(self.hourly), "input": dict(self.input), "editor": dict(self.editor),
+            "categories": {k: [_ms(v[0]), _ms(v[1])] for k, v in self.categories.items()},
+            "levels": {str(k): _ms(v) for k, v in self.levels.items()},
+            "hourly": [_ms(v) for v in self.hourly], "input": _msd(self.input),
+            "editor": _msd(self.editor),
             "context_switches": self.context_switches,
             "focus": None if self.focus is None else
             [self.focus.seconds, self.focus.start.isoformat(), self.focus.end.isoformat()],
@@ -103,7 +114,7 @@ class DaySummary:
             values = getattr(self, dim)
             if len(values) > MAX_NAMES_PER_DAY:
                 values = dict(sorted(values.items(), key=lambda kv: -kv[1])[:MAX_NAMES_PER_DAY])
-            d[dim] = dict(values)
+            d[dim] = _msd(values)
         if with_blocks:
             d["blocks"] = [b.to_dict() for b in self.blocks]
         return d

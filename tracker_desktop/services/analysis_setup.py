@@ -33,7 +33,7 @@ from tracker_desktop.domain.scoring import (
 )
 
 # Bump when the meaning of a stored DaySummary changes: every rollup becomes stale.
-ROLLUP_FORMAT = 1
+ROLLUP_FORMAT = 2
 
 
 class SystemLocalTimezone(tzinfo):

@@ -49,7 +49,8 @@ class ReportService:
         setup = self.rollups.setup
         first, last = period.first, period.last
         context_first = min(monday(first), last - timedelta(days=BEST_HOURS_DAYS - 1))
-        summaries = self.rollups.summaries(context_first, last, progress=progress)
+        rolled = self.rollups.read(context_first, last, progress=progress)
+        summaries = {d: r.summary for d, r in rolled.items()}
 
         totals = Totals()
         for d in days(first, last):
@@ -109,10 +110,7 @@ class ReportService:
                        "idle_seconds": _r(summaries[d].idle),
                        "productivity_score": _score(summaries[d].score)}
                       for d in days(first, last)],
-            "blocks": [{"kind": b.kind, "start": b.start.astimezone(setup.tz).isoformat(),
-                        "end": b.end.astimezone(setup.tz).isoformat(), "seconds": _r(b.seconds),
-                        "score": _score(b.score), "category": b.category}
-                       for b in sorted(totals.blocks, key=lambda b: b.start)],
+            "blocks": [b for d in days(first, last) for b in rolled[d].blocks],
         }
 
     def _streak(self, summaries: dict[date, DaySummary], end: date, today: date) -> int:

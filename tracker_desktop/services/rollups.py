@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from bisect import bisect_left
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Callable, Iterable, Sequence
 
 from storage.codec import from_us, to_us
@@ -28,7 +28,7 @@ from tracker_desktop.domain.analysis import analyze_day
 from tracker_desktop.domain.clock import Clock, SystemClock
 from tracker_desktop.domain.days import day_bounds, day_of, days
 from tracker_desktop.domain.events import AFK, BROWSER, EDITOR, INPUT, MANUAL, WINDOW, Event
-from tracker_desktop.domain.summary import DaySummary
+from tracker_desktop.domain.summary import BlockSummary, DaySummary
 
 from .analysis_setup import AnalysisSetup, build_setup
 
@@ -37,6 +37,21 @@ logger = logging.getLogger(__name__)
 SOURCES = (WINDOW, AFK, BROWSER, EDITOR, MANUAL, INPUT)
 CHUNK_DAYS = 7
 Progress = Callable[[int], None]  # called with the number of days just finished
+
+
+@dataclass(frozen=True, slots=True)
+class DayRollup:
+    summary: DaySummary  # without blocks when read from storage: see `blocks`
+    blocks: list[dict[str, Any]]  # the day's blocks as reports print them (local ISO times)
+
+
+def block_json(b: BlockSummary, tz: tzinfo) -> dict[str, Any]:
+    """A block in the report's JSON form; rollups store blocks like this, so a year report only
+    concatenates lists instead of parsing and re-formatting thousands of timestamps."""
+    score = b.score
+    return {"kind": b.kind, "start": b.start.astimezone(tz).isoformat(),
+            "end": b.end.astimezone(tz).isoformat(), "seconds": round(b.seconds, 3),
+            "score": None if score is None else round(score, 1), "category": b.category}
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,24 +169,31 @@ class RollupService:
             uow.commit()
 
     # -- reading ---------------------------------------------------------------------------
-    def summaries(self, first: date, last: date, *, blocks: bool = True,
-                  progress: Progress | None = None) -> dict[date, DaySummary]:
+    def read(self, first: date, last: date, *, blocks: bool = True,
+             progress: Progress | None = None) -> dict[date, DayRollup]:
         """Every day in [first, last]: stored rollups, the missing ones computed (and stored)."""
         self.refresh()
         fp = self.setup.fingerprint
         with self._uow() as uow:
             stored = uow.rollups.get(first, last, fp, blocks=blocks)
             span = uow.rollups.get_meta("span")
-        out = {d: DaySummary.from_dict(s.summary or {}, s.blocks if blocks else [])
+        out = {d: DayRollup(DaySummary.from_dict(s.summary or {}, []), s.blocks or [])
                for d, s in stored.items()}
         missing = [d for d in days(first, last) if d not in out]
         todo = self._within_span(missing, span)
         if todo:
-            out.update(self._compute_and_store(todo, progress))
+            tz = self.setup.tz
+            out.update({d: DayRollup(s, [block_json(b, tz) for b in s.blocks] if blocks else [])
+                        for d, s in self._compute_and_store(todo, progress).items()})
         for d in missing:
             if d not in out:
-                out[d] = DaySummary.empty(d, *self.bounds(d))
+                out[d] = DayRollup(DaySummary.empty(d, *self.bounds(d)), [])
         return out
+
+    def summaries(self, first: date, last: date, progress: Progress | None = None
+                  ) -> dict[date, DaySummary]:
+        """Every day's summary in [first, last] (blocks only on days computed just now)."""
+        return {d: r.summary for d, r in self.read(first, last, blocks=False, progress=progress).items()}
 
     def active_seconds(self, first: date, last: date) -> dict[date, float]:
         """Active seconds per day (what streaks need), computing only days not rolled up."""
@@ -235,8 +257,9 @@ class RollupService:
                 result = self._analyze(uow, run)
             out.update(result)
             now = self._clock.now()
+            tz = self.setup.tz
             rows = [StoredDay(d, fp, s.active, s.idle, s.breaks, s.points,
-                              s.to_dict(with_blocks=False), [b.to_dict() for b in s.blocks],
+                              s.to_dict(with_blocks=False), [block_json(b, tz) for b in s.blocks],
                               now, gens.get(d, 0)) for d, s in result.items()]
             stored += self._store(rows, newest)
             if progress is not None:
@@ -295,7 +318,7 @@ class RollupService:
         """Background job: consume marks and keep today and yesterday rolled up."""
         self.refresh()
         today = self.today()
-        self.summaries(today - timedelta(days=1), today, blocks=False)
+        self.summaries(today - timedelta(days=1), today)
 
 
-__all__ = ["RollupService", "RebuildResult", "SOURCES"]
+__all__ = ["RollupService", "RebuildResult", "DayRollup", "block_json", "SOURCES"]
