@@ -204,6 +204,11 @@ def main() -> int:
                 next_switch = now + args.switch_every
             time.sleep(max(0.0, 1.0 - (time.monotonic() - now)))
 
+        uss_mb = None
+        try:  # unique set size: what the tracker alone costs (RSS counts shared libraries too)
+            uss_mb = proc.memory_full_info().uss / 1e6
+        except (psutil.Error, AttributeError):
+            pass
         exit_code = None
         if tracker.poll() is None:
             tracker.send_signal(signal.SIGTERM)
@@ -235,7 +240,8 @@ def main() -> int:
               f"= {total_pct:.3f} %")
         print(f"RSS: peak {max(rss_mb):.1f} MB, mean {sum(rss_steady) / len(rss_steady):.1f} MB "
               f"(target <= {RSS_TARGET:.0f} MB: {'met' if max(rss_mb) <= RSS_TARGET else 'NOT MET'})"
-              f"; processes in the tree: {max(s[3] for s in samples)}")
+              + (f"; USS at the end {uss_mb:.1f} MB" if uss_mb is not None else "")
+              + f"; processes in the tree: {max(s[3] for s in samples)}")
         print(f"exit code after SIGTERM: {exit_code}")
         ok = ok and exit_code == 0
 
@@ -259,7 +265,7 @@ def main() -> int:
         if args.json:
             print(json.dumps({"cpu_pct": cpu_pct, "cpu_pct_with_startup": total_pct,
                               "rss_peak_mb": max(rss_mb),
-                              "rss_mean_mb": sum(rss_steady) / len(rss_steady),
+                              "rss_mean_mb": sum(rss_steady) / len(rss_steady), "uss_mb": uss_mb,
                               "exit_code": exit_code, "events": by_source, "keys": keys}))
     finally:
         for p in reversed(started):
