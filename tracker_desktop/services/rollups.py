@@ -161,13 +161,6 @@ class RollupService:
             logger.debug("rollups: %d day(s) invalidated", len(stale))
         return len(stale)
 
-    def mark_all_stale(self) -> None:
-        """Forget the event-id watermark so the next refresh re-learns the span (after a restore)."""
-        with self._uow(write=True) as uow:
-            uow.rollups.set_meta("watermark", None)
-            uow.rollups.set_meta("span", None)
-            uow.commit()
-
     # -- reading ---------------------------------------------------------------------------
     def read(self, first: date, last: date, *, blocks: bool = True,
              progress: Progress | None = None) -> dict[date, DayRollup]:
@@ -299,6 +292,10 @@ class RollupService:
         """Recompute every day (or those in [first, last]) from raw events and store them."""
         t0 = self._clock.monotonic()
         self.refresh()
+        with self._uow(write=True) as uow:  # re-learn the span: rows may have been deleted
+            full = uow.rollups.event_span_us()
+            uow.rollups.set_meta("span", list(full) if full else [])
+            uow.commit()
         span = self.data_days()
         if span is None:
             if on_total:
