@@ -165,14 +165,21 @@ def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyp
 
 def build_tracker(settings: Settings, clock: Clock, *, headless: bool) -> Tracker:
     from tracker_desktop.scheduler import make_scheduler
+    from tracker_desktop.services.analysis_setup import build_setup
+    from tracker_desktop.services.rollups import RollupService
     from tracker_desktop.services.tracking import TrackingService
 
     store = open_store(settings)
     engine = HeartbeatEngine(store.uow, clock)
     collectors, listener = build_collectors(settings, clock)
     service = TrackingService(engine, clock, collectors, store.state, headless=headless)
-    # The tick loop flushes too; this job covers a loop stalled on a slow probe.
-    scheduler = make_scheduler({"flush": (engine.maybe_flush, 5.0)})
+    rollups = RollupService(store.uow, build_setup(settings.analysis), clock)
+    scheduler = make_scheduler({
+        # The tick loop flushes too; this job covers a loop stalled on a slow probe.
+        "flush": (engine.maybe_flush, 5.0),
+        # Keep today's and yesterday's rollups current so reports never wait on raw events.
+        "rollups": (rollups.tick, 60.0),
+    })
     return Tracker(store, clock, settings, headless, service, engine, listener, scheduler)
 
 

@@ -18,9 +18,12 @@ def _hm(seconds: float) -> str:
 
 
 def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
+    from tracker_desktop.services.analysis_setup import build_setup
+    from tracker_desktop.services.rollups import RollupService
     from tracker_desktop.services.status import tracker_status
 
-    status = tracker_status(ctx.store.state, ctx.store.uow, ctx.clock.now())
+    rollups = RollupService(ctx.store.uow, build_setup(ctx.settings.analysis), ctx.clock)
+    status = tracker_status(ctx.store.state, rollups, ctx.clock.now())
     status["database"] = str(ctx.settings.db_path)
     if args.json:
         print(json.dumps(status, ensure_ascii=False), file=ctx.out)
