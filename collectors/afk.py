@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from collectors.base import CollectorUnavailable
 from tracker_desktop.domain.clock import Clock, SystemClock
-from tracker_desktop.domain.events import AFK, ZERO, Heartbeat, require_utc
+from tracker_desktop.domain.events import AFK, Heartbeat, require_utc
 
 if TYPE_CHECKING:
     from collectors.input import InputCounter

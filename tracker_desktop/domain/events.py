@@ -35,6 +35,19 @@ def require_utc(when: datetime, what: str = "timestamp") -> datetime:
     return when.astimezone(timezone.utc)
 
 
+def parse_timestamp(value: object, what: str = "timestamp") -> datetime:
+    """An ISO 8601 string with a UTC offset as an aware UTC datetime; anything else is refused."""
+    if not isinstance(value, str):
+        raise InvalidEvent(f"{what} must be an ISO 8601 string with a UTC offset")
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidEvent(f"{what} {value!r} is not ISO 8601") from None
+    if when.tzinfo is None:
+        raise InvalidEvent(f"{what} {value!r} has no UTC offset (add Z or +00:00)")
+    return when.astimezone(timezone.utc)
+
+
 def _frozen_data(data: Mapping[str, Scalar] | None) -> Mapping[str, Scalar]:
     if not data:
         return _EMPTY

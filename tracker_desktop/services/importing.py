@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from datetime import timedelta
+from typing import Any, Callable, Iterable, TextIO
 
-from tracker_desktop.domain.events import Event, Heartbeat, InvalidEvent
+from tracker_desktop.domain.events import Event, Heartbeat, InvalidEvent, parse_timestamp
 from tracker_desktop.domain.heartbeat import apply, default_pulsetime
 
 MAX_REPORTED_ERRORS = 20
@@ -67,15 +67,7 @@ def parse_heartbeat_line(line: str) -> PulsedHeartbeat:
     source = obj.get("source")
     if not isinstance(source, str) or not source.strip() or len(source) > 64:
         raise InvalidEvent("source must be a non-empty string of at most 64 characters")
-    ts = obj.get("timestamp")
-    if not isinstance(ts, str):
-        raise InvalidEvent("timestamp must be an ISO 8601 string with a UTC offset")
-    try:
-        when = datetime.fromisoformat(ts)
-    except ValueError:
-        raise InvalidEvent(f"timestamp {ts!r} is not ISO 8601") from None
-    if when.tzinfo is None:
-        raise InvalidEvent(f"timestamp {ts!r} has no UTC offset (add Z or +00:00)")
+    when = parse_timestamp(obj.get("timestamp"))
     duration = _number(obj.get("duration", 0), "duration")
     data = obj.get("data", {})
     if not isinstance(data, dict):
@@ -145,11 +137,6 @@ def import_heartbeats(uow_factory: Callable[..., Any], heartbeats: Iterable[Puls
             rollups.mark_dirty(min(e.start for e in written), max(e.end for e in written))
         uow.commit()
     return ImportResult(received, events)
-
-
-def iter_events_json(events: Iterable[Event]) -> Iterator[dict[str, Any]]:
-    for e in events:
-        yield event_json(e)
 
 
 def event_json(e: Event) -> dict[str, Any]:

@@ -12,11 +12,12 @@ already merged in an export, so they are stored as they are.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from tracker_desktop.domain.activity import domain_of
-from tracker_desktop.domain.events import AFK, BROWSER, EDITOR, MANUAL, WINDOW, Event, InvalidEvent
+from tracker_desktop.domain.events import (AFK, BROWSER, EDITOR, MANUAL, WINDOW, Event, InvalidEvent,
+                                           parse_timestamp)
 
 from . import ImportFormatError, Progress
 
@@ -74,13 +75,7 @@ def _scalars(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def convert(source: str, bucket_id: str, bucket: Mapping[str, Any], raw: Mapping[str, Any]) -> Event:
-    ts = raw.get("timestamp")
-    if not isinstance(ts, str):
-        raise InvalidEvent("timestamp missing")
-    try:
-        start = datetime.fromisoformat(ts)
-    except ValueError:
-        raise InvalidEvent(f"timestamp {ts!r} is not ISO 8601") from None
+    start = parse_timestamp(raw.get("timestamp"))
     duration = raw.get("duration", 0)
     if isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration != duration:
         raise InvalidEvent("duration is not a number")
