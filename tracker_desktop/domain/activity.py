@@ -86,6 +86,7 @@ _FAMILIES = (
     ("safari", ("safari",)),
     ("chrome", ("chrom", "thorium", "yandex", "arc")),
 )
+_KNOWN_FAMILIES = frozenset(family for family, _ in _FAMILIES)
 
 
 def browser_family(name: str | None) -> str | None:
@@ -187,14 +188,22 @@ def active_segments(events: Mapping[str, Sequence[Event]], start: datetime, end:
     coverage = union(s for s, _ in window_items)
 
     browsers = [e for e in events.get(BROWSER, ()) if e.duration]
-    by_family: dict[str | None, list[Event]] = {}
+    by_family: dict[str, list[Event]] = {}  # "": tabs that do not name their browser
     for e in browsers:
-        by_family.setdefault(browser_family(_str(e.data.get("browser"))), []).append(e)
+        by_family.setdefault(browser_family(_str(e.data.get("browser"))) or "", []).append(e)
     layers = {fam: [(Span(e.start, e.end), e) for e in flood(evs, pulse)] for fam, evs in by_family.items()}
 
+    # Tabs of a browser we cannot name (no or an unknown "browser" field) may refine any browser
+    # window; tabs of a known browser never refine another known browser's window (a Chrome tab
+    # left playing behind a focused Firefox is not what the person looked at).
+    unnamed = sorted((fam for fam in layers if fam not in _KNOWN_FAMILIES), key=lambda f: f != "")
+
     def layer_for(app: str) -> str | None:
+        """The layer refining a browser window of `app`, or None when none may."""
         fam = browser_family(app)
-        return fam if fam in layers else (None if None in layers else next(iter(layers)))
+        if fam is not None and fam in layers:
+            return fam
+        return unnamed[0] if unnamed else None
 
     if away and layers:
         listening: list[Span] = []
@@ -215,13 +224,14 @@ def active_segments(events: Mapping[str, Sequence[Event]], start: datetime, end:
     editor_layer = [(Span(e.start, e.end), e) for e in editors]
 
     segments: list[Segment] = []
-    to_refine: dict[tuple[str, str | None], list[tuple[Span, Activity]]] = {}
+    to_refine: dict[tuple[str, str], list[tuple[Span, Activity]]] = {}
     for span, act in present:
         app = act.app or ""
-        if layers and opts.browser_apps.search(app):
-            to_refine.setdefault(("browser", layer_for(app)), []).append((span, act))
+        fam = layer_for(app) if layers and opts.browser_apps.search(app) else None
+        if fam is not None:
+            to_refine.setdefault(("browser", fam), []).append((span, act))
         elif editor_layer and opts.editor_apps.search(app):
-            to_refine.setdefault(("editor", None), []).append((span, act))
+            to_refine.setdefault(("editor", ""), []).append((span, act))
         else:
             segments.append(Segment(span.start, span.end, act))
     for (what, fam), items in to_refine.items():

@@ -158,3 +158,20 @@ def test_segments_never_overlap_and_active_time_is_bounded(windows, afks, manual
     assert manual == total(union(Span(x.start, x.end) for x in events if x.source == "manual"))
     assert active == computer + manual
     assert all(isinstance(s.activity, Activity) and s.end > s.start for s in segs)
+
+
+def test_tabs_of_another_known_browser_never_refine_a_browser_window():
+    # Only Chrome reports tabs, Firefox has the focus: Chrome's tab is not what the person saw,
+    # and Chrome playing audio in the background does not keep an AFK person present.
+    window = e("window", 0, 30, app="Firefox", title="Mozilla Firefox")
+    tab = e("browser", 0, 30, url="https://github.com/", title="gh", browser="chrome")
+    assert summary(run(window, tab)) == [(0, 30, "window", "Firefox", "Mozilla Firefox")]
+    loud = e("browser", 0, 30, url="https://music.example/", browser="chrome", audible=True)
+    assert run(window, loud, e("afk", 0, 30, status="afk")) == []
+
+
+def test_tabs_that_do_not_name_their_browser_refine_any_browser_window():
+    segs = run(e("window", 0, 30, app="Firefox", title="Mozilla Firefox"),
+               e("browser", 0, 30, url="https://github.com/", title="gh"),
+               e("browser", 0, 30, url="https://docs.rs/", title="d", browser="web"))
+    assert summary(segs) == [(0, 30, "browser", "Firefox", "github.com")]
