@@ -60,6 +60,27 @@ def test_a_bad_file_imports_nothing_and_names_every_bad_line(cli):
     assert len(events) == 1 and events[0]["duration"] == 0.0  # untouched by the rejected file
 
 
+def test_out_of_range_numbers_and_times_are_bad_lines_not_crashes(cli):
+    bad = "\n".join([
+        line(t=0, extra=', "duration": 1e400'),  # JSON's Infinity
+        line(t=0, extra=', "duration": 1e300'),
+        line(t=0, extra=', "pulsetime": 1e300'),
+        '{"source": "window", "timestamp": "9999-12-31T23:59:59+00:00", "duration": 5}',
+        '{"source": "window", "timestamp": "0001-01-01T00:00:00+01:00"}',
+        line(t=0),
+    ])
+    code, out, err = cli("import", "-", stdin=bad)
+    assert code == 2 and out == "", err
+    assert "5 bad line(s); nothing was imported" in err
+    for n in range(1, 6):
+        assert f"line {n}: " in err
+    assert "line 1: duration must be a finite number" in err
+    # The last representable instant still merges without overflowing on the pulsetime.
+    edge = "\n".join('{"source": "window", "timestamp": "9999-12-31T23:59:5%d+00:00"}' % s for s in (8, 9))
+    code, out, err = cli("import", "-", stdin=edge)
+    assert code == 2 and "line 1: " in err and "line 2: " in err
+
+
 def test_import_continues_the_stored_last_event(cli):
     cli("import", "-", stdin=line(t=0) + "\n" + line(t=1))
     assert json.loads(cli("import", "-", stdin=line(t=2))[1]) == {"received": 1, "events": 1}

@@ -45,7 +45,10 @@ def parse_timestamp(value: object, what: str = "timestamp") -> datetime:
         raise InvalidEvent(f"{what} {value!r} is not ISO 8601") from None
     if when.tzinfo is None:
         raise InvalidEvent(f"{what} {value!r} has no UTC offset (add Z or +00:00)")
-    return when.astimezone(timezone.utc)
+    try:
+        return when.astimezone(timezone.utc)
+    except OverflowError:  # "0001-01-01T00:00:00+01:00" is before year 1 in UTC
+        raise InvalidEvent(f"{what} {value!r} is out of range") from None
 
 
 def _frozen_data(data: Mapping[str, Scalar] | None) -> Mapping[str, Scalar]:

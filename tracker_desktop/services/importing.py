@@ -7,6 +7,7 @@ Heartbeats merge by the same rule as live tracking, including into events alread
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, Callable, Iterable, TextIO
@@ -47,8 +48,10 @@ _FIELDS = {"source", "timestamp", "duration", "data", "counts", "pulsetime"}
 
 
 def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise InvalidEvent(f"{what} must be a number")
+    if not math.isfinite(value):  # json.loads reads 1e400 as inf (and accepts NaN)
+        raise InvalidEvent(f"{what} must be a finite number")
     if value < 0:
         raise InvalidEvent(f"{what} must not be negative")
     return float(value)
@@ -77,7 +80,13 @@ def parse_heartbeat_line(line: str) -> PulsedHeartbeat:
         raise InvalidEvent("counts must be an object")
     pulsetime = obj.get("pulsetime")
     pulse = default_pulsetime(source) if pulsetime is None else _number(pulsetime, "pulsetime")
-    hb = Heartbeat(source, when, timedelta(seconds=duration), data, counts)
+    try:
+        # The merge computes timestamp + duration + pulsetime: it must stay a representable time.
+        span = timedelta(seconds=duration)
+        when + span + timedelta(seconds=pulse)
+    except OverflowError:
+        raise InvalidEvent("timestamp + duration + pulsetime is out of range (past year 9999)") from None
+    hb = Heartbeat(source, when, span, data, counts)
     return PulsedHeartbeat(hb, pulse)
 
 
