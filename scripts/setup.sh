@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   python3 python3-venv python3-tk
+  # pynput needs evdev on Linux, which PyPI ships only as source: pip compiles it
+  gcc libc6-dev python3-dev
   # the real X11 desktop the tests drive, and what the tracker reads it with
   xvfb openbox xdotool x11-utils x11-apps xauth
   # Qt's xcb platform plugin and OpenGL/font libraries for PySide6 and pyqtgraph
@@ -31,7 +33,7 @@ install_apt() {
   [ ${#missing[@]} -eq 0 ] && return 0
   local sudo=()
   if [ "$(id -u)" != 0 ]; then
-    command -v sudo >/dev/null || { log "need root to install: ${missing[*]}"; exit 1; }
+    command -v sudo >/dev/null || { log "need root to install: ${missing[*]} (install them as root, then rerun with SETUP_SKIP_APT=1)"; exit 1; }
     sudo=(sudo)
   fi
   log "installing system packages: ${missing[*]}"
@@ -40,7 +42,8 @@ install_apt() {
 }
 
 pick_python() {
-  for py in python3.13 python3.12 python3.11 python3; do
+  # python3 first: it is the one python3-venv and python3-dev above are for.
+  for py in python3 python3.13 python3.12 python3.11; do
     if command -v "$py" >/dev/null && "$py" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
       echo "$py"; return 0
     fi
