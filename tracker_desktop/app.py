@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine
@@ -49,6 +50,27 @@ def open_store(settings: Settings) -> Store:
     return Store(engine, uow, StateService(uow))
 
 
+class AlreadyTracking(RuntimeError):
+    """Another tracker records into this database; a second one would record everything twice."""
+
+
+def claim_tracking(store: Store, db_path: Path) -> Any:
+    """Hold the one-tracker-per-database lock (released by the OS if the process dies)."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(str(db_path) + ".tracker.lock")
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        stored = store.state.tracker_status()
+        pid = stored[0].get("pid") if stored else None
+        raise AlreadyTracking(
+            f"another tracker is already recording into {db_path}"
+            + (f" (pid {pid})" if isinstance(pid, int) else "")
+            + "; stop it first, or use another --data-dir") from None
+    return lock
+
+
 @dataclass
 class Tracker:
     """A running tracker's parts: the loop thread drives `service.tick` every poll."""
@@ -61,6 +83,7 @@ class Tracker:
     engine: HeartbeatEngine | None = None
     listener: Any = None
     scheduler: Any = None
+    run_lock: Any = None
     stop_event: threading.Event = field(default_factory=threading.Event)
 
     def run_forever(self) -> int:
@@ -114,6 +137,8 @@ class Tracker:
                 logger.warning("input listener did not stop cleanly", exc_info=True)
         self.service.shutdown()
         self.store.close()
+        if self.run_lock is not None:
+            self.run_lock.release()
 
 
 def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyped-def]
@@ -170,6 +195,11 @@ def build_tracker(settings: Settings, clock: Clock, *, headless: bool) -> Tracke
     from tracker_desktop.services.tracking import TrackingService
 
     store = open_store(settings)
+    try:
+        run_lock = claim_tracking(store, settings.db_path)
+    except AlreadyTracking:
+        store.close()
+        raise
     engine = HeartbeatEngine(store.uow, clock)
     collectors, listener = build_collectors(settings, clock)
     service = TrackingService(engine, clock, collectors, store.state, headless=headless)
@@ -180,7 +210,7 @@ def build_tracker(settings: Settings, clock: Clock, *, headless: bool) -> Tracke
         # Keep today's and yesterday's rollups current so reports never wait on raw events.
         "rollups": (rollups.tick, 60.0),
     })
-    return Tracker(store, clock, settings, headless, service, engine, listener, scheduler)
+    return Tracker(store, clock, settings, headless, service, engine, listener, scheduler, run_lock)
 
 
 def run_gui(tracker: Tracker) -> int:

@@ -165,3 +165,29 @@ def test_imported_heartbeats_show_up_in_a_report_already_rolled_up(cli):
     assert cli("import", "-", stdin="\n".join(beats[10:]))[0] == 0  # extends the stored event
     second = json.loads(cli("report", "--date", day, "--json")[1])
     assert second["active_seconds"] == first["active_seconds"] + 20
+
+
+@pytest.mark.timeout(60)
+def test_a_second_tracker_on_the_same_database_refuses_to_start(cli, data_dir, monkeypatch):
+    """Two trackers on one file would record every window and keystroke twice."""
+    import os
+    import signal
+    import time
+
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    first = subprocess.Popen([sys.executable, "-m", "tracker_desktop", "--data-dir", str(data_dir),
+                              "run", "--headless"], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while not json.loads(cli("status", "--json")[1])["running"]:
+            assert first.poll() is None and time.monotonic() < deadline
+            time.sleep(0.1)
+        code, _, err = cli("run", "--headless")
+        assert code == 2
+        assert f"already recording into {data_dir / 'tracker.sqlite3'} (pid {first.pid})" in err
+        assert first.poll() is None
+    finally:
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(30) == 0

@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
-    from tracker_desktop.app import build_tracker, has_display, run_gui
+    from tracker_desktop.app import AlreadyTracking, build_tracker, has_display, run_gui
     from tracker_desktop.cli import UsageError
 
     try:
@@ -43,7 +43,10 @@ def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def
         except ImportError:
             raise UsageError("the tray app needs PySide6 (pip install 'tracker-desktop[gui]'); "
                              "or run: tracker-desktop run --headless") from None
-    tracker = build_tracker(ctx.settings, ctx.clock, headless=args.headless)
+    try:
+        tracker = build_tracker(ctx.settings, ctx.clock, headless=args.headless)
+    except AlreadyTracking as exc:
+        raise UsageError(str(exc)) from None
     logger.info("tracking into %s (poll %.1fs, afk timeout %.0fs, headless=%s)",
                 ctx.settings.db_path, ctx.settings.tracking.poll_seconds,
                 ctx.settings.tracking.afk_timeout, args.headless)
