@@ -23,12 +23,17 @@ from typing import Any, Iterable, Protocol, Sequence
 from sqlalchemy import BigInteger, Float, Integer, String, Text, func, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from tracker_desktop.domain.days import EARLIEST, LATEST
 from tracker_desktop.domain.events import Event
 
 from .codec import EPOCH, to_us
 from .models import Base, EventRow
 
 HOUR_US = 3_600_000_000
+# A change spanning more hours than this (an import of years, or a stray timestamp far from the
+# rest) marks only the hours its events touch instead of every hour in between.
+MANY_HOURS = 24 * 366
+_EARLIEST_US, _LATEST_US = to_us(EARLIEST), to_us(LATEST)
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _EMPTY: Any = MappingProxyType({})
 
@@ -92,7 +97,8 @@ class RollupRepository(Protocol):
     def set_meta(self, key: str, value: Any) -> None: ...
     def max_event_id(self) -> int: ...
     def hours_of_events_after(self, event_id: int) -> set[int]: ...
-    def event_span_us(self) -> tuple[int, int] | None: ...
+    def event_span_us(self, lo_us: int | None = None, hi_us: int | None = None
+                      ) -> tuple[int, int] | None: ...
     def events_near(self, source: str, start: datetime, end: datetime) -> list[Event]: ...
 
 
@@ -177,11 +183,27 @@ class SqlRollupRepository:
 
     # -- change marks ----------------------------------------------------------------------
     def mark_dirty(self, start: datetime, end: datetime) -> None:
-        hours = hours_of(to_us(start), to_us(end))
+        """Mark the hours of [start, end] changed (only those reports can cover: see days.py)."""
+        lo, hi = max(to_us(start), _EARLIEST_US), min(to_us(end), _LATEST_US)
+        if hi < lo:
+            return
+        span = hours_of(lo, hi)
+        hours = span if len(span) <= MANY_HOURS else sorted(self._hours_with_events(lo, hi))
         self._s.execute(
             text("INSERT INTO rollup_dirty (hour, gen) VALUES (:hour, 1) "
                  "ON CONFLICT(hour) DO UPDATE SET gen = gen + 1"),
             [{"hour": h} for h in hours])
+
+    def _hours_with_events(self, lo: int, hi: int) -> set[int]:
+        rows = self._s.execute(
+            text("SELECT DISTINCT start_us / :h, (start_us + duration_us) / :h FROM events "
+                 "WHERE start_us <= :hi AND start_us + duration_us >= :lo"),
+            {"h": HOUR_US, "lo": lo, "hi": hi})
+        first, last = lo // HOUR_US, hi // HOUR_US
+        hours: set[int] = set()
+        for a, b in rows:
+            hours.update(range(max(int(a), first), min(int(b), last) + 1))
+        return hours
 
     def dirty(self) -> list[tuple[int, int]]:
         t = RollupDirtyRow.__table__.c
@@ -214,9 +236,10 @@ class SqlRollupRepository:
         rows = self._s.execute(
             text("SELECT DISTINCT start_us / :h, (start_us + duration_us) / :h FROM events "
                  "WHERE id > :id"), {"h": HOUR_US, "id": event_id})
+        first, last = _EARLIEST_US // HOUR_US, _LATEST_US // HOUR_US
         hours: set[int] = set()
         for a, b in rows:
-            hours.update(range(int(a), int(b) + 1))
+            hours.update(range(max(int(a), first), min(int(b), last) + 1))
         return hours
 
     def events_near(self, source: str, start: datetime, end: datetime) -> list[Event]:
@@ -244,9 +267,16 @@ class SqlRollupRepository:
                              timedelta(microseconds=dur_us), d, c, id_))
         return out
 
-    def event_span_us(self) -> tuple[int, int] | None:
+    def event_span_us(self, lo_us: int | None = None, hi_us: int | None = None
+                      ) -> tuple[int, int] | None:
+        """[first start, last end] of all events, or of those overlapping [lo_us, hi_us)."""
         t = EventRow.__table__.c
-        lo, hi = self._s.execute(select(func.min(t.start_us), func.max(t.start_us + t.duration_us))).one()
+        q = select(func.min(t.start_us), func.max(t.start_us + t.duration_us))
+        if lo_us is not None:
+            q = q.where(t.start_us + t.duration_us >= lo_us)
+        if hi_us is not None:
+            q = q.where(t.start_us < hi_us)
+        lo, hi = self._s.execute(q).one()
         return None if lo is None else (int(lo), int(hi))
 
 

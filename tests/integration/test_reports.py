@@ -143,7 +143,10 @@ def test_report_table_and_periods(cli, data_dir, monkeypatch):
 
 
 @pytest.mark.parametrize("args", [["--week", "2026-W60"], ["--month", "2026-00"], ["--date", "5.1.2026"],
-                                  ["--end", "2026-01-01"], ["--start", "2026-02-01", "--end", "2026-01-01"]])
+                                  ["--end", "2026-01-01"], ["--start", "2026-02-01", "--end", "2026-01-01"],
+                                  # The ends of the calendar used to overflow (exit 1, a traceback).
+                                  ["--date", "0001-01-01"], ["--date", "9999-12-31"],
+                                  ["--week", "9999-W52"], ["--start", "0001-01-01", "--end", "0001-01-03"]])
 def test_report_rejects_bad_periods(cli, args):
     code, out, err = cli("report", *args)
     assert code == 2 and out == "" and "tracker-desktop:" in err
@@ -162,6 +165,23 @@ def test_rebuild_cli(cli, data_dir, monkeypatch):
     assert code == 0 and out.startswith("Rebuilt 1 day(s), 2026-01-07 to 2026-01-07")
     code, out, err = cli("rebuild", "--start", "2026-01-07", "--end", "2026-01-01")
     assert code == 2
+
+
+def test_stray_timestamps_far_from_the_rest_do_not_break_import_rebuild_or_report(cli, data_dir, monkeypatch):
+    # A clock reset to 1601 or a junk year-9999 timestamp: marking every hour between them and
+    # real data ran out of memory, and the local day of 9999-12-31 23:00 UTC overflowed.
+    monkeypatch.setenv("TZ", "Pacific/Kiritimati")  # UTC+14
+    lines = [{"source": "window", "timestamp": ts, "duration": 60, "data": {"app": "code", "title": "x"}}
+             for ts in ("9999-12-31T23:00:00+00:00", "2026-01-05T09:00:00+00:00", "1601-01-01T09:00:00+00:00")]
+    code, out, err = cli("import", "-", stdin="\n".join(json.dumps(x) for x in lines))
+    assert code == 0, err
+    clock = FakeClock(datetime(2026, 1, 10, tzinfo=UTC))
+    code, out, err = cli("report", "--date", "2026-01-05", "--json", clock=clock)
+    assert code == 0, err
+    assert json.loads(out)["active_seconds"] == 60
+    code, out, err = cli("rebuild", "--json", clock=clock)
+    assert code == 0, err
+    assert json.loads(out)["first"] == json.loads(out)["last"] == "2026-01-05"
 
 
 def test_rebuild_of_an_empty_store(cli):

@@ -54,6 +54,21 @@ def test_marks_count_up_and_only_the_seen_generation_is_cleared(uow):
     assert list(hours_of(0, HOUR_US)) == [0] and list(hours_of(5, 5)) == [0]
 
 
+def test_a_change_spanning_years_marks_only_the_hours_of_its_events(uow):
+    far = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    with uow(write=True) as u:
+        u.events.add_many([Event("window", T, timedelta(minutes=90), {"app": "a"}),
+                           Event("window", far, timedelta(minutes=1), {"app": "b"})])
+        u.rollups.mark_dirty(T, far + timedelta(minutes=1))
+        h, f = int(T.timestamp() * 1e6) // HOUR_US, int(far.timestamp() * 1e6) // HOUR_US
+        assert [hour for hour, _ in u.rollups.dirty()] == [h, h + 1, f]
+        # Time no report can show (before 1900, after 9998) is never marked.
+        u.rollups.mark_dirty(datetime(1, 1, 1, tzinfo=timezone.utc), datetime(1800, 1, 1, tzinfo=timezone.utc))
+        u.rollups.mark_dirty(datetime(9999, 12, 31, tzinfo=timezone.utc), datetime.max.replace(tzinfo=timezone.utc))
+        assert len(u.rollups.dirty()) == 3
+        u.commit()
+
+
 def test_bulk_reader_returns_what_the_event_repository_returns(uow):
     rnd = random.Random(3)
     events = []

@@ -14,6 +14,13 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Iterator
 
 ONE_DAY = timedelta(days=1)
+# The calendar reports cover: every day's bounds, its week's Monday and the 30 days before it
+# stay inside datetime's range (year 1 to 9999), whatever the zone and day start hour.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+# Instants whose local day lies within [FIRST_DAY, LAST_DAY] in every zone: time outside is
+# left out of rollups instead of overflowing a date computation.
+EARLIEST = datetime(1900, 1, 3, tzinfo=timezone.utc)
+LATEST = datetime(9998, 12, 30, tzinfo=timezone.utc)
 
 
 class InvalidPeriod(ValueError):
@@ -59,6 +66,8 @@ class Period:
     def __post_init__(self) -> None:
         if self.last < self.first:
             raise InvalidPeriod(f"the period ends ({self.last}) before it starts ({self.first})")
+        if self.first < FIRST_DAY or self.last > LAST_DAY:
+            raise InvalidPeriod(f"{self.label}: reports cover {FIRST_DAY} to {LAST_DAY}")
 
     @property
     def days(self) -> int:
@@ -95,9 +104,12 @@ def week_period(text: str) -> Period:
     year, week = int(m.group(1)), int(m.group(2))
     try:
         first = date.fromisocalendar(year, week, 1)
+        last = first + timedelta(days=6)
     except ValueError:
         raise InvalidPeriod(f"{text!r}: {year} has no week {week}") from None
-    return Period(first, first + timedelta(days=6), f"{year}-W{week:02d}")
+    except OverflowError:  # the last ISO week of 9999 ends in year 10000
+        raise InvalidPeriod(f"{text!r}: reports cover {FIRST_DAY} to {LAST_DAY}") from None
+    return Period(first, last, f"{year}-W{week:02d}")
 
 
 def month_period(text: str) -> Period:

@@ -26,7 +26,7 @@ from storage.codec import from_us, to_us
 from storage.rollups import HOUR_US, StoredDay, hours_of
 from tracker_desktop.domain.analysis import analyze_day
 from tracker_desktop.domain.clock import Clock, SystemClock
-from tracker_desktop.domain.days import day_bounds, day_of, days
+from tracker_desktop.domain.days import EARLIEST, LATEST, day_bounds, day_of, days
 from tracker_desktop.domain.events import AFK, BROWSER, EDITOR, INPUT, MANUAL, WINDOW, Event
 from tracker_desktop.domain.summary import BlockSummary, DaySummary
 
@@ -35,6 +35,9 @@ from .analysis_setup import AnalysisSetup, build_setup
 logger = logging.getLogger(__name__)
 
 SOURCES = (WINDOW, AFK, BROWSER, EDITOR, MANUAL, INPUT)
+# Time outside the calendar reports cover (a clock set to 1601 or 9999) is left out of the span
+# and of invalidation: its local day would overflow, and rebuild would walk thousands of years.
+EARLIEST_US, LATEST_US = to_us(EARLIEST), to_us(LATEST)
 CHUNK_DAYS = 7
 Progress = Callable[[int], None]  # called with the number of days just finished
 
@@ -80,6 +83,16 @@ def _runs(ds: Sequence[date], size: int) -> list[list[date]]:
     return out
 
 
+def _supported(hours: Iterable[int]) -> list[int]:
+    return [h for h in hours if EARLIEST_US <= h * HOUR_US < LATEST_US]
+
+
+def _span(r: Any) -> list[int]:
+    """[first, last] instant (UTC microseconds) of the recorded time reports can cover."""
+    full = r.event_span_us(EARLIEST_US, LATEST_US)
+    return [max(full[0], EARLIEST_US), min(full[1], LATEST_US)] if full else []
+
+
 def _near(events: list[Event], starts: list[datetime], longest: timedelta, lo: datetime,
           hi: datetime) -> list[Event]:
     i = bisect_left(starts, lo - longest)
@@ -109,7 +122,7 @@ class RollupService:
 
     def _days_of_hours(self, hours: Iterable[int]) -> set[date]:
         out: set[date] = set()
-        for h in hours:
+        for h in _supported(hours):
             out.add(self.day_of(from_us(h * HOUR_US)))
             out.add(self.day_of(from_us((h + 1) * HOUR_US - 1)))
         return out
@@ -124,7 +137,12 @@ class RollupService:
                 span = uow.rollups.get_meta("span")
         if not span:
             return None
-        return self.day_of(from_us(span[0])), self.day_of(from_us(max(span[0], span[1] - 1)))
+        return self._day_at(span[0]), self._day_at(max(span[0], span[1] - 1))
+
+    def _day_at(self, us: int) -> date:
+        """The local day of an instant of the span (clamped: a span stored before time outside
+        the calendar was left out may still reach it)."""
+        return self.day_of(from_us(min(max(us, EARLIEST_US), LATEST_US)))
 
     # -- invalidation ----------------------------------------------------------------------
     def refresh(self) -> int:
@@ -144,12 +162,12 @@ class RollupService:
             hours = {h for h, _ in pending}
             if watermark is None or span is None:
                 # First run on this database: nothing stored yet can be stale, but learn the span.
-                full = r.event_span_us()
-                span = list(full) if full else []
+                span = _span(r)
             elif newest > watermark:
                 hours |= r.hours_of_events_after(watermark)
-            if hours:
-                lo, hi = min(hours) * HOUR_US, (max(hours) + 1) * HOUR_US
+            known = _supported(hours)
+            if known:
+                lo, hi = min(known) * HOUR_US, (max(known) + 1) * HOUR_US
                 span = [min(span[0], lo), max(span[1], hi)] if span else [lo, hi]
             stale = self._days_of_hours(hours)
             r.invalidate(sorted(stale))
@@ -204,7 +222,7 @@ class RollupService:
     def _within_span(self, missing: list[date], span: list[int] | None) -> list[date]:
         if not missing or not span:
             return []
-        first, last = self.day_of(from_us(span[0])), self.day_of(from_us(max(span[0], span[1] - 1)))
+        first, last = self._day_at(span[0]), self._day_at(max(span[0], span[1] - 1))
         return [d for d in missing if first <= d <= last]
 
     # -- computing -------------------------------------------------------------------------
@@ -293,8 +311,7 @@ class RollupService:
         t0 = self._clock.monotonic()
         self.refresh()
         with self._uow(write=True) as uow:  # re-learn the span: rows may have been deleted
-            full = uow.rollups.event_span_us()
-            uow.rollups.set_meta("span", list(full) if full else [])
+            uow.rollups.set_meta("span", _span(uow.rollups))
             uow.commit()
         span = self.data_days()
         if span is None:

@@ -83,3 +83,17 @@ def test_periods():
 def test_bad_periods_say_what_is_wrong(call):
     with pytest.raises(InvalidPeriod):
         call()
+
+
+@pytest.mark.parametrize("make", [
+    lambda: day_period(date(1, 1, 1)),
+    lambda: day_period(date(9999, 12, 31)),
+    lambda: week_period("9999-W52"),
+    lambda: month_period("0001-01"),
+    lambda: range_period(date(1, 1, 1), date(2026, 1, 5)),
+])
+def test_periods_at_the_ends_of_the_calendar_are_refused_not_overflowing(make):
+    # A report needs the day after the period and the 30 days before its end: near year 1 or
+    # 9999 those overflowed (OverflowError instead of a usage error).
+    with pytest.raises(InvalidPeriod, match="reports cover"):
+        make()
