@@ -69,6 +69,11 @@ class AfkTracker:
     def pulsetime(self) -> float:
         return self._timeout + self._poll
 
+    def reset(self) -> None:
+        """Forget the state: the next tick starts afresh (after a pause, which records nothing)."""
+        self._afk = False
+        self._status = self._last = self._end = None
+
     @property
     def timeout(self) -> float:
         return self._timeout

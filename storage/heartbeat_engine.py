@@ -43,6 +43,7 @@ class HeartbeatEngine:
         self._closed_updated: list[Event] = []  # finished events stored earlier, since changed
         self._pending = 0
         self._first_pending_at: float | None = None
+        self._no_merge: set[str] = set()  # sources whose next heartbeat starts a new event
         self.flushes = 0
 
     # -- writing ---------------------------------------------------------------------------
@@ -51,7 +52,11 @@ class HeartbeatEngine:
         pulse = timedelta(seconds=default_pulsetime(hb.source) if pulsetime is None else pulsetime)
         with self._lock:
             last = self._last_event(hb.source)
-            current, merged = apply(last, hb, pulse)
+            if hb.source in self._no_merge:
+                self._no_merge.discard(hb.source)
+                current, merged = hb.to_event(), False
+            else:
+                current, merged = apply(last, hb, pulse)
             if not merged and last is not None and hb.source in self._dirty:
                 (self._closed_updated if last.id is not None else self._closed_new).append(last)
             if current is not last:
@@ -59,6 +64,11 @@ class HeartbeatEngine:
             self._last[hb.source] = current
             self._note_pending()
             return current
+
+    def close(self, source: str) -> None:
+        """End `source`'s current event: its next heartbeat starts a new one (tracking paused)."""
+        with self._lock:
+            self._no_merge.add(source)
 
     def insert(self, event: Event) -> None:
         """Store an event as it is, never merged (per-minute input counts, manual entries)."""

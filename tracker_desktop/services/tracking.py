@@ -17,6 +17,7 @@ from collectors.input import InputCounter, InputMinuteTracker
 from collectors.window import WindowProbe, WindowTracker
 from storage.heartbeat_engine import HeartbeatEngine
 from tracker_desktop.domain.clock import Clock
+from tracker_desktop.domain.events import AFK, WINDOW
 
 from .state import PauseState, StateService
 
@@ -52,6 +53,7 @@ class TrackingService:
         self._status_at: float | None = None
         self._started = clock.now()
         self._was_paused = False
+        self._resumed_at: Any = None
 
     @property
     def paused(self) -> bool:
@@ -69,11 +71,17 @@ class TrackingService:
             if not self._was_paused:
                 logger.info("tracking paused")
                 self._close_input_minute(now)
+                # A heartbeat after the pause would otherwise merge across it (the AFK pulsetime
+                # is minutes long) and record the pause as time at the computer.
+                self._engine.close(WINDOW)
+                self._engine.close(AFK)
+                self._c.afk.reset()
             self._was_paused = True
         else:
             if self._was_paused:
                 logger.info("tracking resumed")
                 self._was_paused = False
+                self._resumed_at = now
             self._observe(now, counts, minute_counts)
         self._engine.maybe_flush()
         if self._status_at is None or mono - self._status_at >= STATUS_EVERY_SECONDS:
@@ -91,6 +99,9 @@ class TrackingService:
                 minute_counts = {}
         if self._c.idle_probe is not None:
             idle = self._idle_seconds()
+            if idle is not None and self._resumed_at is not None:
+                # Input during the pause is not ours to know: idle time counts from the resume.
+                idle = min(idle, max(0.0, (now - self._resumed_at).total_seconds()))
             if idle is not None:
                 for hb in self._c.afk.tick(now, idle):
                     self._engine.heartbeat(hb, self._c.afk.pulsetime)

@@ -109,6 +109,33 @@ def test_nothing_is_recorded_while_paused_and_input_during_pause_is_dropped():
     assert sum(e.counts.get("keys", 0) for e in events(uow, "input")) == 5
 
 
+def test_no_event_reaches_into_a_pause_shorter_than_the_pulsetime():
+    """Merging across a short pause (AFK pulsetime is timeout + poll) would record the pause."""
+    clock = FakeClock(T0)
+    service, uow, window, idle, counter = make(clock)
+    for _ in range(5):
+        type_keys(clock, idle, counter, 1)
+        service.tick()
+        clock.advance(1)
+    paused_at = clock.now()
+    StateService(uow).pause(paused_at, minutes=0.1)  # 6 s, well under the 11 s AFK pulsetime
+    for _ in range(8):
+        type_keys(clock, idle, counter, 1)  # active all through the pause
+        service.tick()
+        clock.advance(1)
+    assert not service.paused
+    for _ in range(5):
+        type_keys(clock, idle, counter, 1)
+        service.tick()
+        clock.advance(1)
+    service.shutdown()
+    inside = paused_at + timedelta(seconds=4.5)  # the pause is noticed within 2 s, ends at +6 s
+    for source in ("window", "afk"):
+        recorded = events(uow, source)
+        assert recorded and recorded[-1].end > paused_at + timedelta(seconds=6)
+        assert not [e for e in recorded if e.start <= inside <= e.end], source
+
+
 def test_excluded_apps_are_never_written():
     clock = FakeClock(T0)
     service, uow, window, idle, counter = make(clock, PrivacySettings(exclude_apps=["keepassxc"]))
