@@ -24,6 +24,10 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 HEAD_REVISION = "0002"
 
 
+class NewerSchema(RuntimeError):
+    """The database was migrated by a newer version than this one; it must not be touched."""
+
+
 def _configure(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -81,6 +85,12 @@ def head_revision(engine: Engine) -> str:
     return head
 
 
+def _known_revisions(engine: Engine) -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {r.revision for r in ScriptDirectory.from_config(_alembic_config(engine)).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -100,6 +110,11 @@ def migrate(engine: Engine) -> None:
         current = current_revision(engine)
         if current == head:
             return
+        if current is not None and current not in _known_revisions(engine):
+            raise NewerSchema(
+                f"{db_file} was written by a newer tracker-desktop (database schema {current}; "
+                f"this version knows up to {head}). Upgrade tracker-desktop, or use another "
+                "--data-dir.")
         logger.info("migrating %s from %s to %s", db_file, current, head)
         cfg = _alembic_config(engine)
         with writer(engine).begin() as conn:

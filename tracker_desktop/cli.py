@@ -51,9 +51,13 @@ class Context:
     def store(self) -> Any:
         """The opened (and migrated) database; opened on first use."""
         if self._store is None:
+            from storage.engine import NewerSchema
             from tracker_desktop.app import open_store
 
-            self._store = open_store(self.settings)
+            try:
+                self._store = open_store(self.settings)
+            except NewerSchema as exc:
+                raise UsageError(str(exc)) from None
         return self._store
 
     def close(self) -> None:

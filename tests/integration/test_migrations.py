@@ -44,3 +44,13 @@ def test_an_old_database_is_upgraded_at_start_up(tmp_path):
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM events").scalar() == 1
     engine.dispose()
+
+
+def test_a_database_from_a_newer_version_is_a_clear_error_not_a_traceback(tmp_path, cli, data_dir):
+    open_database(data_dir / "tracker.sqlite3").dispose()
+    with sqlite3.connect(data_dir / "tracker.sqlite3") as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    code, out, err = cli("events")
+    assert code == 2 and out == ""
+    assert "was written by a newer tracker-desktop (database schema 0099;" in err
+    assert "Traceback" not in err

@@ -27,6 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
+    from storage.engine import NewerSchema
     from tracker_desktop.app import AlreadyTracking, build_tracker, has_display, run_gui
     from tracker_desktop.cli import UsageError
 
@@ -45,7 +46,7 @@ def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def
                              "or run: tracker-desktop run --headless") from None
     try:
         tracker = build_tracker(ctx.settings, ctx.clock, headless=args.headless)
-    except AlreadyTracking as exc:
+    except (AlreadyTracking, NewerSchema) as exc:
         raise UsageError(str(exc)) from None
     logger.info("tracking into %s (poll %.1fs, afk timeout %.0fs, headless=%s)",
                 ctx.settings.db_path, ctx.settings.tracking.poll_seconds,
