@@ -116,3 +116,36 @@ def test_unknown_format_lists_the_known_ones(cli, tmp_path):
     path.write_text("{}")
     code, _, err = cli("import", "--format", "rescuetime", str(path))
     assert code == 2 and "activitywatch" in err and "wakatime" in err
+
+
+def _aw(*events):
+    return json.dumps({"buckets": {"aw-watcher-window_h": {"type": "currentwindow", "events": list(events)}}})
+
+
+GOOD_AW = {"timestamp": "2026-01-05T09:00:00+00:00", "duration": 60, "data": {"app": "code", "title": "x"}}
+
+
+@pytest.mark.parametrize("fmt, bad", [
+    # Each of these raised OverflowError (exit 1 and a traceback) instead of being skipped.
+    ("activitywatch", {"timestamp": "2026-01-05T09:00:00Z", "duration": 1e300, "data": {"app": "a"}}),
+    ("activitywatch", {"timestamp": "2026-01-05T09:00:00Z", "duration": float("inf"), "data": {"app": "a"}}),
+    ("activitywatch", {"timestamp": "9999-12-31T23:59:00Z", "duration": 3600, "data": {"app": "a"}}),
+    ("activitywatch", {"timestamp": "0001-01-01T00:00:00+01:00", "duration": 1, "data": {"app": "a"}}),
+    ("wakatime", {"time": 1e300, "entity": "/a.py"}),
+    ("wakatime", {"time": float("inf"), "entity": "/a.py"}),
+])
+def test_out_of_range_records_are_skipped_and_a_file_of_only_those_is_refused(cli, tmp_path, fmt, bad):
+    path = tmp_path / "in.json"
+    good = GOOD_AW if fmt == "activitywatch" else {"time": T.timestamp(), "entity": "/a.py"}
+    wrap = _aw if fmt == "activitywatch" else (lambda *hbs: json.dumps({"days": [{"heartbeats": list(hbs)}]}))
+    path.write_text(wrap(bad, good))
+    code, out, err = cli("import", "--format", fmt, str(path))
+    assert code == 0, err
+    assert json.loads(out)["imported"] == 1 and json.loads(out)["invalid"] == 1
+
+    # A file in which no record can be read is bad input: exit 2, a message, nothing stored.
+    path.write_text(wrap(bad))
+    code, out, err = cli("import", "--format", fmt, str(path))
+    assert code == 2 and out == "" and "no " + fmt + " record could be read: 1 malformed" in err
+    code, out, _ = cli("events", "--json")
+    assert len(json.loads(out)) == 1  # still only the good record of the first import

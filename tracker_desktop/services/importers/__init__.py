@@ -14,7 +14,8 @@ up in FORMATS):
 `read` gets the file opened in binary mode and yields finished Events (never heartbeats: each
 format's own duration rules are applied inside the importer, so nothing depends on pulsetimes).
 It raises ImportFormatError for a file that is not of its format; a single malformed record is
-skipped and reported to `on_invalid` (counted as `invalid`, the first few logged). `run_import` stores what an importer yields in one transaction,
+skipped and reported to `on_invalid` (counted as `invalid`, the first few logged), and a file
+whose every record is malformed is refused as a whole. `run_import` stores what an importer yields in one transaction,
 skips events already stored (re-importing a file adds nothing), marks the imported time dirty
 for the rollups, and returns an ImportSummary whose `to_json()` the command prints.
 """
@@ -92,8 +93,12 @@ def run_import(name: str, stream: BinaryIO, uow_factory: Callable[..., Any],
         bar.update(done - seen[0])
         seen[0] = done
 
+    first_invalid: list[str] = []
+
     def on_invalid(message: str) -> None:
         summary.invalid += 1
+        if not first_invalid:
+            first_invalid.append(message)
         if summary.invalid <= 5:
             logger.warning("%s import: skipped a record: %s", name, message)
 
@@ -103,6 +108,10 @@ def run_import(name: str, stream: BinaryIO, uow_factory: Callable[..., Any],
         if bar is not None:
             bar.close()
     summary.read = len(events)
+    if not events and summary.invalid:
+        # Nothing usable at all: the file is bad input, not an empty history.
+        raise ImportFormatError(f"no {name} record could be read: {summary.invalid} malformed "
+                                f"(the first: {first_invalid[0]})")
     if not events:
         return summary
     events.sort(key=lambda e: (e.source, e.start))

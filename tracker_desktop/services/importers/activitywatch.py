@@ -12,10 +12,12 @@ already merged in an export, so they are stored as they are.
 from __future__ import annotations
 
 import json
+import math
 from datetime import timedelta
 from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from tracker_desktop.domain.activity import domain_of
+from tracker_desktop.domain.days import EARLIEST, LATEST
 from tracker_desktop.domain.events import (AFK, BROWSER, EDITOR, MANUAL, WINDOW, Event, InvalidEvent,
                                            parse_timestamp)
 
@@ -75,10 +77,21 @@ def _scalars(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def convert(source: str, bucket_id: str, bucket: Mapping[str, Any], raw: Mapping[str, Any]) -> Event:
-    start = parse_timestamp(raw.get("timestamp"))
+    try:
+        start = parse_timestamp(raw.get("timestamp"))
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is in year 0 in UTC
+        raise InvalidEvent(f"timestamp {raw.get('timestamp')!r} is out of range") from None
     duration = raw.get("duration", 0)
-    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or duration != duration:
+    if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not math.isfinite(duration):
         raise InvalidEvent("duration is not a number")
+    try:
+        length = timedelta(seconds=max(float(duration), 0.0))
+        inside = EARLIEST <= start and start + length <= LATEST
+    except OverflowError:
+        inside = False
+    if not inside:
+        raise InvalidEvent(f"{start.isoformat()} lasting {duration} s is not within "
+                           f"{EARLIEST.year}–{LATEST.year}")
     data_in = raw.get("data") or {}
     if not isinstance(data_in, Mapping):
         raise InvalidEvent("data is not an object")
@@ -108,7 +121,7 @@ def convert(source: str, bucket_id: str, bucket: Mapping[str, Any], raw: Mapping
             if d.get(extra):
                 data[extra] = d[extra]
     data = {k: v for k, v in data.items() if v is not None}
-    return Event(source, start, timedelta(seconds=max(float(duration), 0.0)), data)
+    return Event(source, start, length, data)
 
 
 class ActivityWatchImporter:

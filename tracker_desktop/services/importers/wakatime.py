@@ -14,17 +14,20 @@ The "daily summaries" dump has no timestamps to place time in a day, so it is re
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime, timedelta, timezone
 from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from tracker_desktop.domain.activity import domain_of
+from tracker_desktop.domain.days import EARLIEST, LATEST
 from tracker_desktop.domain.events import BROWSER, EDITOR, WINDOW, Event, InvalidEvent, add_counts
 
 from . import ImportFormatError, Progress
 from .activitywatch import load_json
 
 TIMEOUT = timedelta(minutes=15)
+_FIRST, _LAST = EARLIEST.timestamp(), LATEST.timestamp()  # times reports can place in a day
 _JOIN = timedelta(milliseconds=1)  # float seconds round to microseconds two ways
 _PLUGIN = re.compile(r"(?:^|\s)([A-Za-z0-9_.]+)-wakatime/", re.I)
 _EDITOR = re.compile(r"\s([A-Za-z][A-Za-z0-9_.]*)/[0-9]")
@@ -84,8 +87,10 @@ def _parse(hb: Any, agents: Mapping[str, str]) -> tuple[float, str, dict[str, An
     if not isinstance(hb, Mapping):
         raise InvalidEvent("heartbeat is not an object")
     t = hb.get("time")
-    if isinstance(t, bool) or not isinstance(t, (int, float)) or t != t:
+    if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
         raise InvalidEvent("heartbeat has no numeric time")
+    if not _FIRST <= t <= _LAST:
+        raise InvalidEvent(f"heartbeat time {t} is outside {EARLIEST.year}–{LATEST.year}")
     entity = _str(hb.get("entity"))
     if entity is None:
         raise InvalidEvent("heartbeat has no entity")
