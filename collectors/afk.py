@@ -126,11 +126,15 @@ class AfkTracker:
 
 
 class X11IdleProbe:
-    """Idle time from the X server's MIT-SCREEN-SAVER extension (what aw-watcher-afk uses)."""
+    """Idle time from the X server's MIT-SCREEN-SAVER extension (what aw-watcher-afk uses).
+
+    If the X connection drops (display restarted), the next read reconnects; until that works,
+    reads raise CollectorUnavailable and the tracking service shows AFK tracking as off.
+    """
 
     def __init__(self, display_name: str | None = None) -> None:
         try:
-            import Xlib.display
+            import Xlib.display  # noqa: F401
             import Xlib.error
         except ImportError as exc:  # pragma: no cover - python-xlib is a Linux dependency
             raise CollectorUnavailable(f"python-xlib is not installed ({exc})") from None
@@ -138,31 +142,45 @@ class X11IdleProbe:
         name = display_name or os.environ.get("DISPLAY")
         if not name:
             raise CollectorUnavailable("no display: DISPLAY is not set, so X11 idle time is unavailable")
+        self._display_name = name
+        self._dpy: Any = None
+        self._connect()
+
+    def _connect(self) -> None:
+        import Xlib.display
+        import Xlib.error
+
+        name = self._display_name
         try:
-            self._dpy: Any = Xlib.display.Display(name)
+            dpy = Xlib.display.Display(name)
         except (Xlib.error.DisplayError, Xlib.error.ConnectionClosedError, OSError) as exc:
             raise CollectorUnavailable(f"cannot connect to the X display {name!r} ({exc})") from None
-        if not self._dpy.has_extension("MIT-SCREEN-SAVER"):
-            self._dpy.close()
+        if not dpy.has_extension("MIT-SCREEN-SAVER"):
+            dpy.close()
             raise CollectorUnavailable(
                 f"the X server on {name} has no MIT-SCREEN-SAVER extension, so idle time cannot be "
                 "read from it; enable the extension (Xvfb: +extension MIT-SCREEN-SAVER) or keep "
                 "input counting on so idle time comes from the input listener")
-        self._root = self._dpy.screen().root
-        self._display_name = name
+        self._dpy = dpy
+        self._root = dpy.screen().root
 
     def idle_seconds(self) -> float:
-        """Raises CollectorUnavailable if the X server went away."""
+        """Raises CollectorUnavailable while the X server cannot be reached."""
+        if self._dpy is None:
+            self._connect()
         try:
             return float(self._root.screensaver_query_info().idle) / 1000.0
         except self._errors as exc:
+            self.close()
             raise CollectorUnavailable(f"lost the X display {self._display_name!r}: {exc}") from None
 
     def close(self) -> None:
         try:
-            self._dpy.close()
+            if self._dpy is not None:
+                self._dpy.close()
         except Exception:  # already gone
             pass
+        self._dpy = None
 
 
 class LastInputIdleProbe:

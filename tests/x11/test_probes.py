@@ -141,3 +141,65 @@ def test_input_listener_counts_exactly_what_was_typed_and_clicked(desktop):
     desktop.type_keys(5)
     time.sleep(0.2)
     assert counter.take("test")["keys"] == 0  # nothing counted after stop
+
+
+def test_idle_probe_reconnects_after_the_x_server_restarts(tmp_path):
+    """A display that goes away and comes back: AFK tracking is off meanwhile, then resumes."""
+    import os
+    import shutil
+    import subprocess
+
+    from collectors.afk import X11IdleProbe
+    from collectors.base import CollectorUnavailable
+
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed")
+    number = 190 + os.getpid() % 50  # a display of our own, away from the session desktop's
+    display = f":{number}"
+
+    def start_xvfb():
+        proc = subprocess.Popen(["Xvfb", display, "-nolisten", "tcp", "+extension", "MIT-SCREEN-SAVER"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until(lambda: os.path.exists(f"/tmp/.X11-unix/X{number}"), 10, f"Xvfb on {display}")
+        return proc
+
+    def stop_xvfb(proc):
+        proc.terminate()
+        proc.wait(10)
+        wait_until(lambda: not os.path.exists(f"/tmp/.X11-unix/X{number}"), 10, "the socket to go")
+
+    proc = start_xvfb()
+    try:
+        probe = wait_until(lambda: _probe_or_none(X11IdleProbe, display), 10, "a connection")
+        assert probe.idle_seconds() >= 0
+        stop_xvfb(proc)
+        with pytest.raises(CollectorUnavailable):
+            probe.idle_seconds()
+        with pytest.raises(CollectorUnavailable, match="cannot connect"):
+            probe.idle_seconds()  # still gone: a clear reason each time, never a traceback
+        proc = start_xvfb()
+        wait_until(lambda: _idle_or_none(probe) is not None, 10, "the probe to reconnect")
+    finally:
+        probe_close = locals().get("probe")
+        if probe_close is not None:
+            probe_close.close()
+        if proc.poll() is None:
+            stop_xvfb(proc)
+
+
+def _probe_or_none(cls, display):
+    from collectors.base import CollectorUnavailable
+
+    try:
+        return cls(display)
+    except CollectorUnavailable:
+        return None
+
+
+def _idle_or_none(probe):
+    from collectors.base import CollectorUnavailable
+
+    try:
+        return probe.idle_seconds()
+    except CollectorUnavailable:
+        return None
