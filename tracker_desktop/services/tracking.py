@@ -157,9 +157,14 @@ class TrackingService:
     def shutdown(self) -> None:
         """Close the current input minute, write everything pending, mark the tracker stopped."""
         now = self._clock.now()
-        if self._c.input_counter is not None and not self.paused:
-            for event in self._c.minutes.tick(now, self._c.input_counter.take("minutes")):
-                self._engine.insert(event)
+        if not self.paused:
+            # One last poll, so input since the previous tick reaches its window event too.
+            counter = self._c.input_counter
+            try:
+                self._observe(now, counter.take("window") if counter else {},
+                              counter.take("minutes") if counter else {})
+            except Exception:  # a probe failing now must not stop the final write
+                logger.warning("final poll at shutdown failed", exc_info=True)
         self._close_input_minute(now)
         if not self._engine.flush():
             # One more try after the busy timeout; what still fails is logged with the count.

@@ -72,14 +72,14 @@ def test_windows_afk_and_counts_are_recorded_and_flushed_on_shutdown():
         clock.advance(1)
     service.shutdown()
     wins = events(uow, "window")
-    assert [(e.data["app"], e.duration.total_seconds()) for e in wins] == [("code", 19.0), ("firefox", 19.0)]
+    assert [(e.data["app"], e.duration.total_seconds()) for e in wins] == [("code", 19.0), ("firefox", 20.0)]  # the final poll at shutdown (t=40) extends it
     # Keys typed before a tick are credited to the window active at that tick.
     assert [e.counts.get("keys") for e in wins] == [40, 10]
     afk = events(uow, "afk")
     statuses = [(e.data["status"], e.start - T0, e.duration) for e in afk]
-    # Last input at second 24: away from just after it (noticed at 34, timeout 10 s) to the last tick.
+    # Last input at second 24: away from just after it (noticed at 34, timeout 10 s) to shutdown.
     assert statuses == [("not-afk", timedelta(0), timedelta(seconds=24)),
-                        ("afk", timedelta(seconds=24, milliseconds=1), timedelta(seconds=15))]
+                        ("afk", timedelta(seconds=24, milliseconds=1), timedelta(seconds=16))]
     minutes = events(uow, "input")
     assert sum(e.counts["keys"] for e in minutes) == 50
     assert [e.start for e in minutes] == [T0.replace(second=0)]  # all typed within 09:00
@@ -189,3 +189,14 @@ def test_an_idle_probe_that_fails_turns_afk_off_and_tracking_goes_on():
     assert service.status()["unavailable"]["afk"] == "X server went away"
     service.shutdown()
     assert len(events(uow, "window")) == 1 and events(uow, "afk") == []
+
+
+def test_input_since_the_last_tick_reaches_the_window_event_at_shutdown():
+    clock = FakeClock(T0)
+    service, uow, window, idle, counter = make(clock)
+    service.tick()
+    clock.advance(0.5)
+    type_keys(clock, idle, counter, 7)  # typed after the last poll, then SIGTERM
+    service.shutdown()
+    assert sum(e.counts.get("keys", 0) for e in events(uow, "window")) == 7
+    assert sum(e.counts.get("keys", 0) for e in events(uow, "input")) == 7
