@@ -191,3 +191,41 @@ def test_a_second_tracker_on_the_same_database_refuses_to_start(cli, data_dir, m
     finally:
         first.send_signal(signal.SIGTERM)
         assert first.wait(30) == 0
+
+
+def test_dates_at_the_ends_of_the_calendar_are_a_clear_error(cli, monkeypatch):
+    monkeypatch.setenv("TZ", "America/New_York")
+    import time as _time
+
+    _time.tzset()
+    try:
+        code, _, err = cli("events", "--start", "0001-01-01")
+        assert code == 2 and "out of range" in err
+    finally:
+        monkeypatch.undo()
+        _time.tzset()
+
+
+def test_a_change_just_before_midnight_refreshes_the_next_days_rollup(cli, monkeypatch):
+    """Gap filling reaches across midnight, so the next day's stored rollup must be redone."""
+    monkeypatch.setenv("TZ", "UTC")
+    import time as _time
+
+    _time.tzset()
+    try:
+        def beats(start, seconds, app):
+            return "\n".join(json.dumps({"source": "window", "timestamp": (start + timedelta(seconds=s)).isoformat(),
+                                         "data": {"app": app, "title": "x"}}) for s in range(seconds + 1))
+
+        midnight = datetime(2026, 1, 6, tzinfo=timezone.utc)
+        assert cli("import", "-", stdin=beats(midnight + timedelta(seconds=3), 60, "code"))[0] == 0
+        before = json.loads(cli("report", "--date", "2026-01-06", "--json")[1])  # now rolled up
+        assert cli("import", "-", stdin=beats(midnight - timedelta(seconds=30), 29, "code"))[0] == 0
+        after = json.loads(cli("report", "--date", "2026-01-06", "--json")[1])
+        assert cli("rebuild")[0] == 0
+        truth = json.loads(cli("report", "--date", "2026-01-06", "--json")[1])
+        assert truth["active_seconds"] != before["active_seconds"]  # the gap fill did reach over
+        assert after["active_seconds"] == truth["active_seconds"]
+    finally:
+        monkeypatch.undo()
+        _time.tzset()

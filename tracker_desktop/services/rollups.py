@@ -123,8 +123,10 @@ class RollupService:
     def _days_of_hours(self, hours: Iterable[int]) -> set[date]:
         out: set[date] = set()
         for h in _supported(hours):
-            out.add(self.day_of(from_us(h * HOUR_US)))
-            out.add(self.day_of(from_us((h + 1) * HOUR_US - 1)))
+            # Gap filling reaches `margin` across a day boundary: a change in the last seconds
+            # of one day can change the next day's figures, and vice versa.
+            out.add(self.day_of(from_us(h * HOUR_US) - self._margin))
+            out.add(self.day_of(from_us((h + 1) * HOUR_US - 1) + self._margin))
         return out
 
     def data_days(self) -> tuple[date, date] | None:
@@ -287,7 +289,7 @@ class RollupService:
                 keep = []
                 for row in rows:
                     s, e = self.bounds(row.day)
-                    hs = hours_of(to_us(s), to_us(e))
+                    hs = hours_of(to_us(s - self._margin), to_us(e + self._margin))
                     if r.dirty_hours_between(hs.start, hs.stop - 1):
                         continue  # changed after we read it: the next refresh will redo it
                     if changed_hours is None:
