@@ -15,6 +15,8 @@ APT_PACKAGES=(
   gcc libc6-dev python3-dev
   # the real X11 desktop the tests drive, and what the tracker reads it with
   xvfb openbox xdotool x11-utils x11-apps xauth
+  # checks the .desktop entries in packaging/
+  desktop-file-utils
   # Qt's xcb platform plugin and OpenGL/font libraries for PySide6 and pyqtgraph
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-sync1
