@@ -15,7 +15,7 @@ from typing import Callable
 
 from tracker_desktop.domain.clock import Clock
 from tracker_desktop.domain.events import Event, Heartbeat
-from tracker_desktop.domain.heartbeat import apply, default_pulsetime
+from tracker_desktop.domain.heartbeat import apply, default_pulsetime, rebase
 
 from .uow import UnitOfWork
 
@@ -44,6 +44,9 @@ class HeartbeatEngine:
         self._pending = 0
         self._first_pending_at: float | None = None
         self._no_merge: set[str] = set()  # sources whose next heartbeat starts a new event
+        # The stored version of each event we may still update, to notice another process
+        # (an import, a second writer) changing it meanwhile.
+        self._base: dict[int, Event] = {}
         self.flushes = 0
 
     # -- writing ---------------------------------------------------------------------------
@@ -89,6 +92,8 @@ class HeartbeatEngine:
             with self._uow_factory() as uow:
                 last = uow.events.last(source)
             self._last[source] = last
+            if last is not None and last.id is not None:
+                self._base[last.id] = last
         return last  # type: ignore[return-value]
 
     # -- flushing --------------------------------------------------------------------------
@@ -114,16 +119,17 @@ class HeartbeatEngine:
                 return True
             try:
                 assigned: dict[str, int] = {}
+                updates = [*self._closed_updated,
+                           *(e for s in self._dirty if (e := self._last[s]) is not None and e.id is not None)]
                 with self._uow_factory(write=True) as uow:
                     uow.events.add_many(self._closed_new)
-                    uow.events.update_many(self._closed_updated)
+                    resolved = self._reconcile(uow, updates)
+                    uow.events.update_many([e for e in resolved.values() if e is not None])
                     for source in self._dirty:
                         event = self._last[source]
                         assert event is not None
                         if event.id is None:
                             assigned[source] = uow.events.add(event)
-                        else:
-                            uow.events.update_many([event])
                     # Per-day rollups must learn which hours changed, atomically with the change,
                     # or a report could keep a stale day forever (issue 3: rollups stay current).
                     rollups = getattr(uow, "rollups", None)
@@ -142,6 +148,14 @@ class HeartbeatEngine:
                 event = self._last[source]
                 assert event is not None
                 self._last[source] = event.with_(id=event_id)
+            for source in self._dirty:
+                event = self._last[source]
+                if event is not None and event.id in resolved:
+                    if resolved[event.id] is None:
+                        self._last.pop(source)  # deleted elsewhere: re-read on the next heartbeat
+                    else:
+                        self._last[source] = resolved[event.id]
+            self._base = {e.id: e for e in self._last.values() if e is not None and e.id is not None}
             self._closed_new.clear()
             self._closed_updated.clear()
             self._dirty.clear()
@@ -149,6 +163,30 @@ class HeartbeatEngine:
             self._first_pending_at = None
             self.flushes += 1
             return True
+
+    def _reconcile(self, uow: UnitOfWork, events: list[Event]) -> dict[int, Event | None]:
+        """What to write for each stored event we changed, given what the store holds now.
+
+        Runs inside the write transaction (BEGIN IMMEDIATE), so nobody changes the rows between
+        this read and our write. An event changed by another writer since we read it gets our
+        changes rebased onto theirs; one deleted meanwhile stays deleted.
+        """
+        if not events:
+            return {}
+        stored = uow.events.get_many([e.id for e in events if e.id is not None])
+        out: dict[int, Event | None] = {}
+        for e in events:
+            assert e.id is not None
+            now, base = stored.get(e.id), self._base.get(e.id)
+            if now is None:
+                logger.warning("event %s was deleted by another process; its update is dropped", e.id)
+                out[e.id] = None
+            elif base is None or now == base:
+                out[e.id] = e
+            else:
+                logger.info("event %s was changed by another process; merging both changes", e.id)
+                out[e.id] = rebase(e, base, now)
+        return out
 
     def forget(self, source: str | None = None) -> None:
         """Drop the cached last event(s) so they are re-read; after another writer changed them."""

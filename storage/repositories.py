@@ -27,6 +27,7 @@ class EventRepository(Protocol):
     def add_many(self, events: Sequence[Event]) -> None: ...
     def update_many(self, events: Sequence[Event]) -> None: ...
     def last(self, source: str) -> Event | None: ...
+    def get_many(self, ids: Sequence[int]) -> dict[int, Event]: ...
     def range(self, source: str | None = None, start: datetime | None = None,
               end: datetime | None = None, limit: int | None = None) -> list[Event]: ...
     def sources(self) -> list[str]: ...
@@ -83,6 +84,14 @@ class SqlEventRepository:
             del r["source"]
             rows.append(r)
         self._s.connection().execute(stmt, rows)
+
+    def get_many(self, ids: Sequence[int]) -> dict[int, Event]:
+        if not ids:
+            return {}
+        t = EventRow.__table__.c
+        rows = self._s.connection().execute(
+            select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts).where(t.id.in_(list(ids))))
+        return {r[0]: row_to_event(*r) for r in rows}
 
     def last(self, source: str) -> Event | None:
         t = EventRow.__table__.c
@@ -165,6 +174,9 @@ class MemoryEventRepository:
             if e.id is None or e.id not in self._events:
                 raise ValueError("update_many needs stored events (with an id)")
             self._events[e.id] = e
+
+    def get_many(self, ids: Sequence[int]) -> dict[int, Event]:
+        return {i: self._events[i] for i in ids if i in self._events}
 
     def _sorted(self) -> list[Event]:
         return sorted(self._events.values(), key=lambda e: (e.start, e.id))

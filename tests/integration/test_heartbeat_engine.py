@@ -1,5 +1,6 @@
 """The heartbeat engine on a real SQLite file: batching, restarts, failures, several writers."""
 
+import sqlite3
 import subprocess
 import sys
 from datetime import datetime, timedelta, timezone
@@ -137,3 +138,49 @@ def test_several_processes_write_the_same_file(tmp_path):
         events = stored(uow, f"src{k}")
         assert len(events) == 100 and sum(e.counts["keys"] for e in events) == 300
     engine.dispose()
+
+
+def test_a_concurrent_import_into_the_same_event_is_not_overwritten(db):
+    """The tracker holds its last event in memory; an import extends the stored row meanwhile."""
+    from tracker_desktop.services.importing import PulsedHeartbeat, import_heartbeats
+
+    _, uow = db
+    clock = FakeClock(T0)
+    engine = HeartbeatEngine(uow, clock)
+    for _ in range(5):
+        engine.heartbeat(beat(clock, keys=1))
+        clock.advance(1)
+    engine.flush()  # stored: 0..4 s, 5 keys
+    # Another process imports heartbeats that extend the same stored event to 19 s with 8 keys.
+    extra = [PulsedHeartbeat(Heartbeat("window", T0 + s * S, data={"app": "code"}, counts={"keys": 1}), 2.0)
+             for s in range(5, 21, 2)]
+    assert import_heartbeats(uow, extra).events == 1
+    for _ in range(3):  # the tracker goes on, unaware
+        engine.heartbeat(beat(clock, keys=2))
+        clock.advance(1)
+    engine.flush()
+    (event,) = stored(uow)
+    assert event.duration == 19 * S  # the import's end, later than the tracker's 7 s
+    assert event.counts["keys"] == 5 + 8 + 6  # nobody's keystrokes lost
+    engine.heartbeat(beat(clock, keys=1))  # and the engine goes on from the merged event
+    engine.flush()
+    assert stored(uow)[0].counts["keys"] == 20
+
+
+def test_an_event_deleted_elsewhere_stays_deleted(db):
+    path, uow = db
+    clock = FakeClock(T0)
+    engine = HeartbeatEngine(uow, clock)
+    engine.heartbeat(beat(clock, keys=1))
+    engine.flush()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM events")
+    clock.advance(1)
+    engine.heartbeat(beat(clock, keys=1))
+    assert engine.flush()
+    assert stored(uow) == []  # not resurrected
+    clock.advance(1)
+    engine.heartbeat(beat(clock, keys=3))
+    engine.flush()
+    (event,) = stored(uow)
+    assert event.start == T0 + 2 * S and event.counts["keys"] == 3

@@ -34,6 +34,22 @@ def merge(last: Event, hb: Heartbeat, pulsetime: timedelta) -> Event | None:
     return Event(last.source, last.start, duration, last.data, counts, last.id)
 
 
+def rebase(ours: Event, base: Event, theirs: Event) -> Event:
+    """Our changes to a stored event, re-applied on top of another writer's changes to it.
+
+    `base` is the stored event we merged into; `theirs` is what the store holds now. Both sides
+    only ever extend an event and add counts, so the result ends where the later of the two ends
+    and carries both sides' added counts.
+    """
+    end = max(ours.end, theirs.end)
+    counts = dict(theirs.counts)
+    for key, value in ours.counts.items():
+        added = value - base.counts.get(key, 0)
+        if added:
+            counts[key] = counts.get(key, 0) + added
+    return Event(theirs.source, theirs.start, end - theirs.start, theirs.data, counts, theirs.id)
+
+
 def apply(last: Event | None, hb: Heartbeat, pulsetime: timedelta) -> tuple[Event, bool]:
     """Merge `hb` into `last` if it can; returns (current event, whether it was a merge)."""
     if last is not None:

@@ -98,3 +98,16 @@ def test_invariants_of_in_order_streams(items):
     # Consecutive events either differ in data or are separated by more than the pulsetime.
     for a, b in zip(events, events[1:]):
         assert a.data != b.data or b.start > a.end + PULSE
+
+
+def test_rebase_keeps_both_writers_changes():
+    from tracker_desktop.domain.heartbeat import rebase
+
+    base = Event("window", T0, 10 * S, CODE, {"keys": 4}, id=7)
+    ours = base.with_(duration=15 * S, counts={"keys": 9, "clicks": 1})  # +5 keys, +1 click, to t=15
+    theirs = base.with_(duration=12 * S, counts={"keys": 6})  # another writer: +2 keys, to t=12
+    merged = rebase(ours, base, theirs)
+    assert merged.id == 7 and merged.duration == 15 * S
+    assert dict(merged.counts) == {"keys": 11, "clicks": 1}
+    longer = base.with_(duration=30 * S)
+    assert rebase(ours, base, longer).duration == 30 * S
