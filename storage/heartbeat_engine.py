@@ -123,8 +123,7 @@ class HeartbeatEngine:
                            *(e for s in self._dirty if (e := self._last[s]) is not None and e.id is not None)]
                 with self._uow_factory(write=True) as uow:
                     uow.events.add_many(self._closed_new)
-                    resolved = self._reconcile(uow, updates)
-                    uow.events.update_many([e for e in resolved.values() if e is not None])
+                    resolved = self._write_updates(uow, updates)
                     for source in self._dirty:
                         event = self._last[source]
                         assert event is not None
@@ -164,28 +163,32 @@ class HeartbeatEngine:
             self.flushes += 1
             return True
 
-    def _reconcile(self, uow: UnitOfWork, events: list[Event]) -> dict[int, Event | None]:
-        """What to write for each stored event we changed, given what the store holds now.
+    def _write_updates(self, uow: UnitOfWork, events: list[Event]) -> dict[int, Event | None]:
+        """Write our changes to stored events; returns what each became (None: deleted elsewhere).
 
-        Runs inside the write transaction (BEGIN IMMEDIATE), so nobody changes the rows between
-        this read and our write. An event changed by another writer since we read it gets our
-        changes rebased onto theirs; one deleted meanwhile stays deleted.
+        Each update applies only if the row is still what we read (the common case: one cheap
+        statement). Otherwise another writer (an import) changed it: we re-read it and rebase our
+        changes onto theirs. This runs in the write transaction (BEGIN IMMEDIATE), so nothing
+        changes between the re-read and the write. A row deleted meanwhile stays deleted.
         """
-        if not events:
-            return {}
-        stored = uow.events.get_many([e.id for e in events if e.id is not None])
         out: dict[int, Event | None] = {}
         for e in events:
             assert e.id is not None
-            now, base = stored.get(e.id), self._base.get(e.id)
-            if now is None:
-                logger.warning("event %s was deleted by another process; its update is dropped", e.id)
-                out[e.id] = None
-            elif base is None or now == base:
+            base = self._base.get(e.id)
+            if base is None:
+                uow.events.update_many([e])
+                out[e.id] = e
+            elif uow.events.update_if(e, base):
                 out[e.id] = e
             else:
-                logger.info("event %s was changed by another process; merging both changes", e.id)
-                out[e.id] = rebase(e, base, now)
+                now = uow.events.get_many([e.id]).get(e.id)
+                if now is None:
+                    logger.warning("event %s was deleted by another process; its update is dropped", e.id)
+                    out[e.id] = None
+                else:
+                    logger.info("event %s was changed by another process; merging both changes", e.id)
+                    out[e.id] = rebase(e, base, now)
+                    uow.events.update_many([out[e.id]])  # type: ignore[list-item]
         return out
 
     def forget(self, source: str | None = None) -> None:

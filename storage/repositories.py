@@ -28,6 +28,7 @@ class EventRepository(Protocol):
     def update_many(self, events: Sequence[Event]) -> None: ...
     def last(self, source: str) -> Event | None: ...
     def get_many(self, ids: Sequence[int]) -> dict[int, Event]: ...
+    def update_if(self, event: Event, expected: Event) -> bool: ...
     def range(self, source: str | None = None, start: datetime | None = None,
               end: datetime | None = None, limit: int | None = None) -> list[Event]: ...
     def sources(self) -> list[str]: ...
@@ -84,6 +85,21 @@ class SqlEventRepository:
             del r["source"]
             rows.append(r)
         self._s.connection().execute(stmt, rows)
+
+    def update_if(self, event: Event, expected: Event) -> bool:
+        """Update the stored event only if it still equals `expected`; False if it did not."""
+        if event.id is None or expected.id != event.id:
+            raise ValueError("update_if needs the stored event's id on both events")
+        t = EventRow.__table__
+        old = event_to_row(expected)
+        new = event_to_row(event)
+        result = self._s.connection().execute(
+            update(t).where(t.c.id == event.id, t.c.source == old["source"],
+                            t.c.start_us == old["start_us"], t.c.duration_us == old["duration_us"],
+                            t.c.data == old["data"], t.c.counts == old["counts"])
+            .values(start_us=new["start_us"], duration_us=new["duration_us"], data=new["data"],
+                    counts=new["counts"]))
+        return result.rowcount == 1
 
     def get_many(self, ids: Sequence[int]) -> dict[int, Event]:
         if not ids:
@@ -177,6 +193,14 @@ class MemoryEventRepository:
 
     def get_many(self, ids: Sequence[int]) -> dict[int, Event]:
         return {i: self._events[i] for i in ids if i in self._events}
+
+    def update_if(self, event: Event, expected: Event) -> bool:
+        if event.id is None or expected.id != event.id:
+            raise ValueError("update_if needs the stored event's id on both events")
+        if self._events.get(event.id) != expected:
+            return False
+        self._events[event.id] = event
+        return True
 
     def _sorted(self) -> list[Event]:
         return sorted(self._events.values(), key=lambda e: (e.start, e.id))

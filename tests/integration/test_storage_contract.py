@@ -95,3 +95,18 @@ def test_state_values(uow):
         got = u.state.get("pause")
         assert got.value == {"paused": True} and got.updated == T0
         assert u.state.get("missing") is None
+
+
+def test_update_if_applies_only_to_an_unchanged_row(uow):
+    with uow(write=True) as u:
+        u.events.add(ev(0, 1))
+        u.commit()
+    with uow(write=True) as u:
+        (stored,) = u.events.range()
+        longer = stored.with_(duration=5 * S)
+        assert u.events.update_if(longer, stored) is True
+        assert u.events.update_if(stored.with_(duration=9 * S), stored) is False  # it changed
+        assert u.events.get_many([stored.id, 999]) == {stored.id: longer}
+        u.commit()
+    with uow() as u:
+        assert u.events.range()[0].duration == 5 * S
