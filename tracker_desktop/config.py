@@ -141,6 +141,9 @@ class AnalysisSettings(_Section):
     day_start_hour: int = Field(0, ge=0, le=23, description="a day runs from this hour to the same hour next day")
     break_minutes: float = Field(15.0, gt=0, le=1440,
                                  description="time away at least this long is a break; shorter is idle")
+    merge_gap_seconds: float = Field(
+        120.0, ge=0, le=3600,
+        description="active time with gaps shorter than this (and no AFK) is one block; 0: a block per gap")
     flood_seconds: float = Field(5.0, ge=0, le=60,
                                  description="fill gaps up to this long between events of one source")
     focus_interruption_seconds: float = Field(

@@ -172,6 +172,14 @@ def _latest_wins(items: list[tuple[Span, Activity]]) -> list[tuple[Span, Activit
     return out
 
 
+def away_spans(events: Mapping[str, Sequence[Event]], start: datetime, end: datetime,
+               opts: ActivityOptions = ActivityOptions()) -> list[Span]:
+    """The time in [start, end) recorded as AFK (flooded like every other source)."""
+    afk = flood(events.get(AFK, ()), opts.flood_seconds)
+    return union(clip((Span(e.start, e.end) for e in afk if e.data.get("status") == "afk"),
+                      start, end))
+
+
 def active_segments(events: Mapping[str, Sequence[Event]], start: datetime, end: datetime,
                     opts: ActivityOptions = ActivityOptions()) -> list[Segment]:
     """The active time in [start, end) as sorted, non-overlapping segments with their activity.
@@ -181,9 +189,7 @@ def active_segments(events: Mapping[str, Sequence[Event]], start: datetime, end:
     """
     pulse = opts.flood_seconds
     window = flood(events.get(WINDOW, ()), pulse)
-    afk = flood(events.get(AFK, ()), pulse)
-    away = union(clip((Span(e.start, e.end) for e in afk if e.data.get("status") == "afk"),
-                      start, end))
+    away = away_spans(events, start, end, opts)
     window_items = _items(window, start, end, window_activity)
     coverage = union(s for s, _ in window_items)
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Mapping, Sequence
 
-from .activity import Activity, ActivityOptions, Segment, active_segments, input_counts
+from .activity import Activity, ActivityOptions, Segment, active_segments, away_spans, input_counts
 from .blocks import ACTIVE, stitch
 from .categories import (
     DEFAULT_KINDS,
@@ -34,6 +34,9 @@ class AnalysisConfig:
         {parse_category(k): v for k, v in DEFAULT_KINDS.items()}))
     activity: ActivityOptions = field(default_factory=ActivityOptions)
     break_after: timedelta = timedelta(minutes=15)  # AFK at least this long is a break, not idle
+    # Active spans closer than this (and not AFK between) are one block: a person's "I worked
+    # from 9 to 11", not a block per missed poll or per gap between imported events.
+    merge_gap: timedelta = timedelta(seconds=120)
     focus_gap: timedelta = timedelta(seconds=60)  # interruptions that do not end a focus stretch
     visit_gap: timedelta = timedelta(seconds=5)  # a page left for less than this is the same visit
 
@@ -79,7 +82,8 @@ def analyze_day(events: Mapping[str, Sequence[Event]], day: date, start: datetim
                 d = dims[dim]
                 d[value] = d.get(value, 0.0) + sec
 
-    blocks = _blocks(segs, cats, pts, config)
+    away = away_spans(events, start, end, config.activity)
+    blocks = _blocks(segs, cats, pts, away, config)
     active = sum(secs)
     idle = sum(b.seconds for b in blocks if b.kind == "idle")
     breaks = sum(b.seconds for b in blocks if b.kind == "break")
@@ -130,9 +134,9 @@ def _effective_levels(segs: list[Segment], cats: list[Category], secs: list[floa
     return [visit_level[v] for v in visit_of]
 
 
-def _blocks(segs: list[Segment], cats: list[Category], pts: list[float], config: AnalysisConfig
-            ) -> list[BlockSummary]:
-    raw = stitch((Span(s.start, s.end) for s in segs), config.break_after)
+def _blocks(segs: list[Segment], cats: list[Category], pts: list[float], away: list[Span],
+            config: AnalysisConfig) -> list[BlockSummary]:
+    raw = stitch((Span(s.start, s.end) for s in segs), config.break_after, config.merge_gap, away)
     out = []
     i = 0
     for b in raw:
@@ -148,7 +152,7 @@ def _blocks(segs: list[Segment], cats: list[Category], pts: list[float], config:
         # The category with the most time; ties go to the one seen first.
         top = max(per_cat.items(), key=lambda kv: kv[1])[0] if per_cat else None
         out.append(BlockSummary(ACTIVE, b.start, b.end, block_pts,
-                                format_category(top) if top else None))
+                                format_category(top) if top else None, b.active.total_seconds()))
     return out
 
 

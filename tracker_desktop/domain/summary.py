@@ -38,6 +38,8 @@ class BlockSummary:
     end: datetime
     points: float = 0.0  # active blocks: Σ seconds × (level + 2) of their time
     category: str | None = None  # active blocks: the category with the most time
+    # Active blocks: the measured active seconds inside; short gaps make the span longer.
+    active: float = 0.0
 
     @property
     def seconds(self) -> float:
@@ -45,7 +47,7 @@ class BlockSummary:
 
     @property
     def score(self) -> float | None:
-        return score(self.points, self.seconds) if self.kind == "active" else None
+        return score(self.points, self.active) if self.kind == "active" else None
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"kind": self.kind, "start": self.start.isoformat(),
@@ -53,11 +55,13 @@ class BlockSummary:
         if self.kind == "active":
             d["points"] = self.points
             d["category"] = self.category
+            d["active"] = self.active
         return d
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "BlockSummary":
-        return cls(d["kind"], _dt(d["start"]), _dt(d["end"]), d.get("points", 0.0), d.get("category"))
+        return cls(d["kind"], _dt(d["start"]), _dt(d["end"]), d.get("points", 0.0), d.get("category"),
+                   d.get("active", 0.0))
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from tracker_desktop.domain.scoring import (
 )
 
 # Bump when the meaning of a stored DaySummary changes: every rollup becomes stale.
-ROLLUP_FORMAT = 2
+ROLLUP_FORMAT = 3  # 3: blocks merge short gaps and carry their active seconds
 
 
 class SystemLocalTimezone(tzinfo):
@@ -143,6 +143,7 @@ def build_setup(settings: AnalysisSettings | None = None, tz_name: str | None = 
         scoring=ScoringPolicy(levels, kinds, strategies),
         activity=options,
         break_after=timedelta(minutes=s.break_minutes),
+        merge_gap=timedelta(seconds=s.merge_gap_seconds),
         focus_gap=timedelta(seconds=s.focus_interruption_seconds),
     )
     streak = s.daily_active_goal_minutes * 60

@@ -54,6 +54,7 @@ def block_json(b: BlockSummary, tz: tzinfo) -> dict[str, Any]:
     score = b.score
     return {"kind": b.kind, "start": b.start.astimezone(tz).isoformat(),
             "end": b.end.astimezone(tz).isoformat(), "seconds": round(b.seconds, 3),
+            "active_seconds": round(b.active, 3),  # the span may include short gaps
             "score": None if score is None else round(score, 1), "category": b.category}
 
 

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tracker_desktop.domain.activity import ActivityOptions
 from tracker_desktop.domain.analysis import AnalysisConfig, analyze_day
 from tracker_desktop.domain.days import day_bounds
 from tracker_desktop.domain.events import Event
@@ -221,7 +222,8 @@ def test_day_invariants(parts):
     # Blocks tile the day's activity without overlap; their kinds add up to the totals.
     for a, b in zip(s.blocks, s.blocks[1:]):
         assert a.end == b.start
-    assert abs(sum(b.seconds for b in s.blocks if b.kind == "active") - s.active) < 1e-6
+    assert abs(sum(b.active for b in s.blocks if b.kind == "active") - s.active) < 1e-6
+    assert all(b.active <= b.seconds + 1e-6 for b in s.blocks)
     assert abs(sum(b.seconds for b in s.blocks if b.kind == "idle") - s.idle) < 1e-6
     assert abs(sum(b.seconds for b in s.blocks if b.kind == "break") - s.breaks) < 1e-6
     assert s.focus is None or s.focus.seconds <= (s.blocks[-1].end - s.blocks[0].start).total_seconds()
@@ -242,3 +244,22 @@ def test_a_range_is_the_sum_of_its_days(parts):
     assert abs(halves.active - whole.active) < 1e-6
     assert {k: round(v[0], 6) for k, v in halves.categories.items()} == \
         {k: round(v[0], 6) for k, v in whole.categories.items()}
+
+
+def test_a_gappy_day_reads_as_a_few_blocks_with_the_measured_active_time():
+    # Window events of 5 s with 4 s between them (imported data, a browser-only day) from 09:00
+    # to 11:00, AFK 11:00–11:10, then the same until 12:00 (issue 6, item 4).
+    t0 = at("09:00").astimezone(timezone.utc)
+    events = [Event("window", t0 + k * 9 * S, 5 * S, {"app": "code", "title": "x.py"}, {})
+              for k in range(0, 3600 * 3 // 9) if not 7200 <= k * 9 < 7800]
+    events += [ev("afk", "09:00", "11:00", status="not-afk"), ev("afk", "11:00", "11:10", status="afk"),
+               ev("afk", "11:10", "12:00", status="not-afk")]
+    s = analyze(events, config=AnalysisConfig(activity=ActivityOptions(flood_seconds=0)))
+    assert s.active == (len(events) - 3) * 5
+    assert [(b.kind, b.start.astimezone(BERLIN).strftime("%H:%M:%S"), b.active) for b in s.blocks] == [
+        ("active", "09:00:00", 800 * 5.0), ("idle", "10:59:56", 0.0), ("active", "11:10:03", 333 * 5.0)]
+    assert s.idle == 607 and s.blocks[0].score == 100.0  # scored on active time, not the span
+    # A merge gap of 0 keeps the old behaviour: a block per gap.
+    s0 = analyze(events, config=AnalysisConfig(activity=ActivityOptions(flood_seconds=0),
+                                               merge_gap=timedelta(0)))
+    assert len(s0.blocks) == 2 * (len(events) - 3) - 1 and s0.active == s.active

@@ -1,4 +1,4 @@
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from tracker_desktop.config import AnalysisSettings
@@ -36,7 +36,7 @@ def test_fingerprint_changes_with_what_changes_a_day_and_not_with_goals(monkeypa
     assert build_setup(AnalysisSettings()).fingerprint == base.fingerprint
     for change in ({"day_start_hour": 4}, {"break_minutes": 10}, {"levels": {"Media": -1}},
                    {"rules": [{"category": "X", "app": "x"}]}, {"kinds": {"Work": "research"}},
-                   {"default_rules": False}):
+                   {"default_rules": False}, {"merge_gap_seconds": 60}):
         assert build_setup(AnalysisSettings.model_validate(change)).fingerprint != base.fingerprint
     same = AnalysisSettings.model_validate({"daily_active_goal_minutes": 60, "goals": []})
     assert build_setup(same).fingerprint == base.fingerprint
@@ -69,3 +69,15 @@ def test_user_rules_and_levels_reach_the_analysis(monkeypatch):
     assert cat == ("Work", "Clients", "Acme")
     assert setup.config.scoring.level(cat) == 1
     assert setup.config.scoring.strategy(cat).min_dwell == 90
+
+
+def test_merge_gap_reaches_the_analysis_and_is_validated():
+    import pytest
+    from pydantic import ValidationError
+
+    assert build_setup(AnalysisSettings()).config.merge_gap == timedelta(seconds=120)
+    s = AnalysisSettings.model_validate({"merge_gap_seconds": 30})
+    assert build_setup(s).config.merge_gap == timedelta(seconds=30)
+    for bad in (-1, 3601, "soon"):
+        with pytest.raises(ValidationError):
+            AnalysisSettings.model_validate({"merge_gap_seconds": bad})
