@@ -1,15 +1,17 @@
 """The hot path: heartbeats merged in memory, written in batches.
 
 The last event of each source lives in memory (loaded from the store the first time a source is
-seen), so a merge costs no query. Changes are written in one transaction when more than
-`max_pending` heartbeats are waiting, when the oldest has waited `max_delay` seconds, or on
-`flush()` (shutdown, SIGTERM). A failed write keeps everything pending for the next try.
+seen), so a merge costs no query. A batch is due when more than `max_pending` heartbeats are
+waiting or the oldest has waited `max_delay` seconds; `flush()` writes it in one transaction.
+A failed write keeps everything pending for the next try.
+
+One thread uses an engine: the process's `storage.writer.Writer`, which decides when to flush.
+The engine has no lock, so nothing can hold one while it waits on the database.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import timedelta
 from typing import Callable
 
@@ -36,7 +38,6 @@ class HeartbeatEngine:
         self._clock = clock
         self.max_pending = max_pending
         self.max_delay = max_delay
-        self._lock = threading.RLock()
         self._last: dict[str, Event | None] = {}
         self._dirty: set[str] = set()  # sources whose in-memory last event is not yet stored
         self._closed_new: list[Event] = []  # finished events never stored
@@ -53,38 +54,33 @@ class HeartbeatEngine:
     def heartbeat(self, hb: Heartbeat, pulsetime: float | None = None) -> Event:
         """Merge `hb` into its source's last event (or start a new one); returns the current event."""
         pulse = timedelta(seconds=default_pulsetime(hb.source) if pulsetime is None else pulsetime)
-        with self._lock:
-            last = self._last_event(hb.source)
-            if hb.source in self._no_merge:
-                self._no_merge.discard(hb.source)
-                current, merged = hb.to_event(), False
-            else:
-                current, merged = apply(last, hb, pulse)
-            if not merged and last is not None and hb.source in self._dirty:
-                (self._closed_updated if last.id is not None else self._closed_new).append(last)
-            if current is not last:
-                self._dirty.add(hb.source)
-            self._last[hb.source] = current
-            self._note_pending()
-            return current
+        last = self._last_event(hb.source)
+        if hb.source in self._no_merge:
+            self._no_merge.discard(hb.source)
+            current, merged = hb.to_event(), False
+        else:
+            current, merged = apply(last, hb, pulse)
+        if not merged and last is not None and hb.source in self._dirty:
+            (self._closed_updated if last.id is not None else self._closed_new).append(last)
+        if current is not last:
+            self._dirty.add(hb.source)
+        self._last[hb.source] = current
+        self._note_pending()
+        return current
 
     def close(self, source: str) -> None:
         """End `source`'s current event: its next heartbeat starts a new one (tracking paused)."""
-        with self._lock:
-            self._no_merge.add(source)
+        self._no_merge.add(source)
 
     def insert(self, event: Event) -> None:
         """Store an event as it is, never merged (per-minute input counts, manual entries)."""
-        with self._lock:
-            self._closed_new.append(event)
-            self._note_pending()
+        self._closed_new.append(event)
+        self._note_pending()
 
     def _note_pending(self) -> None:
         self._pending += 1
         if self._first_pending_at is None:
             self._first_pending_at = self._clock.monotonic()
-        if self._pending > self.max_pending:
-            self.flush()
 
     def _last_event(self, source: str) -> Event | None:
         last = self._last.get(source, _MISSING)
@@ -101,67 +97,72 @@ class HeartbeatEngine:
     def pending(self) -> int:
         return self._pending
 
+    def due_in(self) -> float | None:
+        """Seconds until a batch is due (0: now), None while nothing is pending."""
+        if self._first_pending_at is None:
+            return None
+        if self._pending > self.max_pending:
+            return 0.0
+        return max(0.0, self.max_delay - (self._clock.monotonic() - self._first_pending_at))
+
     def due(self) -> bool:
-        with self._lock:
-            return (self._first_pending_at is not None
-                    and self._clock.monotonic() - self._first_pending_at >= self.max_delay)
+        return self.due_in() == 0.0
 
     def maybe_flush(self) -> bool:
-        """Flush if the oldest pending change has waited `max_delay`; called by a timer."""
+        """Flush if more than `max_pending` heartbeats wait or the oldest waited `max_delay`."""
         if self.due():
             return self.flush()
         return False
 
     def flush(self) -> bool:
         """Write everything pending in one transaction. False (and nothing lost) if it failed."""
-        with self._lock:
-            if not self._pending and not self._dirty:
-                return True
-            try:
-                assigned: dict[str, int] = {}
-                updates = [*self._closed_updated,
-                           *(e for s in self._dirty if (e := self._last[s]) is not None and e.id is not None)]
-                with self._uow_factory(write=True) as uow:
-                    uow.events.add_many(self._closed_new)
-                    resolved = self._write_updates(uow, updates)
-                    for source in self._dirty:
-                        event = self._last[source]
-                        assert event is not None
-                        if event.id is None:
-                            assigned[source] = uow.events.add(event)
-                    # Per-day rollups must learn which hours changed, atomically with the change,
-                    # or a report could keep a stale day forever (issue 3: rollups stay current).
-                    rollups = getattr(uow, "rollups", None)
-                    if rollups is not None:
-                        written = [*self._closed_new, *self._closed_updated,
-                                   *(self._last[s] for s in self._dirty)]
-                        if written:
-                            rollups.mark_dirty(min(e.start for e in written),  # type: ignore[union-attr]
-                                               max(e.end for e in written))  # type: ignore[union-attr]
-                    uow.commit()
-            except Exception:
-                logger.warning("could not write %d pending heartbeats; will retry", self._pending,
-                               exc_info=True)
-                return False
-            for source, event_id in assigned.items():
-                event = self._last[source]
-                assert event is not None
-                self._last[source] = event.with_(id=event_id)
-            for source in self._dirty:
-                event = self._last[source]
-                if event is not None and event.id in resolved:
-                    if resolved[event.id] is None:
-                        self._last.pop(source)  # deleted elsewhere: re-read on the next heartbeat
-                    else:
-                        self._last[source] = resolved[event.id]
-            self._base = {e.id: e for e in self._last.values() if e is not None and e.id is not None}
-            self._closed_new.clear()
-            self._closed_updated.clear()
-            self._dirty.clear()
-            self._pending = 0
-            self._first_pending_at = None
-            self.flushes += 1
+        if not self._pending and not self._dirty:
             return True
+        try:
+            assigned: dict[str, int] = {}
+            updates = [*self._closed_updated,
+                       *(e for s in self._dirty if (e := self._last[s]) is not None and e.id is not None)]
+            with self._uow_factory(write=True) as uow:
+                uow.events.add_many(self._closed_new)
+                resolved = self._write_updates(uow, updates)
+                for source in self._dirty:
+                    event = self._last[source]
+                    assert event is not None
+                    if event.id is None:
+                        assigned[source] = uow.events.add(event)
+                # Per-day rollups must learn which hours changed, atomically with the change,
+                # or a report could keep a stale day forever (issue 3: rollups stay current).
+                rollups = getattr(uow, "rollups", None)
+                if rollups is not None:
+                    written = [*self._closed_new, *self._closed_updated,
+                               *(self._last[s] for s in self._dirty)]
+                    if written:
+                        rollups.mark_dirty(min(e.start for e in written),  # type: ignore[union-attr]
+                                           max(e.end for e in written))  # type: ignore[union-attr]
+                uow.commit()
+        except Exception:
+            logger.warning("could not write %d pending heartbeats; will retry", self._pending,
+                           exc_info=True)
+            return False
+        for source, event_id in assigned.items():
+            event = self._last[source]
+            assert event is not None
+            self._last[source] = event.with_(id=event_id)
+        for source in self._dirty:
+            event = self._last[source]
+            if event is not None and event.id in resolved:
+                if resolved[event.id] is None:
+                    self._last.pop(source)  # deleted elsewhere: re-read on the next heartbeat
+                else:
+                    self._last[source] = resolved[event.id]
+        self._base = {e.id: e for e in self._last.values() if e is not None and e.id is not None}
+        self._closed_new.clear()
+        self._closed_updated.clear()
+        self._dirty.clear()
+        self._pending = 0
+        self._first_pending_at = None
+        self.flushes += 1
+        return True
 
     def _write_updates(self, uow: UnitOfWork, events: list[Event]) -> dict[int, Event | None]:
         """Write our changes to stored events; returns what each became (None: deleted elsewhere).
@@ -193,13 +194,11 @@ class HeartbeatEngine:
 
     def forget(self, source: str | None = None) -> None:
         """Drop the cached last event(s) so they are re-read; after another writer changed them."""
-        with self._lock:
-            self.flush()
-            if source is None:
-                self._last.clear()
-            else:
-                self._last.pop(source, None)
+        self.flush()
+        if source is None:
+            self._last.clear()
+        else:
+            self._last.pop(source, None)
 
     def current(self, source: str) -> Event | None:
-        with self._lock:
-            return self._last_event(source)
+        return self._last_event(source)

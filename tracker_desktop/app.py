@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from storage.engine import open_database
 from storage.heartbeat_engine import HeartbeatEngine
 from storage.uow import SqlUnitOfWorkFactory
+from storage.writer import Writer
 from tracker_desktop.config import Settings
 from tracker_desktop.domain.clock import Clock
 from tracker_desktop.services.state import StateService
@@ -73,14 +74,15 @@ def claim_tracking(store: Store, db_path: Path) -> Any:
 
 @dataclass
 class Tracker:
-    """A running tracker's parts: the loop thread drives `service.tick` every poll."""
+    """A running tracker's parts: the loop thread drives `service.tick` every poll; the writer
+    thread does every database write."""
 
     store: Store
     clock: Clock
     settings: Settings
     headless: bool
     service: Any = None
-    engine: HeartbeatEngine | None = None
+    writer: Writer | None = None
     listener: Any = None
     scheduler: Any = None
     run_lock: Any = None
@@ -112,6 +114,8 @@ class Tracker:
         return 0
 
     def start(self) -> None:
+        if self.writer is not None:
+            self.writer.start()
         if self.listener is not None:
             from collectors.base import CollectorUnavailable
 
@@ -136,6 +140,8 @@ class Tracker:
             except Exception:
                 logger.warning("input listener did not stop cleanly", exc_info=True)
         self.service.shutdown()
+        if self.writer is not None:
+            self.writer.stop()
         self.store.close()
         if self.run_lock is not None:
             self.run_lock.release()
@@ -200,17 +206,17 @@ def build_tracker(settings: Settings, clock: Clock, *, headless: bool) -> Tracke
     except AlreadyTracking:
         store.close()
         raise
-    engine = HeartbeatEngine(store.uow, clock)
+    writer = Writer(HeartbeatEngine(store.uow, clock), clock)
     collectors, listener = build_collectors(settings, clock)
-    service = TrackingService(engine, clock, collectors, store.state, headless=headless)
+    service = TrackingService(writer, clock, collectors, store.state, headless=headless)
     rollups = RollupService(store.uow, build_setup(settings.analysis), clock)
     scheduler = make_scheduler({
-        # The tick loop flushes too; this job covers a loop stalled on a slow probe.
-        "flush": (engine.maybe_flush, 5.0),
-        # Keep today's and yesterday's rollups current so reports never wait on raw events.
-        "rollups": (rollups.tick, 60.0),
+        # Keep today's and yesterday's rollups current so reports never wait on raw events; it
+        # writes, so it runs on the writer thread like every other write of this process.
+        "rollups": (lambda: writer.submit(rollups.tick, name="rollups", key="rollups", retry=False),
+                    60.0),
     })
-    return Tracker(store, clock, settings, headless, service, engine, listener, scheduler, run_lock)
+    return Tracker(store, clock, settings, headless, service, writer, listener, scheduler, run_lock)
 
 
 def run_gui(tracker: Tracker) -> int:

@@ -58,11 +58,12 @@ class TrayIcon(QSystemTrayIcon):
 def run_tray_app(tracker: Any) -> int:
     app = QApplication.instance() or QApplication([])
     app.setQuitOnLastWindowClosed(False)
-    service, state, clock = tracker.service, tracker.store.state, tracker.clock
+    service = tracker.service
+    # Pausing is written by the tracker's writer thread: the GUI never waits on the database.
     vm = TrayViewModel(
         status=service.status,
-        pause=lambda: state.pause(clock.now()),
-        resume=lambda: state.resume(clock.now()),
+        pause=lambda: service.pause(),
+        resume=lambda: service.resume(),
         quit_=app.quit,
     )
     tray = TrayIcon(vm)

@@ -36,12 +36,13 @@ def beat(clock, app="code", keys=0):
 def test_commits_after_more_than_100_pending(db):
     _, uow = db
     clock = FakeClock(T0)
-    engine = HeartbeatEngine(uow, clock)
+    engine = HeartbeatEngine(uow, clock, max_delay=1000)  # only the count makes a batch due
     for i in range(100):
         engine.heartbeat(beat(clock, keys=1))
         clock.advance(1)
-    assert stored(uow) == [] and engine.pending == 100
+    assert stored(uow) == [] and engine.pending == 100 and not engine.maybe_flush()
     engine.heartbeat(beat(clock, keys=1))  # the 101st: more than 100 pending
+    assert engine.due() and engine.maybe_flush()
     (event,) = stored(uow)
     assert event.counts["keys"] == 101 and engine.pending == 0
 

@@ -2,6 +2,9 @@
 
 `TrackingService.tick()` is the whole of one poll; the run loop (or a test) only calls it. Probes
 may be missing (no display): the service then records what it can and says what it cannot.
+A tick never touches the database: it hands heartbeats, the status and the pause check to the
+process's writer (`storage.writer.Writer`) and returns, so a database locked by another process
+cannot delay a poll (and with it window switches and key attribution).
 """
 
 from __future__ import annotations
@@ -9,15 +12,15 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime, timedelta
+from typing import Any, Callable, Protocol
 
 from collectors.afk import AfkTracker, IdleProbe
 from collectors.base import CollectorUnavailable
 from collectors.input import InputCounter, InputMinuteTracker
 from collectors.window import WindowProbe, WindowTracker
-from storage.heartbeat_engine import HeartbeatEngine
 from tracker_desktop.domain.clock import Clock
-from tracker_desktop.domain.events import AFK, WINDOW
+from tracker_desktop.domain.events import AFK, WINDOW, Event, Heartbeat
 
 from .state import PauseState, StateService
 
@@ -25,6 +28,35 @@ logger = logging.getLogger(__name__)
 
 PAUSE_CHECK_SECONDS = 2.0
 STATUS_EVERY_SECONDS = 5.0
+SLOW_TICK_SECONDS = 0.05
+
+
+class Recorder(Protocol):
+    """Where a tick hands its work: the process's database writer. Every method returns at once."""
+
+    def heartbeat(self, hb: Heartbeat, pulsetime: float | None = None) -> None: ...
+    def insert(self, event: Event) -> None: ...
+    def close(self, source: str) -> None: ...
+    def submit(self, fn: Callable[[], object], *, name: str | None = None, key: str | None = None,
+               retry: bool = True) -> None: ...
+
+
+@dataclass
+class TickStats:
+    """How long polls took: a slow one delays switches and credits keys to the wrong window."""
+
+    count: int = 0
+    max_seconds: float = 0.0
+    slow: int = 0  # ticks over SLOW_TICK_SECONDS
+
+    def add(self, seconds: float) -> None:
+        self.count += 1
+        self.max_seconds = max(self.max_seconds, seconds)
+        if seconds > SLOW_TICK_SECONDS:
+            self.slow += 1
+
+    def to_json(self) -> dict[str, Any]:
+        return {"count": self.count, "max_ms": round(self.max_seconds * 1000, 3), "slow": self.slow}
 
 
 @dataclass
@@ -41,9 +73,9 @@ class Collectors:
 
 
 class TrackingService:
-    def __init__(self, engine: HeartbeatEngine, clock: Clock, collectors: Collectors,
+    def __init__(self, recorder: Recorder, clock: Clock, collectors: Collectors,
                  state: StateService, *, headless: bool = True) -> None:
-        self._engine = engine
+        self._recorder = recorder
         self._clock = clock
         self._c = collectors
         self._state = state
@@ -53,17 +85,49 @@ class TrackingService:
         self._status_at: float | None = None
         self._started = clock.now()
         self._was_paused = False
-        self._resumed_at: Any = None
+        self._resumed_at: datetime | None = None
+        self._pause_version = 0
+        self.ticks = TickStats()
 
     @property
     def paused(self) -> bool:
         return self._pause.active(self._clock.now())
 
+    def pause(self, minutes: float | None = None) -> PauseState:
+        """Pause every tracker on this database (for `minutes`, or until resumed); from the tray."""
+        now = self._clock.now()
+        self._pause_version += 1
+        self._pause = PauseState(True, now + timedelta(minutes=minutes) if minutes else None)
+        self._recorder.submit(lambda: self._state.pause(now, minutes), name="pause", key="pause-write")
+        return self._pause
+
+    def resume(self) -> PauseState:
+        now = self._clock.now()
+        self._pause_version += 1
+        self._pause = PauseState(False)
+        self._recorder.submit(lambda: self._state.resume(now), name="resume", key="pause-write")
+        return self._pause
+
+    def _refresh_pause(self, version: int) -> None:
+        """On the writer thread: read the pause state `pause`/`resume` (any process) stored."""
+        stored = self._state.pause_state()
+        if version == self._pause_version:  # else our own newer pause/resume is still on its way
+            self._pause = stored
+
     def tick(self) -> None:
+        started = self._clock.monotonic()
+        try:
+            self._tick()
+        finally:
+            self.ticks.add(self._clock.monotonic() - started)
+
+    def _tick(self) -> None:
         now = self._clock.now()
         mono = self._clock.monotonic()
         if self._pause_checked is None or mono - self._pause_checked >= PAUSE_CHECK_SECONDS:
-            self._pause = self._state.pause_state()
+            version = self._pause_version
+            self._recorder.submit(lambda: self._refresh_pause(version), name="pause check",
+                                  key="pause-read", retry=False)
             self._pause_checked = mono
         counts = self._c.input_counter.take("window") if self._c.input_counter else {}
         minute_counts = self._c.input_counter.take("minutes") if self._c.input_counter else {}
@@ -73,8 +137,8 @@ class TrackingService:
                 self._close_input_minute(now)
                 # A heartbeat after the pause would otherwise merge across it (the AFK pulsetime
                 # is minutes long) and record the pause as time at the computer.
-                self._engine.close(WINDOW)
-                self._engine.close(AFK)
+                self._recorder.close(WINDOW)
+                self._recorder.close(AFK)
                 self._c.afk.reset()
             self._was_paused = True
         else:
@@ -83,16 +147,15 @@ class TrackingService:
                 self._was_paused = False
                 self._resumed_at = now
             self._observe(now, counts, minute_counts)
-        self._engine.maybe_flush()
         if self._status_at is None or mono - self._status_at >= STATUS_EVERY_SECONDS:
             self.publish_status()
             self._status_at = mono
 
-    def _observe(self, now: Any, counts: dict[str, int], minute_counts: dict[str, int]) -> None:
+    def _observe(self, now: datetime, counts: dict[str, int], minute_counts: dict[str, int]) -> None:
         if self._c.window_probe is not None:
             info = self._c.window_probe.active_window()
             for hb in self._c.window.tick(now, info, counts):
-                self._engine.heartbeat(hb, self._c.window.pulsetime)
+                self._recorder.heartbeat(hb, self._c.window.pulsetime)
             if info is not None and self._c.window.current is None:
                 # An excluded app is focused: its input is not recorded anywhere, not even as
                 # anonymous per-minute totals.
@@ -104,10 +167,10 @@ class TrackingService:
                 idle = min(idle, max(0.0, (now - self._resumed_at).total_seconds()))
             if idle is not None:
                 for hb in self._c.afk.tick(now, idle):
-                    self._engine.heartbeat(hb, self._c.afk.pulsetime)
+                    self._recorder.heartbeat(hb, self._c.afk.pulsetime)
         if self._c.input_counter is not None:
             for event in self._c.minutes.tick(now, minute_counts):
-                self._engine.insert(event)
+                self._recorder.insert(event)
 
     def _idle_seconds(self) -> float | None:
         assert self._c.idle_probe is not None
@@ -126,9 +189,9 @@ class TrackingService:
         self._c.input_counter = None
         self._c.unavailable["input"] = reason
 
-    def _close_input_minute(self, now: Any) -> None:
+    def _close_input_minute(self, now: datetime) -> None:
         for event in self._c.minutes.flush(now):
-            self._engine.insert(event)
+            self._recorder.insert(event)
 
     def status(self) -> dict[str, Any]:
         window = self._c.window.current
@@ -146,16 +209,17 @@ class TrackingService:
                 "input": self._c.input_counter is not None,
             },
             "unavailable": dict(self._c.unavailable),
+            "ticks": self.ticks.to_json(),
         }
 
     def publish_status(self) -> None:
-        try:
-            self._state.publish_status(self.status(), self._clock.now())
-        except Exception:  # a busy database must not stop tracking; the next publish retries
-            logger.warning("could not publish tracker status", exc_info=True)
+        status, now = self.status(), self._clock.now()
+        # A status that cannot be written is dropped: a newer one follows within seconds.
+        self._recorder.submit(lambda: self._state.publish_status(status, now), name="status",
+                            key="status", retry=False)
 
     def shutdown(self) -> None:
-        """Close the current input minute, write everything pending, mark the tracker stopped."""
+        """Close the current input minute and mark the tracker stopped; the writer then writes it."""
         now = self._clock.now()
         if not self.paused:
             # One last poll, so input since the previous tick reaches its window event too.
@@ -166,13 +230,7 @@ class TrackingService:
             except Exception:  # a probe failing now must not stop the final write
                 logger.warning("final poll at shutdown failed", exc_info=True)
         self._close_input_minute(now)
-        if not self._engine.flush():
-            # One more try after the busy timeout; what still fails is logged with the count.
-            if not self._engine.flush():
-                logger.error("%d heartbeats could not be written at shutdown", self._engine.pending)
         status = self.status()
         status["stopped"] = now.isoformat()
-        try:
-            self._state.publish_status(status, now)
-        except Exception:
-            logger.warning("could not publish final status", exc_info=True)
+        self._recorder.submit(lambda: self._state.publish_status(status, now), name="final status",
+                            key="status")

@@ -8,6 +8,7 @@ from collectors.privacy import PrivacyRules
 from collectors.window import WindowInfo, WindowTracker
 from storage.heartbeat_engine import HeartbeatEngine
 from storage.uow import MemoryUnitOfWork
+from storage.writer import Writer
 from tracker_desktop.config import PrivacySettings
 from tracker_desktop.domain.clock import FakeClock
 from tracker_desktop.services.state import StateService
@@ -33,9 +34,27 @@ class ScriptedIdle:
         return (self.clock.now() - self.last_input).total_seconds()
 
 
+class Driven:
+    """The service with its writer run by hand after each tick (the thread's loop body)."""
+
+    def __init__(self, service, writer):
+        self.service, self.writer = service, writer
+
+    def tick(self):
+        self.service.tick()
+        self.writer.run_pending()
+
+    def shutdown(self):
+        self.service.shutdown()
+        assert self.writer.stop()
+
+    def __getattr__(self, name):
+        return getattr(self.service, name)
+
+
 def make(clock, privacy=None, with_probes=True):
     uow = MemoryUnitOfWork()
-    engine = HeartbeatEngine(uow, clock)
+    writer = Writer(HeartbeatEngine(uow, clock), clock)
     window, idle, counter = ScriptedWindow(), ScriptedIdle(clock), InputCounter(clock)
     collectors = Collectors(
         window_probe=window if with_probes else None,
@@ -46,8 +65,8 @@ def make(clock, privacy=None, with_probes=True):
         minutes=InputMinuteTracker(),
         unavailable={} if with_probes else {"window": "no display"},
     )
-    service = TrackingService(engine, clock, collectors, StateService(uow))
-    return service, uow, window, idle, counter
+    service = TrackingService(writer, clock, collectors, StateService(uow))
+    return Driven(service, writer), uow, window, idle, counter
 
 
 def events(uow, source):
@@ -89,8 +108,9 @@ def test_nothing_is_recorded_while_paused_and_input_during_pause_is_dropped():
     clock = FakeClock(T0)
     service, uow, window, idle, counter = make(clock)
     service.tick()
-    StateService(uow).pause(clock.now(), minutes=1)
-    clock.advance(3)  # past the pause re-check interval
+    StateService(uow).pause(clock.now(), minutes=1)  # by another process (`tracker-desktop pause`)
+    clock.advance(3)  # past the pause re-check interval: the writer reads it after this tick
+    service.tick()
     for _ in range(30):
         type_keys(clock, idle, counter, 1)
         service.tick()

@@ -1,0 +1,222 @@
+"""The process's one database writer: a thread that owns every write, so nothing else waits on a lock.
+
+The poll loop, the GUI thread and the scheduler hand it work (`heartbeat`, `insert`, `close`,
+`submit`) and return at once. The writer merges heartbeats into the HeartbeatEngine's in-memory
+events, runs write jobs in the order they came, and flushes the engine when a batch is due.
+A write that finds the database locked (another process importing, say) waits on SQLite's busy
+timeout here, in this thread only, while heartbeats keep arriving in the queue; a write that
+fails is retried after a back-off, so nothing handed over is lost while the process runs.
+
+Several processes (the tracker, the browser and editor hosts, the CLI) write the same file; WAL
+lets their readers run beside one writer, and this class keeps each process's writes off the
+threads that must never stall (issue 6: a tick took 2.3 s while another process held the lock).
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections import deque
+from dataclasses import dataclass
+from typing import Callable
+
+from tracker_desktop.domain.clock import Clock
+from tracker_desktop.domain.events import Event, Heartbeat
+
+from .heartbeat_engine import HeartbeatEngine
+
+logger = logging.getLogger(__name__)
+
+FIRST_RETRY_SECONDS = 0.5
+MAX_RETRY_SECONDS = 15.0
+FINAL_FLUSH_TRIES = 3
+
+
+@dataclass(slots=True)
+class Job:
+    name: str
+    fn: Callable[[], object]
+    key: str | None = None  # a newer job with the same key replaces this one while it waits
+    retry: bool = True  # False: a failure is logged and the job dropped (a newer one follows)
+
+
+_STOP = object()
+_WAKE = object()
+
+
+class Writer:
+    """Owns the HeartbeatEngine and every database write of this process.
+
+    `start()` runs the loop in a daemon thread; without it (tests), `run_pending()` does one
+    pass of the loop on the caller's thread. `stop()` drains the queue, writes everything and
+    ends the thread.
+    """
+
+    def __init__(self, engine: HeartbeatEngine, clock: Clock) -> None:
+        self._engine = engine
+        self._clock = clock
+        self._queue: queue.SimpleQueue[object] = queue.SimpleQueue()
+        self._jobs: deque[Job] = deque()
+        self._retry_at: float | None = None
+        self._backoff = FIRST_RETRY_SECONDS
+        self._thread: threading.Thread | None = None
+        self.failures = 0  # writes that failed and were (or will be) retried
+
+    # -- handing work over (any thread; never blocks) -----------------------------------------
+    def heartbeat(self, hb: Heartbeat, pulsetime: float | None = None) -> None:
+        self._queue.put(("heartbeat", hb, pulsetime))
+
+    def insert(self, event: Event) -> None:
+        """Store an event as it is, never merged (per-minute input counts, manual entries)."""
+        self._queue.put(("insert", event))
+
+    def close(self, source: str) -> None:
+        """End `source`'s current event: its next heartbeat starts a new one (tracking paused)."""
+        self._queue.put(("close", source))
+
+    def submit(self, fn: Callable[[], object], *, name: str | None = None, key: str | None = None,
+               retry: bool = True) -> None:
+        """Run `fn` on the writer thread, after the work handed over before it."""
+        self._queue.put(Job(name or key or getattr(fn, "__name__", "job"), fn, key, retry))
+
+    # -- the loop ------------------------------------------------------------------------------
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="db-writer", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """Write everything handed over so far, then end the thread. False if writes remain."""
+        if self._thread is None:
+            self._drain()
+            return self._final()
+        self._queue.put(_STOP)
+        self._thread.join(timeout)
+        if self._thread.is_alive():
+            logger.error("the database writer did not finish within %s s", timeout)
+            return False
+        self._thread = None
+        return not self._jobs and self._engine.pending == 0
+
+    def wake(self) -> None:
+        """Make the loop look at its timers now (tests with a fake clock)."""
+        self._queue.put(_WAKE)
+
+    def run_pending(self) -> None:
+        """One pass of the loop on this thread: apply what was handed over, write what is due."""
+        self._drain()
+        self._write_due()
+
+    @property
+    def pending(self) -> int:
+        """Heartbeats and events not yet written (read from the writer thread or when stopped)."""
+        return self._engine.pending
+
+    def _loop(self) -> None:
+        while True:
+            try:
+                item = self._queue.get(timeout=self._wait_seconds())
+            except queue.Empty:
+                item = None
+            stop = item is _STOP or self._accept(item) or self._drain()
+            if stop:
+                self._final()
+                return
+            self._write_due()
+
+    def _wait_seconds(self) -> float:
+        now = self._clock.monotonic()
+        if self._retry_at is not None:
+            return max(0.01, self._retry_at - now)
+        if self._jobs:
+            return 0.0
+        due_in = self._engine.due_in()
+        return 1.0 if due_in is None else max(0.01, min(due_in, 1.0))
+
+    def _drain(self) -> bool:
+        """Take everything queued; True if a stop request was among it."""
+        while True:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return False
+            if item is _STOP or self._accept(item):
+                return True
+
+    def _accept(self, item: object) -> bool:
+        if item is None or item is _WAKE:
+            return False
+        if item is _STOP:
+            return True
+        if isinstance(item, Job):
+            if item.key is not None:
+                for i, waiting in enumerate(self._jobs):
+                    if waiting.key == item.key:
+                        del self._jobs[i]
+                        break
+            self._jobs.append(item)
+            return False
+        assert isinstance(item, tuple)
+        kind = item[0]
+        # The engine's in-memory merges cost no I/O except reading a source's last stored event
+        # the first time it is seen; that read happens here, on the writer thread.
+        try:
+            if kind == "heartbeat":
+                self._engine.heartbeat(item[1], item[2])
+            elif kind == "insert":
+                self._engine.insert(item[1])
+            elif kind == "close":
+                self._engine.close(item[1])
+        except Exception:
+            # Only the first read of a source can fail here; put the item back for the retry.
+            logger.warning("could not read the last %s event; will retry", item[1], exc_info=True)
+            self._jobs.append(Job(f"replay {kind}", lambda item=item: self._replay(item)))
+            self._failed()
+        return False
+
+    def _replay(self, item: tuple[object, ...]) -> None:
+        kind = item[0]
+        if kind == "heartbeat":
+            self._engine.heartbeat(item[1], item[2])  # type: ignore[arg-type]
+        elif kind == "insert":
+            self._engine.insert(item[1])  # type: ignore[arg-type]
+        else:
+            self._engine.close(item[1])  # type: ignore[arg-type]
+
+    def _write_due(self, *, final: bool = False) -> bool:
+        """Run waiting jobs in order and flush a due batch; False if a write failed."""
+        if not final and self._retry_at is not None and self._clock.monotonic() < self._retry_at:
+            return False
+        while self._jobs:
+            job = self._jobs[0]
+            try:
+                job.fn()
+            except Exception:
+                if job.retry:
+                    logger.warning("database write %r failed; will retry", job.name, exc_info=True)
+                    self._failed()
+                    return False
+                logger.warning("database write %r failed; a newer one follows", job.name,
+                               exc_info=True)
+            self._jobs.popleft()
+        if final or self._engine.due():
+            if not self._engine.flush():
+                self._failed()
+                return False
+        self._retry_at = None
+        self._backoff = FIRST_RETRY_SECONDS
+        return True
+
+    def _failed(self) -> None:
+        self.failures += 1
+        self._retry_at = self._clock.monotonic() + self._backoff
+        self._backoff = min(self._backoff * 2, MAX_RETRY_SECONDS)
+
+    def _final(self) -> bool:
+        for _ in range(FINAL_FLUSH_TRIES):
+            if self._write_due(final=True):
+                return True
+        logger.error("%d heartbeat(s) and %d write(s) could not be written at shutdown",
+                     self._engine.pending, len(self._jobs))
+        return False
