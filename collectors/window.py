@@ -1,7 +1,8 @@
-"""The active window: platform probes that read it and the state machine that turns it into heartbeats.
+"""The active window: platform probes that read it (the state machine that turns readings into
+heartbeats is `tracker_desktop.domain.window.WindowTracker`).
 
-`WindowTracker` is pure (stdlib + domain). The probes import their platform libraries lazily, inside
-`__init__`, because some of them (pywinctl, pynput) bind to $DISPLAY the moment they are imported.
+The probes import their platform libraries lazily, inside `__init__`, because some of them
+(pywinctl, pynput) bind to $DISPLAY the moment they are imported.
 """
 
 from __future__ import annotations
@@ -10,82 +11,20 @@ import logging
 import os
 import socket
 import sys
-from dataclasses import dataclass
-from datetime import datetime
-from typing import TYPE_CHECKING, Any, Mapping, Protocol
+from typing import Any, Protocol
 
 from collectors.base import CollectorUnavailable
-from tracker_desktop.domain.events import WINDOW, ZERO, Heartbeat
-
-if TYPE_CHECKING:
-    from collectors.privacy import PrivacyRules
+from tracker_desktop.domain.window import WindowInfo
 
 logger = logging.getLogger(__name__)
 
 UNKNOWN_APP = "unknown"
 
 
-@dataclass(frozen=True)
-class WindowInfo:
-    """One reading of the active window. `pid` helps find the app; it is not part of its identity."""
-
-    app: str
-    title: str
-    pid: int | None
-
-
 class WindowProbe(Protocol):
     def active_window(self) -> WindowInfo | None:
         """The focused window now, or None (nothing focused, or it vanished while being read)."""
         ...
-
-
-# --------------------------------------------------------------------------------------------
-# The state machine
-
-
-class WindowTracker:
-    """Turn a window reading per poll into "window" heartbeats, after the privacy rules.
-
-    Counts handed to `tick` are the input since the previous tick; they are credited to the window
-    active at this tick (the poll interval is the resolution). Input while no window is recorded
-    (none focused, or excluded by privacy rules) is not credited to any window.
-    """
-
-    def __init__(self, rules: "PrivacyRules", poll_seconds: float, pulsetime: float | None = None):
-        if poll_seconds <= 0:
-            raise ValueError(f"poll_seconds must be positive, not {poll_seconds}")
-        minimum = poll_seconds + 1.0
-        if pulsetime is not None and pulsetime < minimum:
-            # Below poll + 1 s, consecutive polls of the same window would not merge into one event.
-            raise ValueError(
-                f"window pulsetime {pulsetime:g} s is too short: it must be at least "
-                f"poll_seconds + 1 = {minimum:g} s so that consecutive polls merge")
-        self._rules = rules
-        self._poll_seconds = poll_seconds
-        self._pulsetime = pulsetime if pulsetime is not None else minimum
-        self._current: WindowInfo | None = None
-
-    @property
-    def pulsetime(self) -> float:
-        return self._pulsetime
-
-    @property
-    def current(self) -> WindowInfo | None:
-        """The window as last recorded (after privacy rules); None if nothing is being recorded."""
-        return self._current
-
-    def tick(self, now: datetime, info: WindowInfo | None,
-             counts: Mapping[str, int]) -> list[Heartbeat]:
-        shown = self._rules.apply(info) if info is not None else None
-        self._current = shown
-        if shown is None:
-            return []
-        return [Heartbeat(
-            WINDOW, now, ZERO,
-            {"app": shown.app, "title": shown.title},
-            {k: v for k, v in counts.items() if v},
-        )]
 
 
 # --------------------------------------------------------------------------------------------

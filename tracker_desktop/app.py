@@ -148,11 +148,14 @@ class Tracker:
 
 
 def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyped-def]
-    from collectors.afk import AfkTracker, make_idle_probe
+    from collectors.afk import make_idle_probe
     from collectors.base import CollectorUnavailable
-    from collectors.input import InputCounter, InputMinuteTracker, PynputInputListener
-    from collectors.privacy import PrivacyRules
-    from collectors.window import WindowTracker, make_window_probe
+    from collectors.input import InputCounter, PynputInputListener
+    from collectors.window import make_window_probe
+    from tracker_desktop.domain.afk import AfkTracker
+    from tracker_desktop.domain.input_minutes import InputMinuteTracker
+    from tracker_desktop.domain.privacy import PrivacyRules
+    from tracker_desktop.domain.window import WindowTracker
     from tracker_desktop.services.tracking import Collectors
 
     t = settings.tracking

@@ -15,12 +15,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol
 
-from collectors.afk import AfkTracker, IdleProbe
+from collectors.afk import IdleProbe
 from collectors.base import CollectorUnavailable
-from collectors.input import InputCounter, InputMinuteTracker
-from collectors.window import WindowProbe, WindowTracker
+from collectors.input import InputCounter
+from collectors.window import WindowProbe
+from tracker_desktop.domain.afk import AfkTracker
 from tracker_desktop.domain.clock import Clock
 from tracker_desktop.domain.events import AFK, WINDOW, Event, Heartbeat
+from tracker_desktop.domain.input_minutes import InputMinuteTracker
+from tracker_desktop.domain.window import WindowTracker
 
 from .state import PauseState, StateService
 

@@ -5,7 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectors.input import KINDS, InputCounter, InputMinuteTracker
+from collectors.input import KINDS, InputCounter
+from tracker_desktop.domain.input_minutes import InputMinuteTracker
 from tracker_desktop.domain.clock import FakeClock
 from tracker_desktop.domain.events import InvalidEvent
 

@@ -2,15 +2,16 @@
 
 from datetime import datetime, timedelta, timezone
 
-from collectors.afk import AfkTracker
-from collectors.input import InputCounter, InputMinuteTracker
-from collectors.privacy import PrivacyRules
-from collectors.window import WindowInfo, WindowTracker
+from collectors.input import InputCounter
 from storage.heartbeat_engine import HeartbeatEngine
 from storage.uow import MemoryUnitOfWork
 from storage.writer import Writer
 from tracker_desktop.config import PrivacySettings
+from tracker_desktop.domain.afk import AfkTracker
 from tracker_desktop.domain.clock import FakeClock
+from tracker_desktop.domain.input_minutes import InputMinuteTracker
+from tracker_desktop.domain.privacy import PrivacyRules
+from tracker_desktop.domain.window import WindowInfo, WindowTracker
 from tracker_desktop.services.state import StateService
 from tracker_desktop.services.tracking import Collectors, TrackingService
 

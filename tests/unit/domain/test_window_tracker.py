@@ -4,8 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectors.privacy import REDACTED, PrivacyRules
-from collectors.window import WindowInfo, WindowTracker
+from tracker_desktop.domain.privacy import REDACTED, PrivacyRules
+from tracker_desktop.domain.window import WindowInfo, WindowTracker
 from tracker_desktop.domain.events import InvalidEvent
 from tracker_desktop.domain.heartbeat import reduce
 

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from collectors.afk import AfkTracker
+from tracker_desktop.domain.afk import AfkTracker
 from tracker_desktop.domain.events import Heartbeat, InvalidEvent
 from tracker_desktop.domain.heartbeat import reduce
 

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import TYPE_CHECKING, Iterable, Protocol
+from typing import Iterable, Protocol
 
-from collectors.window import WindowInfo
+from .window import WindowInfo
 
-if TYPE_CHECKING:  # only for the reader; the rules take anything shaped like PrivacySettings
-    from tracker_desktop.config import PrivacySettings
-
-__all__ = ["REDACTED", "PrivacyRules", "WindowInfo"]
+__all__ = ["REDACTED", "PrivacyRules"]
 
 REDACTED = "[redacted]"
 
@@ -46,7 +43,8 @@ class PrivacyRules:
         self._redact_titles = _compile(redact_titles)
 
     @classmethod
-    def from_settings(cls, settings: "PrivacySettings | _PrivacySettingsLike") -> "PrivacyRules":
+    def from_settings(cls, settings: _PrivacySettingsLike) -> "PrivacyRules":
+        """From `[privacy]` settings (tracker_desktop.config.PrivacySettings or anything shaped so)."""
         return cls(settings.exclude_apps, settings.exclude_titles, settings.redact_titles)
 
     def apply(self, info: WindowInfo) -> WindowInfo | None:

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from collectors.privacy import REDACTED, PrivacyRules, WindowInfo
+from tracker_desktop.domain.privacy import REDACTED, PrivacyRules
+from tracker_desktop.domain.window import WindowInfo
 from tracker_desktop.config import PrivacySettings
 
 FIREFOX = WindowInfo("firefox", "Inbox - Mail", 4242)
