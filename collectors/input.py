@@ -11,7 +11,8 @@ import logging
 import os
 import sys
 import threading
-from typing import Any
+from collections import deque
+from typing import Any, Iterable
 
 from collectors.base import CollectorUnavailable
 from tracker_desktop.domain.clock import Clock, SystemClock
@@ -21,23 +22,33 @@ logger = logging.getLogger(__name__)
 
 KINDS = COUNT_KEYS  # ("keys", "clicks", "scrolls", "moves")
 _INDEX = {kind: i for i, kind in enumerate(KINDS)}
-_JOIN_SECONDS = 2.0
 
 
 class InputCounter:
-    """Thread-safe input tally with independent readers.
+    """Thread-safe input tally with independent readers, each input stamped with its time.
 
-    The listener thread calls `add`; each consumer calls `take(reader)` with its own name and gets
-    the counts since *its* previous take (or since the counter was made), so the window tracker
-    ("window") and the per-minute tracker ("minutes") each see every input exactly once. Only
-    totals are kept: which key, which button and where never reach this object.
+    The listener threads call `add`; each consumer calls `take(reader)` with its own name and gets
+    the counts since *its* previous take, so the window tracker ("window") and the per-minute
+    tracker ("minutes") each see every input exactly once. `take(reader, until=t)` stops at the
+    inputs made after monotonic time `t`: a window switch noticed a few milliseconds late still
+    credits each key to the window it was typed in (issue 7). Only the kind and the time of an
+    input are kept, for at most `horizon` seconds: which key, which button and where never reach
+    this object. Readers are named up front, so an input is kept only until all of them took it.
     """
 
-    def __init__(self, clock: Clock | None = None) -> None:
+    def __init__(self, clock: Clock | None = None, *, readers: Iterable[str] = ("window", "minutes"),
+                 horizon: float = 600.0) -> None:
         self._clock = clock or SystemClock()
         self._lock = threading.Lock()
         self._totals = [0] * len(KINDS)
-        self._seen: dict[str, tuple[int, ...]] = {}
+        # (monotonic time, kind index, n), oldest first; entry i of the log has absolute index
+        # self._base + i, and each reader's position is the absolute index of its next entry.
+        self._log: deque[tuple[float, int, int]] = deque()
+        self._base = 0
+        self._pos: dict[str, int] = {reader: 0 for reader in readers}
+        if not self._pos:
+            raise ValueError("an input counter needs at least one reader")
+        self._horizon = horizon
         self._last_input: float | None = None
 
     def add(self, kind: str, n: int = 1, *, at: float | None = None) -> None:
@@ -50,18 +61,50 @@ class InputCounter:
         when = self._clock.monotonic() if at is None else at
         with self._lock:
             self._totals[index] += n
+            self._log.append((when, index, n))
             if self._last_input is None or when > self._last_input:
                 self._last_input = when
+            if when - self._log[0][0] > self._horizon:
+                self._trim(when - self._horizon)
 
-    def take(self, reader: str = "default") -> dict[str, int]:
-        """Counts (all four kinds, zeros included) since this reader's previous take."""
+    def take(self, reader: str = "window", until: float | None = None) -> dict[str, int]:
+        """Counts (all four kinds, zeros included) since this reader's previous take, up to
+        monotonic time `until` (default: everything so far)."""
+        if reader not in self._pos:
+            raise ValueError(f"unknown input reader {reader!r}; this counter serves "
+                             + ", ".join(sorted(self._pos)))
+        counts = [0] * len(KINDS)
         with self._lock:
-            totals = tuple(self._totals)
-            before = self._seen.get(reader)
-            self._seen[reader] = totals
-        if before is None:
-            return dict(zip(KINDS, totals))
-        return {kind: now - then for kind, now, then in zip(KINDS, totals, before)}
+            log, base = self._log, self._base
+            i = self._pos[reader] - base
+            end = len(log)
+            while i < end:
+                when, index, n = log[i]
+                if until is not None and when > until:
+                    break
+                counts[index] += n
+                i += 1
+            self._pos[reader] = base + i
+            # Entries every reader has taken are no longer needed.
+            done = min(self._pos.values()) - base
+            for _ in range(done):
+                log.popleft()
+            self._base += done
+        return dict(zip(KINDS, counts))
+
+    def _trim(self, before: float) -> None:
+        """Drop inputs older than the horizon (a reader stopped taking); they are lost to it."""
+        dropped = 0
+        while self._log and self._log[0][0] < before:
+            self._log.popleft()
+            dropped += 1
+        self._base += dropped
+        lagging = [r for r, pos in self._pos.items() if pos < self._base]
+        for reader in lagging:
+            self._pos[reader] = self._base
+        if lagging:
+            logger.warning("input counts older than %.0f s were never taken by %s; dropped",
+                           self._horizon, ", ".join(sorted(lagging)))
 
     def totals(self) -> dict[str, int]:
         """Everything counted since the counter was made (reading this resets nothing)."""
@@ -104,42 +147,6 @@ def _check_x11_record() -> None:
         dpy.close()
 
 
-def _wake_x11_listeners() -> None:
-    """Send harmless XTEST input so stopped pynput X11 listeners return from their RECORD loop.
-
-    pynput's X11 listener only notices stop() when the next event arrives. A press and release of
-    a keycode with no keysym is delivered but means nothing to any application; a motion to the
-    pointer's own position does not move it.
-    """
-    try:
-        import Xlib.display
-        from Xlib import X
-        from Xlib.ext import xtest
-    except ImportError:  # pragma: no cover
-        return
-    try:
-        dpy = Xlib.display.Display()
-    except Exception:
-        return
-    try:
-        if not dpy.has_extension("XTEST"):
-            return
-        first = dpy.display.info.min_keycode
-        count = dpy.display.info.max_keycode - first + 1
-        mapping = dpy.get_keyboard_mapping(first, count)
-        unmapped = next((first + i for i, syms in enumerate(mapping) if not any(syms)), None)
-        if unmapped is not None:
-            xtest.fake_input(dpy, X.KeyPress, unmapped)
-            xtest.fake_input(dpy, X.KeyRelease, unmapped)
-        pointer = dpy.screen().root.query_pointer()
-        xtest.fake_input(dpy, X.MotionNotify, x=pointer.root_x, y=pointer.root_y)
-        dpy.sync()
-    except Exception:
-        logger.debug("could not send the XTEST wake-up input", exc_info=True)
-    finally:
-        dpy.close()
-
-
 class PynputInputListener:
     """Count keyboard and mouse input with pynput into an InputCounter.
 
@@ -160,6 +167,7 @@ class PynputInputListener:
         self._keyboard_mod: Any = keyboard
         self._mouse_mod: Any = mouse
         self._listeners: list[Any] = []
+        self._stopped = False
 
     @property
     def running(self) -> bool:
@@ -168,22 +176,27 @@ class PynputInputListener:
     def start(self, timeout: float = 5.0) -> None:
         if self._listeners:
             return
-        add = self._counter.add
+        self._stopped = False
+        counter_add = self._counter.add
         mono = self._clock.monotonic
 
+        def add(kind: str) -> None:
+            if not self._stopped:  # a stopped listener's thread may still see one last event
+                counter_add(kind, at=mono())
+
         def on_press(_key: object, _injected: bool = False) -> None:
-            add("keys", at=mono())
+            add("keys")
 
         def on_click(_x: int, _y: int, _button: object, pressed: bool,
                      _injected: bool = False) -> None:
             if pressed:
-                add("clicks", at=mono())
+                add("clicks")
 
         def on_scroll(_x: int, _y: int, _dx: int, _dy: int, _injected: bool = False) -> None:
-            add("scrolls", at=mono())
+            add("scrolls")
 
         def on_move(_x: int, _y: int, _injected: bool = False) -> None:
-            add("moves", at=mono())
+            add("moves")
 
         listeners = [
             self._keyboard_mod.Listener(on_press=on_press),
@@ -201,18 +214,17 @@ class PynputInputListener:
         logger.debug("input listener started")
 
     def stop(self) -> None:
-        """Stop listening; returns within about two seconds even if a listener hangs."""
+        """Stop counting now. Returns at once and sends no input of its own.
+
+        pynput's X11 listener threads only notice stop() when the next input arrives. Waking them
+        with fake XTEST input (as we used to) reset the X session's idle timer and made the last
+        poll see a return from AFK at every shutdown (issue 7); the threads are daemons instead,
+        left to end with the next real input or the process.
+        """
         listeners, self._listeners = self._listeners, []
-        if not listeners:
-            return
+        self._stopped = True
         for listener in listeners:
             listener.stop()
-        if self._x11:
-            _wake_x11_listeners()
-        for listener in listeners:
-            listener.join(_JOIN_SECONDS)
-            if listener.is_alive():  # daemon thread: it cannot keep the process alive
-                logger.warning("an input listener thread did not stop within %.0f s", _JOIN_SECONDS)
 
 
 def _wait_ready(listener: Any, timeout: float) -> bool:

@@ -11,7 +11,8 @@ import logging
 import os
 import socket
 import sys
-from typing import Any, Protocol
+import threading
+from typing import Any, Callable, Protocol
 
 from collectors.base import CollectorUnavailable
 from tracker_desktop.domain.window import WindowInfo
@@ -268,3 +269,102 @@ def make_window_probe() -> WindowProbe:
     if os.environ.get("WAYLAND_DISPLAY"):
         logger.warning("Wayland session: only X11 (XWayland) windows are visible to the tracker")
     return X11WindowProbe()
+
+
+class X11SwitchWatcher:
+    """Says the moment the active window or its title changes, so a switch is recorded when it
+    happens instead of at the next poll (issue 7: switching every 1.5 s recorded 5 of 14 s).
+
+    Its own X connection listens for PropertyNotify on the root window (`_NET_ACTIVE_WINDOW`) and
+    on the active window (`_NET_WM_NAME`, `WM_NAME`); `on_change` is called from its thread and
+    must only hand the news over (the tracker wakes its poll loop). Polling stays as the fallback.
+    """
+
+    _STOP_CHECK_SECONDS = 0.25
+
+    def __init__(self, display_name: str | None = None) -> None:
+        try:
+            import Xlib.display  # noqa: F401
+        except ImportError as exc:  # pragma: no cover - python-xlib is a Linux dependency
+            raise CollectorUnavailable(f"python-xlib is not installed ({exc})") from None
+        name = display_name or os.environ.get("DISPLAY")
+        if not name:
+            raise CollectorUnavailable("no display: DISPLAY is not set")
+        self._display_name = name
+        self._thread: threading.Thread | None = None
+        self._stop = threading.Event()
+        self.changes = 0  # notifications passed on (tests, logs)
+
+    def start(self, on_change: Callable[[], None]) -> None:
+        if self._thread is not None:
+            return
+        import Xlib.display
+        import Xlib.error
+
+        try:
+            dpy = Xlib.display.Display(self._display_name)
+        except (Xlib.error.DisplayError, Xlib.error.ConnectionClosedError, OSError) as exc:
+            raise CollectorUnavailable(f"cannot connect to the X display ({exc})") from None
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, args=(dpy, on_change),
+                                        name="x11-switch-watcher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(2 * self._STOP_CHECK_SECONDS + 1)
+            self._thread = None
+
+    def _run(self, dpy: Any, on_change: Callable[[], None]) -> None:
+        import select
+
+        import Xlib.error
+        from Xlib import X, Xatom
+
+        root = dpy.screen().root
+        a_active = dpy.intern_atom("_NET_ACTIVE_WINDOW")
+        names = {dpy.intern_atom("_NET_WM_NAME"), Xatom.WM_NAME}
+        watched = 0
+
+        def follow_active() -> None:
+            nonlocal watched
+            prop = root.get_full_property(a_active, X.AnyPropertyType)
+            wid = int(prop.value[0]) if prop is not None and len(prop.value) else 0
+            if wid and wid != watched:
+                # The window may be gone already; an error about it is of no interest.
+                dpy.create_resource_object("window", wid).change_attributes(
+                    event_mask=X.PropertyChangeMask, onerror=Xlib.error.CatchError())
+            watched = wid
+
+        try:
+            root.change_attributes(event_mask=X.PropertyChangeMask)
+            follow_active()
+            dpy.flush()
+            while not self._stop.is_set():
+                readable, _, _ = select.select([dpy], [], [], self._STOP_CHECK_SECONDS)
+                if not readable and not dpy.pending_events():
+                    continue
+                changed = False
+                while dpy.pending_events():
+                    ev = dpy.next_event()
+                    if ev.type != X.PropertyNotify:
+                        continue
+                    if ev.window.id == root.id and ev.atom == a_active:
+                        follow_active()
+                        changed = True
+                    elif ev.window.id == watched and ev.atom in names:
+                        changed = True
+                if changed:
+                    self.changes += 1
+                    on_change()
+                dpy.flush()
+        except (Xlib.error.ConnectionClosedError, OSError):
+            logger.warning("lost the X connection that watches window switches; polling only")
+        except Exception:
+            logger.exception("the X11 switch watcher failed; polling only")
+        finally:
+            try:
+                dpy.close()
+            except Exception:
+                pass

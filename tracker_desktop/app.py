@@ -12,7 +12,7 @@ import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from sqlalchemy import Engine
 
@@ -25,6 +25,8 @@ from tracker_desktop.domain.clock import Clock
 from tracker_desktop.services.state import StateService
 
 logger = logging.getLogger(__name__)
+
+MIN_TICK_GAP_SECONDS = 0.02
 
 
 def has_display() -> bool:
@@ -86,7 +88,10 @@ class Tracker:
     listener: Any = None
     scheduler: Any = None
     run_lock: Any = None
+    watcher: Any = None  # tells of window switches as they happen (X11); None: polling only
     stop_event: threading.Event = field(default_factory=threading.Event)
+    # Set by a stop request or a window switch: the loop ticks at once instead of at the next poll.
+    wake: threading.Event = field(default_factory=threading.Event)
 
     def run_forever(self) -> int:
         """Tick until SIGTERM/SIGINT (or `stop()`), then flush and return the exit code."""
@@ -94,10 +99,10 @@ class Tracker:
 
         def on_signal(signum: int, _frame: object) -> None:
             logger.info("signal %s: stopping", signum)
-            self.stop_event.set()
+            self.stop()
 
         previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-        self.start()
+        self.start(self.wake.set)
         try:
             while not self.stop_event.is_set():
                 started = self.clock.monotonic()
@@ -105,17 +110,28 @@ class Tracker:
                     self.service.tick()
                 except Exception:
                     logger.exception("tracking tick failed")
-                elapsed = self.clock.monotonic() - started
-                self.stop_event.wait(max(0.0, poll - elapsed))
+                # A burst of title changes (a progress bar in a title) ticks at most this often.
+                self.stop_event.wait(MIN_TICK_GAP_SECONDS)
+                self.wake.wait(max(0.0, poll - (self.clock.monotonic() - started)))
+                self.wake.clear()
         finally:
             self.shutdown()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
         return 0
 
-    def start(self) -> None:
+    def start(self, on_switch: Callable[[], None] | None = None) -> None:
+        """Start the writer, the listeners and the jobs; `on_switch` is told of window switches."""
         if self.writer is not None:
             self.writer.start()
+        if self.watcher is not None and on_switch is not None:
+            from collectors.base import CollectorUnavailable
+
+            try:
+                self.watcher.start(on_switch)
+            except CollectorUnavailable as exc:
+                logger.warning("window switches are noticed by polling only: %s", exc)
+                self.watcher = None
         if self.listener is not None:
             from collectors.base import CollectorUnavailable
 
@@ -130,16 +146,21 @@ class Tracker:
 
     def stop(self) -> None:
         self.stop_event.set()
+        self.wake.set()
 
     def shutdown(self) -> None:
         if self.scheduler is not None:
             self.scheduler.shutdown(wait=True)
+        if self.watcher is not None:
+            self.watcher.stop()
+        # The last poll first, while the listener still counts; stopping it sends no input, so
+        # the last AFK state is the real one (issue 7: every shutdown looked like a return).
+        self.service.shutdown()
         if self.listener is not None:
             try:
                 self.listener.stop()
             except Exception:
                 logger.warning("input listener did not stop cleanly", exc_info=True)
-        self.service.shutdown()
         if self.writer is not None:
             self.writer.stop()
         self.store.close()
@@ -148,10 +169,12 @@ class Tracker:
 
 
 def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyped-def]
+    """The probes and state machines this machine supports, the input listener and the X11
+    switch watcher (None where unavailable, with the reason in `collectors.unavailable`)."""
     from collectors.afk import make_idle_probe
     from collectors.base import CollectorUnavailable
     from collectors.input import InputCounter, PynputInputListener
-    from collectors.window import make_window_probe
+    from collectors.window import X11SwitchWatcher, X11WindowProbe, make_window_probe
     from tracker_desktop.domain.afk import AfkTracker
     from tracker_desktop.domain.input_minutes import InputMinuteTracker
     from tracker_desktop.domain.privacy import PrivacyRules
@@ -160,13 +183,15 @@ def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyp
 
     t = settings.tracking
     unavailable: dict[str, str] = {}
-    window_probe = idle_probe = counter = listener = None
+    window_probe = idle_probe = counter = listener = watcher = None
     if not has_display():
         reason = "no display (DISPLAY is not set): window, AFK and input tracking are off"
         unavailable.update(window=reason, afk=reason, input=reason)
     else:
         try:
             window_probe = make_window_probe()
+            if isinstance(window_probe, X11WindowProbe):
+                watcher = X11SwitchWatcher()
         except CollectorUnavailable as exc:
             unavailable["window"] = str(exc)
         if t.record_input:
@@ -194,7 +219,7 @@ def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyp
         minutes=InputMinuteTracker(),
         unavailable=unavailable,
     )
-    return collectors, listener
+    return collectors, listener, watcher
 
 
 def build_tracker(settings: Settings, clock: Clock, *, headless: bool) -> Tracker:
@@ -210,7 +235,7 @@ def build_tracker(settings: Settings, clock: Clock, *, headless: bool) -> Tracke
         store.close()
         raise
     writer = Writer(HeartbeatEngine(store.uow, clock), clock)
-    collectors, listener = build_collectors(settings, clock)
+    collectors, listener, watcher = build_collectors(settings, clock)
     service = TrackingService(writer, clock, collectors, store.state, headless=headless)
     rollups = RollupService(store.uow, build_setup(settings.analysis), clock)
     scheduler = make_scheduler({
@@ -219,7 +244,8 @@ def build_tracker(settings: Settings, clock: Clock, *, headless: bool) -> Tracke
         "rollups": (lambda: writer.submit(rollups.tick, name="rollups", key="rollups", retry=False),
                     60.0),
     })
-    return Tracker(store, clock, settings, headless, service, writer, listener, scheduler, run_lock)
+    return Tracker(store, clock, settings, headless, service, writer, listener, scheduler, run_lock,
+                   watcher)
 
 
 def run_gui(tracker: Tracker) -> int:

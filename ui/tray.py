@@ -6,7 +6,7 @@ import logging
 import signal
 from typing import Any
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
@@ -25,6 +25,12 @@ def _icon(paused: bool) -> QIcon:
     p.drawEllipse(4, 4, 56, 56)
     p.end()
     return QIcon(pix)
+
+
+class _SwitchBridge(QObject):
+    """Carries the X11 watcher's "the window changed" from its thread to the GUI thread."""
+
+    switched = Signal()
 
 
 class TrayIcon(QSystemTrayIcon):
@@ -86,7 +92,9 @@ def run_tray_app(tracker: Any) -> int:
     # Python signal handlers run between Qt events; the tick timer keeps those coming.
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: app.quit())
-    tracker.start()
+    bridge = _SwitchBridge()
+    bridge.switched.connect(tick)  # queued: the tick runs on the GUI thread, like the timer's
+    tracker.start(bridge.switched.emit)
     try:
         app.exec()
     finally:

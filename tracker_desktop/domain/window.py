@@ -27,11 +27,14 @@ class WindowRules(Protocol):
 
 
 class WindowTracker:
-    """Turn a window reading per poll into "window" heartbeats, after the privacy rules.
+    """Turn a window reading per tick into "window" heartbeats, after the privacy rules.
 
-    Counts handed to `tick` are the input since the previous tick; they are credited to the window
-    active at this tick (the poll interval is the resolution). Input while no window is recorded
-    (none focused, or excluded by privacy rules) is not credited to any window.
+    A tick happens every poll and, where the platform tells (X11), at every switch. Counts handed
+    to `tick` are the input since the previous tick: they were typed in the window recorded then,
+    so they go to it (on the first tick, to the window seen now). When the window changed, the old
+    one gets a last heartbeat at the tick, so its event runs until the switch and the new one's
+    starts there: window time covers the wall time. Input while no window is recorded (none
+    focused, or one the privacy rules exclude) is not credited to any window.
     """
 
     def __init__(self, rules: WindowRules, poll_seconds: float, pulsetime: float | None = None):
@@ -47,6 +50,8 @@ class WindowTracker:
         self._poll_seconds = poll_seconds
         self._pulsetime = pulsetime if pulsetime is not None else minimum
         self._current: WindowInfo | None = None
+        self._excluded = False
+        self._started = False
 
     @property
     def pulsetime(self) -> float:
@@ -57,14 +62,36 @@ class WindowTracker:
         """The window as last recorded (after privacy rules); None if nothing is being recorded."""
         return self._current
 
+    @property
+    def excluded(self) -> bool:
+        """The focused window at the last tick is one the privacy rules exclude: input typed since
+        then is not to be recorded anywhere, not even as anonymous per-minute totals."""
+        return self._excluded
+
+    def reset(self) -> None:
+        """Forget the last reading (after a pause): the next tick starts afresh."""
+        self._current, self._excluded, self._started = None, False, False
+
     def tick(self, now: datetime, info: WindowInfo | None,
              counts: Mapping[str, int]) -> list[Heartbeat]:
         shown = self._rules.apply(info) if info is not None else None
-        self._current = shown
-        if shown is None:
-            return []
-        return [Heartbeat(
-            WINDOW, now, ZERO,
-            {"app": shown.app, "title": shown.title},
-            {k: v for k, v in counts.items() if v},
-        )]
+        previous, first = self._current, not self._started
+        kept = {k: v for k, v in counts.items() if v}
+        out = []
+        if previous is not None and (shown is None or _identity(shown) != _identity(previous)):
+            out.append(_beat(previous, now, kept))
+            kept = {}
+        elif previous is None and not first:
+            kept = {}  # typed while nothing was recorded
+        if shown is not None:
+            out.append(_beat(shown, now, kept))
+        self._current, self._excluded, self._started = shown, info is not None and shown is None, True
+        return out
+
+
+def _identity(info: WindowInfo) -> tuple[str, str]:
+    return info.app, info.title
+
+
+def _beat(info: WindowInfo, now: datetime, counts: Mapping[str, int]) -> Heartbeat:
+    return Heartbeat(WINDOW, now, ZERO, {"app": info.app, "title": info.title}, counts)

@@ -15,19 +15,24 @@ STATUS_STALE_AFTER = timedelta(seconds=20)
 class PauseState:
     paused: bool
     until: datetime | None = None  # None with paused=True: until resumed
+    # When the pause was asked for: a tracker that notices it a moment later still records
+    # nothing typed since then.
+    since: datetime | None = None
 
     def active(self, now: datetime) -> bool:
         return self.paused and (self.until is None or now < self.until)
 
     def to_json(self) -> dict[str, Any]:
-        return {"paused": self.paused, "until": self.until.isoformat() if self.until else None}
+        return {"paused": self.paused, "until": self.until.isoformat() if self.until else None,
+                "since": self.since.isoformat() if self.since else None}
 
     @staticmethod
     def from_json(value: dict[str, Any] | None) -> "PauseState":
         if not value:
             return PauseState(False)
-        until = value.get("until")
-        return PauseState(bool(value.get("paused")), datetime.fromisoformat(until) if until else None)
+        until, since = value.get("until"), value.get("since")
+        return PauseState(bool(value.get("paused")), datetime.fromisoformat(until) if until else None,
+                          datetime.fromisoformat(since) if since else None)
 
 
 class StateService:
@@ -35,7 +40,7 @@ class StateService:
         self._uow = uow_factory
 
     def pause(self, now: datetime, minutes: float | None = None) -> PauseState:
-        state = PauseState(True, now + timedelta(minutes=minutes) if minutes else None)
+        state = PauseState(True, now + timedelta(minutes=minutes) if minutes else None, now)
         self._write(PAUSE_KEY, state.to_json(), now)
         return state
 

@@ -90,6 +90,7 @@ class TrackingService:
         self._was_paused = False
         self._resumed_at: datetime | None = None
         self._pause_version = 0
+        self._pause_until: datetime | None = None
         self.ticks = TickStats()
 
     @property
@@ -100,7 +101,7 @@ class TrackingService:
         """Pause every tracker on this database (for `minutes`, or until resumed); from the tray."""
         now = self._clock.now()
         self._pause_version += 1
-        self._pause = PauseState(True, now + timedelta(minutes=minutes) if minutes else None)
+        self._pause = PauseState(True, now + timedelta(minutes=minutes) if minutes else None, now)
         self._recorder.submit(lambda: self._state.pause(now, minutes), name="pause", key="pause-write")
         return self._pause
 
@@ -132,37 +133,55 @@ class TrackingService:
             self._recorder.submit(lambda: self._refresh_pause(version), name="pause check",
                                   key="pause-read", retry=False)
             self._pause_checked = mono
-        counts = self._c.input_counter.take("window") if self._c.input_counter else {}
-        minute_counts = self._c.input_counter.take("minutes") if self._c.input_counter else {}
         if self._pause.active(now):
             if not self._was_paused:
                 logger.info("tracking paused")
-                self._close_input_minute(now)
+                # Input typed before the pause still goes to its window and minute; nothing typed
+                # after it was asked for (here, or by `pause` a moment before we noticed) does.
+                since = self._pause.since
+                paused_mono = mono - max(0.0, (now - since).total_seconds()) if since else mono
+                self._observe(now, mono, until=paused_mono)
                 # A heartbeat after the pause would otherwise merge across it (the AFK pulsetime
                 # is minutes long) and record the pause as time at the computer.
                 self._recorder.close(WINDOW)
                 self._recorder.close(AFK)
                 self._c.afk.reset()
-            self._was_paused = True
+                self._c.window.reset()
+                self._c.minutes.reset()
+                self._was_paused = True
+                self._pause_until = self._pause.until
+            self._discard_input(mono)
         else:
             if self._was_paused:
                 logger.info("tracking resumed")
                 self._was_paused = False
-                self._resumed_at = now
-            self._observe(now, counts, minute_counts)
+                until = self._pause_until
+                self._resumed_at = until if until is not None and until <= now else now
+                # Input typed during the pause is not recorded, not even in its last second.
+                self._discard_input(mono - (now - self._resumed_at).total_seconds())
+            self._observe(now, mono)
         if self._status_at is None or mono - self._status_at >= STATUS_EVERY_SECONDS:
             self.publish_status()
             self._status_at = mono
 
-    def _observe(self, now: datetime, counts: dict[str, int], minute_counts: dict[str, int]) -> None:
+    def _discard_input(self, until: float) -> None:
+        counter = self._c.input_counter
+        if counter is not None:
+            counter.take("window", until=until)
+            counter.take("minutes", until=until)
+
+    def _observe(self, now: datetime, mono: float, until: float | None = None) -> None:
+        """One reading of the probes at `now`; input up to monotonic `until` (default: `mono`)."""
+        counter = self._c.input_counter
+        cut = mono if until is None else until
+        window = self._c.window
+        # Input since the previous tick was typed in the window recorded then (see WindowTracker).
+        excluded_before, first = window.excluded, window.current is None and not window.excluded
         if self._c.window_probe is not None:
+            counts = counter.take("window", until=cut) if counter is not None else {}
             info = self._c.window_probe.active_window()
-            for hb in self._c.window.tick(now, info, counts):
-                self._recorder.heartbeat(hb, self._c.window.pulsetime)
-            if info is not None and self._c.window.current is None:
-                # An excluded app is focused: its input is not recorded anywhere, not even as
-                # anonymous per-minute totals.
-                minute_counts = {}
+            for hb in window.tick(now, info, counts):
+                self._recorder.heartbeat(hb, window.pulsetime)
         if self._c.idle_probe is not None:
             idle = self._idle_seconds()
             if idle is not None and self._resumed_at is not None:
@@ -171,9 +190,17 @@ class TrackingService:
             if idle is not None:
                 for hb in self._c.afk.tick(now, idle):
                     self._recorder.heartbeat(hb, self._c.afk.pulsetime)
-        if self._c.input_counter is not None:
-            for event in self._c.minutes.tick(now, minute_counts):
-                self._recorder.insert(event)
+        if counter is not None:
+            minutes = self._c.minutes
+            boundary = minutes.boundary(now)
+            before = (counter.take("minutes", until=cut - (now - boundary).total_seconds())
+                      if boundary is not None else None)
+            counts = counter.take("minutes", until=cut)
+            if excluded_before or (first and window.excluded):
+                # Typed in an excluded app: not recorded anywhere, not even as anonymous totals.
+                return
+            for hb in minutes.tick(now, counts, before):
+                self._recorder.heartbeat(hb, minutes.pulsetime)
 
     def _idle_seconds(self) -> float | None:
         assert self._c.idle_probe is not None
@@ -191,10 +218,6 @@ class TrackingService:
         """The input listener could not start: stop counting, and say why in the status."""
         self._c.input_counter = None
         self._c.unavailable["input"] = reason
-
-    def _close_input_minute(self, now: datetime) -> None:
-        for event in self._c.minutes.flush(now):
-            self._recorder.insert(event)
 
     def status(self) -> dict[str, Any]:
         window = self._c.window.current
@@ -222,17 +245,14 @@ class TrackingService:
                             key="status", retry=False)
 
     def shutdown(self) -> None:
-        """Close the current input minute and mark the tracker stopped; the writer then writes it."""
-        now = self._clock.now()
+        """One last reading, and mark the tracker stopped; the writer then writes it all."""
+        now, mono = self._clock.now(), self._clock.monotonic()
         if not self.paused:
-            # One last poll, so input since the previous tick reaches its window event too.
-            counter = self._c.input_counter
+            # One last poll, so input since the previous tick reaches its window and minute too.
             try:
-                self._observe(now, counter.take("window") if counter else {},
-                              counter.take("minutes") if counter else {})
+                self._observe(now, mono)
             except Exception:  # a probe failing now must not stop the final write
                 logger.warning("final poll at shutdown failed", exc_info=True)
-        self._close_input_minute(now)
         status = self.status()
         status["stopped"] = now.isoformat()
         self._recorder.submit(lambda: self._state.publish_status(status, now), name="final status",

@@ -9,6 +9,7 @@ from collectors.input import KINDS, InputCounter
 from tracker_desktop.domain.input_minutes import InputMinuteTracker
 from tracker_desktop.domain.clock import FakeClock
 from tracker_desktop.domain.events import InvalidEvent
+from tracker_desktop.domain.heartbeat import reduce
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 MINUTE = timedelta(minutes=1)
@@ -27,12 +28,12 @@ def test_kinds_are_the_domain_count_keys():
 
 def test_take_returns_counts_since_the_previous_take_and_resets():
     c = InputCounter(FakeClock(T0))
-    assert c.take() == ZEROS
+    assert c.take("window") == ZEROS
     c.add("keys")
     c.add("keys", 4)
     c.add("clicks")
-    assert c.take() == {**ZEROS, "keys": 5, "clicks": 1}
-    assert c.take() == ZEROS
+    assert c.take("window") == {**ZEROS, "keys": 5, "clicks": 1}
+    assert c.take("window") == ZEROS
 
 
 def test_each_reader_sees_every_input_once():
@@ -45,6 +46,35 @@ def test_each_reader_sees_every_input_once():
     assert c.take("minutes") == {**ZEROS, "keys": 2, "scrolls": 3}
     assert c.take("minutes") == ZEROS
     assert c.totals() == {**ZEROS, "keys": 2, "scrolls": 3}
+    with pytest.raises(ValueError, match="unknown input reader"):
+        c.take("elsewhere")
+
+
+def test_take_until_credits_each_input_to_the_moment_it_was_made():
+    """A switch noticed late still splits the input exactly at the switch (issue 7)."""
+    clock = FakeClock(T0)
+    c = InputCounter(clock)
+    c.add("keys", 3, at=1.0)
+    c.add("clicks", 1, at=1.5)
+    c.add("keys", 4, at=2.0)  # after the switch at 1.8
+    assert c.take("window", until=1.8) == {**ZEROS, "keys": 3, "clicks": 1}
+    assert c.take("window") == {**ZEROS, "keys": 4}
+    assert c.take("minutes", until=0.5) == ZEROS
+    assert c.take("minutes") == {**ZEROS, "keys": 7, "clicks": 1}
+
+
+def test_inputs_are_kept_only_until_every_reader_took_them_or_the_horizon_passed():
+    clock = FakeClock(T0)
+    c = InputCounter(clock, horizon=60)
+    for i in range(100):
+        c.add("moves", at=float(i) / 10)
+    c.take("window")
+    assert len(c._log) == 100  # "minutes" has not taken them yet
+    c.take("minutes")
+    assert len(c._log) == 0
+    c.add("keys", at=0.0)
+    c.add("keys", at=100.0)  # "window" and "minutes" stopped taking: the first is past the horizon
+    assert c.take("window") == {**ZEROS, "keys": 1} and len(c._log) == 1
 
 
 def test_unknown_kinds_and_negative_counts_are_refused():
@@ -68,7 +98,7 @@ def test_last_input_is_the_latest_monotonic_time():
 
 
 def test_concurrent_adds_and_takes_lose_nothing():
-    c = InputCounter()
+    c = InputCounter(readers=("a", "b"))
     writers, per_writer = 8, 4000
     taken = {"a": dict(ZEROS), "b": dict(ZEROS)}
     stop = threading.Event()
@@ -101,53 +131,61 @@ def test_concurrent_adds_and_takes_lose_nothing():
 
 
 # ---- InputMinuteTracker --------------------------------------------------------------------
+# (the pure state machine lives in the domain; its tests stay beside the counter that feeds it)
 
-def test_a_finished_minute_becomes_one_input_event():
+def merged(heartbeats):
+    """What the store makes of them: the live merge rule with the tracker's pulsetime 0."""
+    return list(reduce(heartbeats, timedelta(seconds=InputMinuteTracker.pulsetime)))
+
+
+def test_each_tick_comes_out_at_once_and_one_minute_is_one_event():
     m = InputMinuteTracker()
-    assert m.tick(at(10), {"keys": 3, "clicks": 0}) == []
-    assert m.tick(at(40), {"keys": 2, "moves": 7}) == []
-    [event] = m.tick(at(61), {"keys": 1})
-    assert event.source == "input"
-    assert event.start == T0 and event.duration == MINUTE
+    beats = m.tick(at(5), {"keys": 2, "moves": 0})
+    assert [(b.timestamp, b.duration, dict(b.counts)) for b in beats] == [
+        (T0, timedelta(seconds=5), {"keys": 2})]
+    beats += m.tick(at(20), {"keys": 1, "clicks": 1})
+    beats += m.tick(at(59.5), {"keys": 3})
+    [event] = merged(beats)
+    assert (event.start, event.duration, dict(event.counts)) == (
+        T0, timedelta(seconds=59.5), {"keys": 6, "clicks": 1})
     assert dict(event.data) == {}
-    # The tick that crosses the boundary reports input gathered in the old minute.
-    assert dict(event.counts) == {"keys": 6, "moves": 7}
+
+
+def test_a_tick_across_the_boundary_splits_the_input_at_it():
+    m = InputMinuteTracker()
+    beats = m.tick(at(50), {"keys": 1})
+    assert m.boundary(at(55)) is None
+    assert m.boundary(at(61)) == T0 + MINUTE
+    beats += m.tick(at(61), {"keys": 4}, before_boundary={"keys": 2})
+    first, second = merged(beats)
+    assert (first.start, first.counts["keys"], second.start, second.counts["keys"]) == (
+        T0, 3, T0 + MINUTE, 4)
+    assert first.end < second.start  # the two minutes never merge
+    assert first.duration == MINUTE - timedelta(microseconds=1)
 
 
 def test_minutes_without_input_produce_nothing():
     m = InputMinuteTracker()
-    m.tick(at(1), {"keys": 0})
+    assert m.tick(at(1), {"keys": 0}) == []
     assert m.tick(at(61), ZEROS) == []
-    assert m.tick(at(200), {}) == []
-    assert m.flush(at(230)) == []
+    assert m.tick(at(200), {}, before_boundary={}) == []
 
 
 def test_minutes_are_wall_clock_minutes_in_utc():
     m = InputMinuteTracker()
     local = datetime(2026, 1, 5, 10, 30, 45, tzinfo=timezone(timedelta(hours=5, minutes=30)))
-    m.tick(local, {"keys": 1})
-    [event] = m.tick(local + MINUTE, {})
-    assert event.start == datetime(2026, 1, 5, 5, 0, tzinfo=timezone.utc)
-    assert event.start.tzinfo is timezone.utc
+    [beat] = m.tick(local, {"keys": 1})
+    assert beat.timestamp == datetime(2026, 1, 5, 5, 0, tzinfo=timezone.utc)
+    assert beat.timestamp.tzinfo is timezone.utc
 
 
-def test_flush_closes_the_partial_minute():
+def test_after_a_reset_nothing_is_credited_to_the_minute_before_it():
     m = InputMinuteTracker()
     m.tick(at(5), {"keys": 2})
-    [event] = m.flush(at(20.5))
-    assert (event.start, event.duration, event.counts["keys"]) == (T0, timedelta(seconds=20.5), 2)
-    assert m.flush(at(21)) == []
-    # Ticking again after a flush starts afresh.
-    m.tick(at(30), {"keys": 1})
-    [event] = m.tick(at(60), {})
-    assert event.counts["keys"] == 1
-
-
-def test_flush_after_the_boundary_gives_the_whole_old_minute():
-    m = InputMinuteTracker()
-    m.tick(at(50), {"clicks": 1})
-    [event] = m.flush(at(75))
-    assert (event.start, event.duration) == (T0, MINUTE)
+    m.reset()
+    assert m.boundary(at(70)) is None
+    [beat] = m.tick(at(70), {"keys": 1}, before_boundary={"keys": 9})
+    assert (beat.timestamp, beat.counts["keys"]) == (T0 + MINUTE, 1)
 
 
 def test_naive_time_is_rejected():
@@ -155,21 +193,22 @@ def test_naive_time_is_rejected():
         InputMinuteTracker().tick(datetime(2026, 1, 5), {})
 
 
-@given(ticks=st.lists(st.tuples(st.floats(0.05, 130), st.integers(0, 9), st.integers(0, 2)),
-                      max_size=120))
+@given(ticks=st.lists(st.tuples(st.floats(0.05, 130), st.integers(0, 9), st.integers(0, 2),
+                                st.integers(0, 3)), max_size=120))
 def test_every_count_lands_in_exactly_one_aligned_minute(ticks):
     m = InputMinuteTracker()
-    now, events, total = 0.0, [], {"keys": 0, "clicks": 0}
-    for dt, keys, clicks in ticks:
+    now, beats, total = 0.0, [], {"keys": 0, "clicks": 0}
+    for dt, keys, clicks, early in ticks:
         now += dt
-        events += m.tick(at(now), {"keys": keys, "clicks": clicks})
-        total["keys"] += keys
+        before = {"keys": early} if m.boundary(at(now)) else None
+        beats += m.tick(at(now), {"keys": keys, "clicks": clicks}, before_boundary=before)
+        total["keys"] += keys + (early if before else 0)
         total["clicks"] += clicks
-    events += m.flush(at(now))
+    events = merged(beats)
     assert {k: sum(e.counts.get(k, 0) for e in events) for k in total} == total
     starts = [e.start for e in events]
     assert starts == sorted(set(starts)), "one event per minute, in order"
     for e in events:
         assert e.start.second == 0 and e.start.microsecond == 0
-        assert timedelta(0) <= e.duration <= MINUTE
+        assert timedelta(0) <= e.duration < MINUTE
         assert e.counts and all(e.counts.values())

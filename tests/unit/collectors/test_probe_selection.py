@@ -104,7 +104,7 @@ def fake_pynput(monkeypatch):
     pynput.keyboard = types.SimpleNamespace(Listener=FakeListener)
     pynput.mouse = types.SimpleNamespace(Listener=FakeListener)
     monkeypatch.setitem(sys.modules, "pynput", pynput)
-    monkeypatch.setattr(input_mod.sys, "platform", "win32")  # no X11 checks, no XTEST wake-up
+    monkeypatch.setattr(input_mod.sys, "platform", "win32")  # no X11 checks
     return FakeListener
 
 
@@ -122,12 +122,14 @@ def test_listener_counts_kinds_only(fake_pynput):
     mouse.callbacks["on_click"](10, 20, "left", False, False)  # release: not a second click
     mouse.callbacks["on_scroll"](10, 20, 0, -1, False)
     mouse.callbacks["on_move"](11, 21, False)
-    assert counter.take() == {"keys": 6, "clicks": 1, "scrolls": 1, "moves": 1}
+    assert counter.take("window") == {"keys": 6, "clicks": 1, "scrolls": 1, "moves": 1}
     assert counter.last_input == 3.0
     # Nothing about which key or where is kept anywhere in the counter.
     assert "secret" not in repr(vars(counter)) and "21" not in repr(counter.totals())
     listener.stop()
     assert all(x.stopped for x in fake_pynput.instances) and not listener.running
+    keyboard.callbacks["on_press"]("x", False)  # the thread's last event after stop()
+    assert counter.take("window")["keys"] == 0
     listener.stop()  # idempotent
 
 

@@ -27,18 +27,33 @@ def test_one_heartbeat_per_tick_with_app_and_title_not_pid():
     assert dict(hb.counts) == {"keys": 3, "scrolls": 1}  # zero entries dropped
 
 
-def test_no_window_gives_no_heartbeat_and_no_current():
+def test_no_window_ends_the_previous_one_and_input_meanwhile_is_not_credited():
     t = tracker()
     t.tick(T0, EDITOR, {})
     assert t.current == EDITOR
-    assert t.tick(T0 + timedelta(seconds=1), None, {"keys": 5}) == []
-    assert t.current is None
+    [last] = t.tick(T0 + timedelta(seconds=1), None, {"keys": 5})  # typed in the editor
+    assert (last.data["app"], last.timestamp, last.counts["keys"]) == ("code", T0 + timedelta(seconds=1), 5)
+    assert t.current is None and not t.excluded
+    [back] = t.tick(T0 + timedelta(seconds=2), EDITOR, {"keys": 4})  # typed on the bare desktop
+    assert dict(back.counts) == {}
 
 
 def test_excluded_window_gives_nothing_and_its_input_is_not_credited():
     t = tracker(exclude_apps=["xterm"])
     assert t.tick(T0, SHELL, {"keys": 9}) == []
-    assert t.current is None
+    assert t.current is None and t.excluded
+    [hb] = t.tick(T0 + timedelta(seconds=1), EDITOR, {"keys": 3})  # typed in the excluded shell
+    assert dict(hb.counts) == {} and not t.excluded
+
+
+def test_a_switch_ends_the_old_window_at_the_switch_with_the_input_typed_in_it():
+    t = tracker()
+    t.tick(T0, EDITOR, {"keys": 1})
+    old, new = t.tick(T0 + timedelta(seconds=0.4), SHELL, {"keys": 7})
+    assert (old.data["app"], old.timestamp, dict(old.counts)) == ("code", T0 + timedelta(seconds=0.4), {"keys": 7})
+    assert (new.data["app"], new.timestamp, dict(new.counts)) == ("xterm", T0 + timedelta(seconds=0.4), {})
+    [same] = t.tick(T0 + timedelta(seconds=1.4), SHELL, {"keys": 2})
+    assert dict(same.counts) == {"keys": 2}
 
 
 def test_redacted_title_is_what_gets_recorded_and_shown():
@@ -72,24 +87,28 @@ windows = st.sampled_from([EDITOR, SHELL, None])
 
 @given(polls=st.lists(st.tuples(windows, st.integers(0, 5)), min_size=1, max_size=60),
        poll=st.sampled_from([0.5, 1.0, 5.0]))
-def test_polls_of_one_window_merge_into_one_event_with_summed_counts(polls, poll):
+def test_input_goes_to_the_window_it_was_typed_in_and_window_time_has_no_holes(polls, poll):
     t = tracker(poll=poll)
     heartbeats = []
     for i, (info, keys) in enumerate(polls):
         heartbeats += t.tick(T0 + timedelta(seconds=i * poll), info, {"keys": keys})
     events = list(reduce(heartbeats, timedelta(seconds=t.pulsetime)))
-    # A new event starts when the window changes, or when the same window comes back after a gap
-    # longer than the pulsetime (a single missed poll is bridged: pulsetime >= poll + 1 s).
-    runs, last, last_at = [], None, None
+    # Keys at tick i were typed since tick i-1, in the window focused then (tick 0: its own).
+    expected: dict[str, int] = {}
     for i, (info, keys) in enumerate(polls):
-        if info is None:
-            continue
-        at = i * poll
-        if info != last or at - last_at > t.pulsetime:
-            runs.append([info, 0])
-        runs[-1][1] += keys
-        last, last_at = info, at
-    assert [(e.data["title"], e.counts.get("keys", 0)) for e in events] == [
-        (info.title, keys) for info, keys in runs]
+        typed_in = polls[i - 1][0] if i else info
+        if typed_in is not None and keys:
+            expected[typed_in.title] = expected.get(typed_in.title, 0) + keys
+    got: dict[str, int] = {}
+    for e in events:
+        if e.counts.get("keys"):
+            got[e.data["title"]] = got.get(e.data["title"], 0) + e.counts["keys"]
+    assert got == expected
     for a, b in zip(events, events[1:]):
         assert a.end <= b.start
+    # Between two ticks that saw a window, some window event covers every instant.
+    for i in range(1, len(polls)):
+        if polls[i - 1][0] is not None:
+            lo, hi = T0 + timedelta(seconds=(i - 1) * poll), T0 + timedelta(seconds=i * poll)
+            covering = [e for e in events if e.start <= lo and e.end >= hi]
+            assert covering and covering[0].data["title"] == polls[i - 1][0].title
