@@ -109,6 +109,8 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=10.0,
                         help="seconds after start excluded from the steady-state average")
     parser.add_argument("--switch-every", type=float, default=10.0)
+    parser.add_argument("--keys-per-second", type=float, default=None,
+                        help="type this fast between switches (default: 20 characters per switch)")
     parser.add_argument("--py-spy", metavar="OUT",
                         help="also record a py-spy profile of the tracker (needs py-spy in the "
                              "venv; OUT ending in .svg = flame graph, .txt = collapsed stacks, else "
@@ -199,8 +201,14 @@ def main() -> int:
                 current = 1 - current
                 xdotool(env, "windowactivate", "--sync", windows[titles[current]])
                 # Some typing in the newly active window (XTEST: seen by the RECORD listener).
-                xdotool(env, "type", "--delay", "60", "the quick brown fox ")
-                typed += 20
+                if args.keys_per_second:
+                    n = max(1, round(args.keys_per_second * args.switch_every))
+                    delay = int(1000 * args.switch_every * 0.75 / n)
+                    text = ("abcdefghij" * (n // 10 + 1))[:n]
+                else:
+                    delay, text = 60, "the quick brown fox "
+                xdotool(env, "type", "--delay", str(delay), text)
+                typed += len(text)
                 next_switch = now + args.switch_every
             time.sleep(max(0.0, 1.0 - (time.monotonic() - now)))
 

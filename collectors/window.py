@@ -12,6 +12,7 @@ import os
 import socket
 import sys
 import threading
+import time
 from typing import Any, Callable, Protocol
 
 from collectors.base import CollectorUnavailable
@@ -20,6 +21,8 @@ from tracker_desktop.domain.window import WindowInfo
 logger = logging.getLogger(__name__)
 
 UNKNOWN_APP = "unknown"
+# With a switch watcher, a poll re-reads the window anyway this often (a missed notification).
+RECHECK_SECONDS = 10.0
 
 
 class WindowProbe(Protocol):
@@ -72,6 +75,11 @@ class X11WindowProbe:
         self._cache: tuple[int, int | None, str, str | None] | None = None  # wid, pid, app, source
         self.pid_source: str | None = None
         self._lost = False
+        # While a switch watcher reports every change, a poll between two reports can reuse the
+        # last reading (two X round trips saved per poll); `_gen` moves on with each report.
+        self._watched = False
+        self._gen = 0
+        self._reading: tuple[int, float, WindowInfo | None] | None = None  # gen, when, info
         self._connect()
 
     def _connect(self) -> None:
@@ -116,7 +124,25 @@ class X11WindowProbe:
                 pass
             self._dpy = None
 
+    def watched(self, on: bool) -> None:
+        """A switch watcher tells of every change from now on (`on`), or no longer does."""
+        self._watched = on
+        self._reading = None
+
+    def changed(self) -> None:
+        """The watcher saw the active window or its title change: read it again next time."""
+        self._gen += 1
+
     def active_window(self) -> WindowInfo | None:
+        reading, gen = self._reading, self._gen
+        if (self._watched and reading is not None and reading[0] == gen
+                and time.monotonic() - reading[1] < RECHECK_SECONDS):
+            return reading[2]
+        info = self._active_window()
+        self._reading = (gen, time.monotonic(), info) if self._watched else None
+        return info
+
+    def _active_window(self) -> WindowInfo | None:
         if self._dpy is None:
             try:
                 self._connect()
@@ -280,13 +306,15 @@ class X11SwitchWatcher:
     must only hand the news over (the tracker wakes its poll loop). Polling stays as the fallback.
     """
 
-    _STOP_CHECK_SECONDS = 0.25
+    _STOP_CHECK_SECONDS = 1.0  # how soon stop() is noticed; each check costs a wake-up
 
-    def __init__(self, display_name: str | None = None) -> None:
+    def __init__(self, probe: X11WindowProbe | None = None, display_name: str | None = None
+                 ) -> None:
         try:
             import Xlib.display  # noqa: F401
         except ImportError as exc:  # pragma: no cover - python-xlib is a Linux dependency
             raise CollectorUnavailable(f"python-xlib is not installed ({exc})") from None
+        self._probe = probe
         name = display_name or os.environ.get("DISPLAY")
         if not name:
             raise CollectorUnavailable("no display: DISPLAY is not set")
@@ -340,7 +368,9 @@ class X11SwitchWatcher:
         try:
             root.change_attributes(event_mask=X.PropertyChangeMask)
             follow_active()
-            dpy.flush()
+            dpy.sync()  # from here on every change is reported
+            if self._probe is not None:
+                self._probe.watched(True)
             while not self._stop.is_set():
                 readable, _, _ = select.select([dpy], [], [], self._STOP_CHECK_SECONDS)
                 if not readable and not dpy.pending_events():
@@ -357,6 +387,8 @@ class X11SwitchWatcher:
                         changed = True
                 if changed:
                     self.changes += 1
+                    if self._probe is not None:
+                        self._probe.changed()
                     on_change()
                 dpy.flush()
         except (Xlib.error.ConnectionClosedError, OSError):
@@ -364,6 +396,8 @@ class X11SwitchWatcher:
         except Exception:
             logger.exception("the X11 switch watcher failed; polling only")
         finally:
+            if self._probe is not None:
+                self._probe.watched(False)
             try:
                 dpy.close()
             except Exception:

@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -27,6 +28,7 @@ from tracker_desktop.services.state import StateService
 logger = logging.getLogger(__name__)
 
 MIN_TICK_GAP_SECONDS = 0.02
+INPUT_GRACE_SECONDS = 0.25
 
 
 def has_display() -> bool:
@@ -155,6 +157,9 @@ class Tracker:
             self.watcher.stop()
         # The last poll first, while the listener still counts; stopping it sends no input, so
         # the last AFK state is the real one (issue 7: every shutdown looked like a return).
+        # Input typed a moment before the signal may still be on its way from the X server.
+        if self.listener is not None:
+            time.sleep(INPUT_GRACE_SECONDS)
         self.service.shutdown()
         if self.listener is not None:
             try:
@@ -191,7 +196,7 @@ def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyp
         try:
             window_probe = make_window_probe()
             if isinstance(window_probe, X11WindowProbe):
-                watcher = X11SwitchWatcher()
+                watcher = X11SwitchWatcher(window_probe)
         except CollectorUnavailable as exc:
             unavailable["window"] = str(exc)
         if t.record_input:

@@ -57,6 +57,36 @@ def test_window_probe_follows_a_title_change(desktop):
         probe.close()
 
 
+def test_switch_watcher_reports_switches_and_title_changes_and_the_probe_follows(desktop):
+    import threading
+
+    from collectors.window import X11SwitchWatcher, X11WindowProbe
+
+    a = desktop.open_tk("Watched A")
+    b = desktop.open_tk("Watched B")
+    desktop.activate(a)
+    probe = X11WindowProbe()
+    watcher = X11SwitchWatcher(probe)
+    told = threading.Event()
+    watcher.start(told.set)
+    try:
+        wait_until(lambda: probe._watched, 5, "the watcher to follow the active window")
+        assert probe.active_window().title == "Watched A"
+        told.clear()
+        desktop.activate(b)
+        assert told.wait(5), "no notification for the switch"
+        # The probe reuses its reading between notifications; after one it reads again.
+        wait_until(lambda: probe.active_window().title == "Watched B", 5, "B as the active window")
+        told.clear()
+        desktop.xdotool("set_window", "--name", "Watched B renamed", str(b.wid))
+        assert told.wait(5), "no notification for the title change"
+        wait_until(lambda: probe.active_window().title == "Watched B renamed", 5, "the new title")
+    finally:
+        watcher.stop()
+        probe.close()
+    assert not probe._watched
+
+
 def test_window_probe_returns_none_for_a_vanished_window_and_keeps_working(desktop):
     from collectors.window import X11WindowProbe
 

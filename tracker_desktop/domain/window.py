@@ -33,8 +33,9 @@ class WindowTracker:
     to `tick` are the input since the previous tick: they were typed in the window recorded then,
     so they go to it (on the first tick, to the window seen now). When the window changed, the old
     one gets a last heartbeat at the tick, so its event runs until the switch and the new one's
-    starts there: window time covers the wall time. Input while no window is recorded (none
-    focused, or one the privacy rules exclude) is not credited to any window.
+    starts there: window time covers the wall time. Input typed in a window the privacy rules
+    exclude is not credited to any window; input while no window is focused (window managers
+    clear the active window for a moment while switching) goes to the next window.
     """
 
     def __init__(self, rules: WindowRules, poll_seconds: float, pulsetime: float | None = None):
@@ -81,8 +82,8 @@ class WindowTracker:
         if previous is not None and (shown is None or _identity(shown) != _identity(previous)):
             out.append(_beat(previous, now, kept))
             kept = {}
-        elif previous is None and not first:
-            kept = {}  # typed while nothing was recorded
+        elif previous is None and not first and self._excluded:
+            kept = {}  # typed in an excluded window: not recorded anywhere
         if shown is not None:
             out.append(_beat(shown, now, kept))
         self._current, self._excluded, self._started = shown, info is not None and shown is None, True

@@ -27,15 +27,17 @@ def test_one_heartbeat_per_tick_with_app_and_title_not_pid():
     assert dict(hb.counts) == {"keys": 3, "scrolls": 1}  # zero entries dropped
 
 
-def test_no_window_ends_the_previous_one_and_input_meanwhile_is_not_credited():
+def test_no_window_ends_the_previous_one_and_input_meanwhile_goes_to_the_next():
     t = tracker()
     t.tick(T0, EDITOR, {})
     assert t.current == EDITOR
     [last] = t.tick(T0 + timedelta(seconds=1), None, {"keys": 5})  # typed in the editor
     assert (last.data["app"], last.timestamp, last.counts["keys"]) == ("code", T0 + timedelta(seconds=1), 5)
     assert t.current is None and not t.excluded
-    [back] = t.tick(T0 + timedelta(seconds=2), EDITOR, {"keys": 4})  # typed on the bare desktop
-    assert dict(back.counts) == {}
+    # A window manager clears the active window for a moment while switching: keys typed then
+    # were meant for (and reach) the window that comes next.
+    [back] = t.tick(T0 + timedelta(seconds=2), EDITOR, {"keys": 4})
+    assert dict(back.counts) == {"keys": 4}
 
 
 def test_excluded_window_gives_nothing_and_its_input_is_not_credited():
@@ -93,10 +95,11 @@ def test_input_goes_to_the_window_it_was_typed_in_and_window_time_has_no_holes(p
     for i, (info, keys) in enumerate(polls):
         heartbeats += t.tick(T0 + timedelta(seconds=i * poll), info, {"keys": keys})
     events = list(reduce(heartbeats, timedelta(seconds=t.pulsetime)))
-    # Keys at tick i were typed since tick i-1, in the window focused then (tick 0: its own).
+    # Keys at tick i were typed since tick i-1, in the window focused then (tick 0, or no window
+    # focused then: the window seen now).
     expected: dict[str, int] = {}
     for i, (info, keys) in enumerate(polls):
-        typed_in = polls[i - 1][0] if i else info
+        typed_in = polls[i - 1][0] if i and polls[i - 1][0] is not None else info
         if typed_in is not None and keys:
             expected[typed_in.title] = expected.get(typed_in.title, 0) + keys
     got: dict[str, int] = {}
