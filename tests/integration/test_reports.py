@@ -188,6 +188,35 @@ def test_report_table_and_periods(cli, data_dir, monkeypatch):
     assert "Day         active" in out
 
 
+def test_the_table_reads_well(cli, data_dir, monkeypatch):
+    # Issue 7, item 10: seconds under a minute, "today" only for today, window switches.
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    engine = open_database(data_dir / "tracker.sqlite3")
+    add(SqlUnitOfWorkFactory(engine), [
+        *hand_built_day(),
+        ev("window", "09:00:00", "09:00:40", day=date(2026, 1, 6), app="code", title="a.py"),
+        ev("window", "09:00:40", "09:01:00", day=date(2026, 1, 6), app="code", title="b.py")])
+    engine.dispose()
+    clock = FakeClock(datetime(2026, 1, 6, 18, tzinfo=UTC))
+    code, out, _ = cli("report", clock=clock)
+    assert code == 0
+    assert "Active        1m" in out and "Daily active time: 1m ≥ 4h 00m today" in out
+    assert "code      1m" not in out and "Context switches 1 (apps 0)" in out
+    assert "09:00–09:01  active      1m  100" in out
+    code, out, _ = cli("report", "--date", "2026-01-05", clock=clock)
+    assert "today" not in out and "Daily active time: 4h 30m ≥ 4h 00m that day" in out
+    assert "Context switches 2 (apps 2)" in out
+    r = json.loads(cli("report", "--date", "2026-01-05", "--json", clock=clock)[1])
+    assert r["context_switches"] == 2 and r["app_switches"] == 2 and r["today"] == "2026-01-06"
+
+
+def test_durations_under_a_minute_are_seconds():
+    from tracker_desktop.commands.report import hm
+
+    assert [hm(s) for s in (0, 0.4, 20, 59.4, 59.6, 90, 3600, 7530)] == [
+        "0s", "0s", "20s", "59s", "1m", "2m", "1h 00m", "2h 06m"]
+
+
 @pytest.mark.parametrize("args", [["--week", "2026-W60"], ["--month", "2026-00"], ["--date", "5.1.2026"],
                                   ["--end", "2026-01-01"], ["--start", "2026-02-01", "--end", "2026-01-01"],
                                   # The ends of the calendar used to overflow (exit 1, a traceback).

@@ -93,6 +93,10 @@ def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def
 
 
 def hm(seconds: float) -> str:
+    """A duration as a person reads it: `42s` under a minute (a 20-second visit is not `0m`),
+    else `7m` or `2h 05m`. `status` should print durations with this too."""
+    if round(seconds) < 60:
+        return f"{max(0, round(seconds))}s"
     minutes = int(round(seconds / 60))
     if minutes < 60:
         return f"{minutes}m"
@@ -133,7 +137,7 @@ def render(r: Report, top: int = 10, blocks: bool = False) -> str:
                   if focus else "–")
     lines.append(f"Score   {score:>8}    Streak {r.streak_days} day(s)    Longest focus {focus_text}")
     lines.append(f"Keys    {r.keystrokes:>8,}    Clicks {r.clicks:,}    "
-                 f"Context switches {r.context_switches:,}")
+                 f"Context switches {r.context_switches:,} (apps {r.app_switches:,})")
     if r.best_hours:
         lines.append("Best hours (last 30 days): "
                      + ", ".join(f"{h.hour:02d}:00" for h in r.best_hours))
@@ -146,7 +150,9 @@ def render(r: Report, top: int = 10, blocks: bool = False) -> str:
         lines.append("Goals")
         for g in r.goals:
             mark = "✓" if g.met else "·"
-            per = "today" if g.goal.period == "day" and r.days == 1 else f"per {g.goal.period}"
+            per = f"per {g.goal.period}"
+            if g.goal.period == "day" and r.days == 1:
+                per = "today" if r.first_day == r.today else "that day"
             kind = "≤" if g.goal.at_most else "≥"
             if g.periods > 1:
                 lines.append(f"  [{g.periods_met}/{g.periods}] {g.goal.name}: average "

@@ -33,7 +33,8 @@ from tracker_desktop.domain.scoring import (
 )
 
 # Bump when the meaning of a stored DaySummary changes: every rollup becomes stale.
-ROLLUP_FORMAT = 3  # 3: blocks merge short gaps and carry their active seconds
+# 3: blocks merge short gaps and carry their active seconds; 4: window switches, app switches
+ROLLUP_FORMAT = 4
 
 
 class SystemLocalTimezone(tzinfo):

@@ -145,7 +145,8 @@ class Report:
     clicks: int
     input: Mapping[str, int]
     editor: Mapping[str, int]
-    context_switches: int
+    context_switches: int  # window (or tab) switches
+    app_switches: int  # app or site changes
     longest_focus: Focus | None
     hourly: tuple[float, ...]  # active seconds per local clock hour over the period
     best_hours: tuple[HourTime, ...]  # over the 30 days up to the last day
@@ -154,6 +155,7 @@ class Report:
     daily: tuple[DayLine, ...]
     blocks: tuple[ReportBlock, ...]  # empty unless blocks_included
     blocks_included: bool
+    today: date  # the local day the report was made on ("today" means this day, nothing else)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -172,7 +174,7 @@ class Report:
             "files": [n.to_json() for n in self.files],
             "keystrokes": self.keystrokes, "clicks": self.clicks,
             "input": dict(self.input), "editor": dict(self.editor),
-            "context_switches": self.context_switches,
+            "context_switches": self.context_switches, "app_switches": self.app_switches,
             "longest_focus": None if self.longest_focus is None else self.longest_focus.to_json(),
             "hourly": list(self.hourly),
             "best_hours": [h.to_json() for h in self.best_hours],
@@ -181,6 +183,7 @@ class Report:
             "daily": [d.to_json() for d in self.daily],
             "blocks": [b.to_json() for b in self.blocks],
             "blocks_included": self.blocks_included,
+            "today": self.today.isoformat(),
         }
 
 
@@ -243,7 +246,7 @@ class ReportService:
             clicks=round(totals.input.get("clicks", 0.0)),
             input={k: round(v) for k, v in sorted(totals.input.items())},
             editor={k: round(v) for k, v in sorted(totals.editor.items())},
-            context_switches=totals.context_switches,
+            context_switches=totals.context_switches, app_switches=totals.app_switches,
             longest_focus=None if focus is None else Focus(
                 _r(focus.seconds), focus.start.astimezone(tz), focus.end.astimezone(tz)),
             hourly=tuple(_r(v) for v in totals.hourly),
@@ -255,6 +258,7 @@ class ReportService:
             blocks=tuple(ReportBlock.from_json(b) for d in days(first, last)
                          for b in rolled[d].blocks) if with_blocks else (),
             blocks_included=with_blocks,
+            today=today,
         )
 
     def _streak(self, summaries: dict[date, DaySummary], end: date, today: date) -> int:
