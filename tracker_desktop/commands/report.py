@@ -154,7 +154,9 @@ def render(r: Report, top: int = 10, blocks: bool = False) -> str:
             if g.goal.period == "day" and r.days == 1:
                 per = "today" if r.first_day == r.today else "that day"
             kind = "≤" if g.goal.at_most else "≥"
-            if g.periods > 1:
+            if g.periods == 0:
+                lines.append(f"  [–] {g.goal.name}: {hm(g.seconds)} (day off)")
+            elif g.periods > 1:
                 lines.append(f"  [{g.periods_met}/{g.periods}] {g.goal.name}: average "
                              f"{hm(g.average)} {kind} {hm(g.goal.seconds)} {per}")
             else:

@@ -222,7 +222,7 @@ class ReportService:
 
         today = self.rollups.today()
         streak_days = self._streak(summaries, last, today)
-        goals = tuple(evaluate(g, summaries, first, last) for g in setup.goals)
+        goals = tuple(evaluate(g, summaries, first, last, setup.work_days) for g in setup.goals)
 
         tz = setup.tz
         start, end = period.bounds(tz, setup.day_start_hour)
@@ -278,4 +278,4 @@ class ReportService:
                 known.update(self.rollups.active_seconds(lo, d))
             return known.get(d, 0.0)
 
-        return streak(active, end, setup.streak_seconds, today, floor)
+        return streak(active, end, setup.streak_seconds, today, floor, setup.work_days)
