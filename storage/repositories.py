@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Callable, Iterable, Protocol, Sequence
 
 from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -13,7 +13,10 @@ from sqlalchemy.orm import Session
 from tracker_desktop.domain.events import Event
 
 from .codec import event_to_row, from_us, row_to_event, to_us
-from .models import EventRow, StateRow
+from .models.events import EventRow, StateRow
+
+# Called with (old, new) for every stored change: (None, e) for an add, (e, e2) for an update.
+ChangeListener = Callable[[Event | None, Event | None], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,13 +175,20 @@ class MemoryEventRepository:
     def __init__(self, events: Iterable[Event] = ()) -> None:
         self._events: dict[int, Event] = {}
         self._next_id = 1
+        # The memory unit of work points this at its rollups: what the SQLite triggers do.
+        self.on_change: ChangeListener | None = None
         for e in events:
             self.add(e)
+
+    def _changed(self, old: Event | None, new: Event | None) -> None:
+        if self.on_change is not None:
+            self.on_change(old, new)
 
     def add(self, event: Event) -> int:
         event_id = self._next_id
         self._next_id += 1
-        self._events[event_id] = event.with_(id=event_id)
+        self._events[event_id] = stored = event.with_(id=event_id)
+        self._changed(None, stored)
         return event_id
 
     def add_many(self, events: Sequence[Event]) -> None:
@@ -189,7 +199,8 @@ class MemoryEventRepository:
         for e in events:
             if e.id is None or e.id not in self._events:
                 raise ValueError("update_many needs stored events (with an id)")
-            self._events[e.id] = e
+            old, self._events[e.id] = self._events[e.id], e
+            self._changed(old, e)
 
     def get_many(self, ids: Sequence[int]) -> dict[int, Event]:
         return {i: self._events[i] for i in ids if i in self._events}
@@ -200,6 +211,7 @@ class MemoryEventRepository:
         if self._events.get(event.id) != expected:
             return False
         self._events[event.id] = event
+        self._changed(expected, event)
         return True
 
     def _sorted(self) -> list[Event]:
