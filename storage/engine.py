@@ -80,11 +80,18 @@ def _configure(engine: Engine) -> None:
 
 
 def create_sqlite_engine(path: Path | str) -> Engine:
-    """An engine on the SQLite file at `path` (created with its directory if missing)."""
+    """An engine on the SQLite file at `path` (created with its directory if missing).
+
+    A new directory is 0700 and a new database file 0600 (SQLite gives -wal/-shm the same mode):
+    the record holds every window title and URL.
+    """
+    from storage.files import create_private_file, private_dir
+
     if str(path) == ":memory:":
         raise ValueError("use a file: the tracker shares its database between processes")
     db_path = Path(path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(db_path.parent)
+    create_private_file(db_path)
     engine = create_engine(
         f"sqlite:///{db_path}",
         poolclass=QueuePool,

@@ -181,7 +181,10 @@ def test_a_second_tracker_on_the_same_database_refuses_to_start(cli, data_dir, m
                               "run", "--headless"], env=env, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
-        while not json.loads(cli("status", "--json")[1])["running"]:
+        while True:  # status exits 2 until the first tracker has created the database
+            code, out, _ = cli("status", "--json")
+            if code == 0 and json.loads(out)["running"]:
+                break
             assert first.poll() is None and time.monotonic() < deadline
             time.sleep(0.1)
         code, _, err = cli("run", "--headless")
