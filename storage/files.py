@@ -83,9 +83,11 @@ def private_dir(path: Path) -> None:
 
 
 def _only_ours(data_dir: Path, db_name: str) -> bool:
-    ours = {db_name + suffix for suffix in ("", *COMPANION_SUFFIXES)} | {"secrets.cfg"}
+    # The database, its companions, copies a person made of it (tracker.sqlite3.broken, .bak)
+    # and the secrets fallback file.
     try:
-        return all(entry.name in ours for entry in data_dir.iterdir())
+        return all(entry.name.startswith(db_name) or entry.name == "secrets.cfg"
+                   for entry in data_dir.iterdir())
     except OSError:
         return False
 

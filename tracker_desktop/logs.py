@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import logging
 import logging.handlers
 import os
 import sys
 from pathlib import Path
+from typing import cast
 
 ENV_LOG_DIR = "TRACKER_LOG_DIR"
 _FORMAT = "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"
@@ -17,11 +19,12 @@ LOG_DIR_MODE = 0o700
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
     """Log files are 0600 from their creation: they name the windows and files being tracked."""
 
-    def _open(self):  # type: ignore[no-untyped-def]
+    def _open(self) -> io.TextIOWrapper:
         # The mode passed to os.open applies only when the file is created (first run and after
         # every rotation), before anyone else could open it; the umask can only narrow it.
-        return open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,
-                    opener=lambda path, flags: os.open(path, flags, LOG_FILE_MODE))
+        stream = open(self.baseFilename, self.mode, encoding=self.encoding, errors=self.errors,
+                      opener=lambda path, flags: os.open(path, flags, LOG_FILE_MODE))
+        return cast(io.TextIOWrapper, stream)  # a text mode: open() types it only as IO[Any]
 
 
 def log_dir() -> Path:
