@@ -260,6 +260,7 @@ def test_stray_timestamps_far_from_the_rest_do_not_break_import_rebuild_or_repor
 
 
 def test_rebuild_of_an_empty_store(cli):
+    assert cli("resume")[0] == 0  # creates the database; rebuild itself never does (issue 7, item 8)
     code, out, _ = cli("rebuild")
     assert code == 0 and "Nothing to rebuild" in out
 
