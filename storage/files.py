@@ -62,11 +62,18 @@ def tighten(path: Path, mode: int) -> None:
                    path, current, current & mode)
 
 
-def private_dir(path: Path) -> None:
-    """Create `path` (and missing parents) as a 0700 directory; an existing one is left alone.
+def make_private_dirs(path: Path) -> None:
+    """mkdir -p with every directory it creates 0700 (e.g. ~/.local/state/tracker-desktop/log and
+    the tracker-desktop above it); directories that already exist are left as they are."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    path.mkdir(parents=True, exist_ok=True)
+    for created in missing:
+        # mkdir's mode is filtered by the umask, and parents get the default; chmod is exact.
+        created.chmod(DIR_MODE)
 
-    Only the directory itself is made private: parents (e.g. ~/.local/share) are not ours.
-    """
+
+def private_dir(path: Path) -> None:
+    """Create `path` (and missing parents) as 0700 directories; an existing one is left alone."""
     bad = _first_non_directory(path)
     if bad is not None:
         raise DatabaseUnavailable(
@@ -75,9 +82,7 @@ def private_dir(path: Path) -> None:
     if path.is_dir():
         return
     try:
-        path.mkdir(parents=True, exist_ok=True)
-        # mkdir's mode is filtered by the umask and parents get the default; chmod is exact.
-        path.chmod(DIR_MODE)
+        make_private_dirs(path)
     except OSError as exc:
         raise DatabaseUnavailable(f"cannot create the directory {path}: {exc.strerror}") from None
 

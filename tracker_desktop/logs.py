@@ -13,7 +13,6 @@ from typing import cast
 ENV_LOG_DIR = "TRACKER_LOG_DIR"
 _FORMAT = "%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s"
 LOG_FILE_MODE = 0o600
-LOG_DIR_MODE = 0o700
 
 
 class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
@@ -67,15 +66,15 @@ def setup_logging(level: str = "INFO", *, to_file: bool = True, stderr_level: st
 
 
 def _private_log_dir(directory: Path) -> None:
+    from storage.files import make_private_dirs
+
     if not directory.is_dir():
-        directory.mkdir(parents=True, exist_ok=True)
-        # mkdir's mode is filtered by the umask; chmod is exact.
-        directory.chmod(LOG_DIR_MODE)
+        make_private_dirs(directory)  # the platform's state dir for us, too, if it is new
 
 
 def _tighten_logs(directory: Path) -> None:
     """Take group/other access away from the log dir and the logs earlier versions left 0644."""
-    from storage.files import tighten
+    from storage.files import DIR_MODE, tighten
 
     # TRACKER_LOG_DIR may name a shared place; only a dir holding nothing but our logs is ours.
     try:
@@ -83,7 +82,7 @@ def _tighten_logs(directory: Path) -> None:
     except OSError:
         return  # the handler reports an unwritable dir on its first record
     if all(e.name.startswith("tracker-desktop.log") for e in entries):
-        tighten(directory, LOG_DIR_MODE)
+        tighten(directory, DIR_MODE)
     for entry in entries:
         if entry.name.startswith("tracker-desktop.log"):
             tighten(entry, LOG_FILE_MODE)
