@@ -8,12 +8,18 @@ and ActivityWatch's own query on the same data, in the same run.
    --runs runs after one warm-up, a fresh RollupService per run (as each CLI call makes one).
    Also timed: the same day and week computed from raw events (no rollups), and a day report
    right after new events marked that day dirty (what "today" costs while tracking runs).
-4. bench/aw_report_query.py, in .venv-aw, loads the same rows into aw-server's peewee datastore
+4. The whole process: `tracker-desktop report --start … --end … --json` for the year (and the
+   day), wall time, output size and peak RSS of the child process.
+5. bench/aw_report_query.py, in .venv-aw, loads the same rows into aw-server's peewee datastore
    and times aw_query.query2.query with aw-webui's fullDesktopQuery for the same day/week/year.
+
+`--data gappy` uses bench/gappy_year_data.py instead: window events of a few seconds with holes of
+a few seconds between them, and browser-only days (issue 6, item 4).
 
     .venv/bin/python bench/bench_report_year.py               # the full run, a few minutes
     .venv/bin/python bench/bench_report_year.py --no-aw       # ours only
-    .venv/bin/python bench/bench_report_year.py --reuse       # keep bench/out/year.sqlite3 if there
+    .venv/bin/python bench/bench_report_year.py --reuse       # keep bench/out/<data>/ if there
+    .venv/bin/python bench/bench_report_year.py --data gappy --no-aw --reuse
 """
 
 from __future__ import annotations
@@ -35,6 +41,41 @@ sys.path.insert(0, str(HERE))
 
 AW_PYTHON = ROOT / ".venv-aw" / "bin" / "python"
 TARGETS_MS = {"day": 20.0, "week": 50.0, "year": 150.0}
+GENERATORS = {"realistic": ("year_data", 1), "gappy": ("gappy_year_data", 1)}
+
+
+def _json(report: object) -> dict:
+    """The report as `report --json` prints it (a dataclass with to_json(), or a plain dict)."""
+    to_json = getattr(report, "to_json", None)
+    return to_json() if to_json is not None else report  # type: ignore[return-value]
+
+
+def _cli(args: list[str], env: dict[str, str]) -> dict:
+    """One `tracker-desktop …` process: wall time, output bytes and the child's peak RSS."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "tracker-desktop"), *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(err.decode(errors="replace")[-2000:])
+    return {"wall_s": wall, "bytes": len(out)}
+
+
+def _cli_rss(args: list[str], env: dict[str, str]) -> int:
+    """Peak RSS (kB) of one `tracker-desktop …` process, from wait4's rusage (RUSAGE_CHILDREN
+    would give the maximum over every child this benchmark started)."""
+    pid = os.fork()
+    if pid == 0:  # the child: exec the CLI with its output thrown away
+        fd = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(fd, 1)
+        os.dup2(fd, 2)
+        exe = str(ROOT / ".venv" / "bin" / "tracker-desktop")
+        os.execve(exe, [exe, *args], env)
+    _, status, usage = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"tracker-desktop {' '.join(args)} failed")
+    return usage.ru_maxrss
 
 
 def _stats(times: list[float]) -> dict:
@@ -45,6 +86,8 @@ def _stats(times: list[float]) -> dict:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", choices=sorted(GENERATORS), default="realistic",
+                        help="realistic (bench/year_data.py) or gappy (bench/gappy_year_data.py)")
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--first", default="2025-01-01", help="first day of the synthetic year")
     parser.add_argument("--tz", default="Europe/Berlin")
@@ -53,6 +96,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--reuse", action="store_true", help="reuse the generated database if present")
     parser.add_argument("--no-aw", action="store_true", help="skip ActivityWatch's query")
+    parser.add_argument("--cli-runs", type=int, default=5, help="timed whole-process runs")
     args = parser.parse_args()
 
     os.environ["TZ"] = args.tz
@@ -69,19 +113,24 @@ def main() -> int:
     from tracker_desktop.services.analysis_setup import build_setup
     from tracker_desktop.services.reports import ReportService
     from tracker_desktop.services.rollups import RollupService
-    from year_data import generate
+    import importlib
+
+    module, version = GENERATORS[args.data]
+    generate = importlib.import_module(module).generate
 
     tz = ZoneInfo(args.tz)
     first = date.fromisoformat(args.first)
     last = first + timedelta(days=args.days - 1)
-    args.out.mkdir(parents=True, exist_ok=True)
-    db = args.out / "year.sqlite3"
-    meta = args.out / "year.meta.json"
-    params = {"days": args.days, "first": args.first, "tz": args.tz, "generator": 1}
+    data_dir = args.out / f"year-{args.data}"  # a data dir the CLI can open as it is
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = data_dir / "tracker.sqlite3"
+    meta = data_dir / "meta.json"
+    params = {"data": args.data, "days": args.days, "first": args.first, "tz": args.tz,
+              "generator": version}
     result: dict = {"machine": machine(), "params": params}
 
     if not (args.reuse and db.exists() and meta.exists() and json.loads(meta.read_text()) == params):
-        for p in args.out.glob("year.sqlite3*"):
+        for p in data_dir.glob("tracker.sqlite3*"):
             p.unlink()
         open_database(db).dispose()
         t0 = time.perf_counter()
@@ -130,9 +179,11 @@ def main() -> int:
             report = ReportService(RollupService(uow, setup, clock)).report(period)
             if i:
                 times.append(time.perf_counter() - t0)
-        answers[name] = report
-        ours[name] = _stats(times) | {"active_seconds": report["active_seconds"],
-                                      "json_bytes": len(json.dumps(report))}
+        doc = _json(report)
+        answers[name] = doc
+        ours[name] = _stats(times) | {"active_seconds": doc["active_seconds"],
+                                      "json_bytes": len(json.dumps(doc, ensure_ascii=False)),
+                                      "blocks": len(doc["blocks"])}
         print(f"report {name}: median {ours[name]['median_ms']:.1f} ms", file=sys.stderr)
     result["ours"] = ours
 
@@ -161,13 +212,35 @@ def main() -> int:
     result["dirty_day_report"] = _stats(times)
     engine.dispose()
 
+    # -- the whole process: what a person or a script waits for ------------------------------
+    config = args.out / "empty-config.toml"  # the defaults, whatever the user's own config says
+    config.write_text("")
+    env = {**os.environ, "TZ": args.tz, "TRACKER_CONFIG": str(config), "TRACKER_DATA_DIR": str(data_dir)}
+    cli: dict = {}
+    for name, argv in (("day", ["report", "--date", periods["day"].first.isoformat(), "--json"]),
+                       ("year", ["report", "--start", first.isoformat(), "--end", last.isoformat(),
+                                 "--json"]),
+                       ("year --blocks", ["report", "--start", first.isoformat(), "--end",
+                                          last.isoformat(), "--json", "--blocks"])):
+        try:
+            runs = [_cli(argv, env) for _ in range(args.cli_runs + 1)][1:]
+        except RuntimeError as exc:  # e.g. --blocks on a tree without it
+            print(f"cli {name}: {exc}", file=sys.stderr)
+            continue
+        cli[name] = {"median_s": statistics.median(r["wall_s"] for r in runs),
+                     "min_s": min(r["wall_s"] for r in runs), "bytes": runs[-1]["bytes"],
+                     "max_rss_kb": _cli_rss(argv, env), "command": "tracker-desktop " + " ".join(argv)}
+        print(f"cli {name}: median {cli[name]['median_s']:.3f} s, {cli[name]['bytes']:,} bytes, "
+              f"peak RSS {cli[name]['max_rss_kb'] / 1024:.0f} MB", file=sys.stderr)
+    result["cli"] = cli
+
     # -- ActivityWatch -----------------------------------------------------------------------
     if not args.no_aw:
         if not AW_PYTHON.exists():
             print("no .venv-aw: run scripts/setup.sh (or --no-aw)", file=sys.stderr)
             return 1
         cmd = [str(AW_PYTHON), str(HERE / "aw_report_query.py"), "--ours", str(db),
-               "--aw-db", str(args.out / "aw-year.db")]
+               "--aw-db", str(args.out / f"aw-year-{args.data}.db")]
         for name in ("day", "week", "year"):
             start, end = periods[name].bounds(tz)
             cmd += ["--range", f"{name}={start.astimezone(tz).isoformat()}/{end.astimezone(tz).isoformat()}"]
@@ -185,7 +258,7 @@ def main() -> int:
         result["ratio"] = {n: aw["ranges"][n]["median_s"] * 1000 / ours[n]["median_ms"]
                            for n in aw["ranges"]}
 
-    (args.out / "report_year.json").write_text(json.dumps(result, indent=1, default=str))
+    (args.out / f"report_year-{args.data}.json").write_text(json.dumps(result, indent=1, default=str))
     print(render(result))
     return 0
 
@@ -198,8 +271,8 @@ def render(r: dict) -> str:
         f"({', '.join(f'{k} {v:,}' for k, v in sorted(ev.items()))}), TZ {r['params']['tz']}",
         f"Rebuild (all {r['rebuild_days']} days from raw events): {r['rebuild_s']:.1f} s",
         "",
-        "| report | ours, after rollups (median of runs) | target | ActivityWatch query2 | ratio |",
-        "|---|---|---|---|---|",
+        "| report | ours, after rollups (median of runs) | target | JSON | blocks | ActivityWatch query2 | ratio |",
+        "|---|---|---|---|---|---|---|",
     ]
     aw = r.get("activitywatch", {}).get("ranges", {})
     for name, o in r["ours"].items():
@@ -207,7 +280,7 @@ def render(r: dict) -> str:
         a = aw.get(name)
         lines.append(
             f"| {name} | {o['median_ms']:.1f} ms (min {o['min_ms']:.1f}, p90 {o['p90_ms']:.1f}) | "
-            f"{'≤ %d ms' % target if target else '–'} | "
+            f"{'≤ %d ms' % target if target else '–'} | {o['json_bytes']:,} B | {o['blocks']:,} | "
             f"{'%.0f ms (%d run%s)' % (a['median_s'] * 1000, len(a['runs']), 's' if len(a['runs']) > 1 else '') if a else '–'} | "
             f"{'%.0f×' % (a['median_s'] * 1000 / o['median_ms']) if a else '–'} |")
     lines.append("")
@@ -215,6 +288,12 @@ def render(r: dict) -> str:
         a = aw.get(name)
         same = f"; ActivityWatch {a['active_seconds'] / 3600:.2f} h" if a else ""
         lines.append(f"Active time {name}: ours {o['active_seconds'] / 3600:.2f} h{same}")
+    if r.get("cli"):
+        lines += ["", "| whole process | median wall (min) | output | peak RSS |", "|---|---|---|---|"]
+        for name, c in r["cli"].items():
+            lines.append(f"| `{c['command']}` | {c['median_s']:.3f} s ({c['min_s']:.3f}) | "
+                         f"{c['bytes']:,} B | {c['max_rss_kb'] / 1024:.0f} MB |")
+        lines.append("")
     c = r["from_raw_events"]
     lines.append(f"Without rollups (computed from raw events): day {c['day']['median_ms']:.0f} ms, "
                  f"week {c['week']['median_ms']:.0f} ms")

@@ -8,6 +8,8 @@ front so two writers queue on busy_timeout instead of failing with SQLITE_BUSY o
 from __future__ import annotations
 
 import logging
+import re
+from functools import cache
 from pathlib import Path
 
 from filelock import FileLock
@@ -18,14 +20,45 @@ logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-# The newest migration's revision. Kept here so the start-up check of an up-to-date database costs
-# one query instead of importing Alembic (~85 ms of every CLI call and native-host start);
-# tests/integration/test_migrations.py fails when a new migration is added without bumping it.
-HEAD_REVISION = "0002"
+# `revision = "0003"` / `down_revision = "0002"` (or a tuple of them, for a merge) at the start
+# of a line of a migration script, as Alembic's template writes them.
+_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=(.*)$", re.MULTILINE)
+_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
 
 
 class NewerSchema(RuntimeError):
     """The database was migrated by a newer version than this one; it must not be touched."""
+
+
+@cache
+def script_revisions() -> dict[str, tuple[str, ...]]:
+    """Each migration script's revision -> the revisions it follows, read from the files with a
+    regex: the start-up check of a current database must not import Alembic (~85 ms and 12 MB of
+    every CLI call and native-host start), and a constant bumped by hand gets forgotten."""
+    out: dict[str, tuple[str, ...]] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found = {k: _QUOTED.findall(v) for k, v in _REVISION_LINE.findall(path.read_text("utf-8"))}
+        if len(found.get("revision", ())) != 1:
+            raise RuntimeError(f"{path.name}: no `revision = \"...\"` line")
+        out[found["revision"][0]] = tuple(found.get("down_revision", ()))
+    return out
+
+
+@cache
+def script_head() -> str:
+    """The newest revision of the migration scripts (the one no other script follows)."""
+    revisions = script_revisions()
+    heads = set(revisions) - {d for downs in revisions.values() for d in downs}
+    if len(heads) != 1:
+        raise RuntimeError(f"migration scripts have {len(heads)} heads ({sorted(heads)}): merge them")
+    return heads.pop()
+
+
+def __getattr__(name: str) -> str:
+    # HEAD_REVISION was a constant bumped by hand; kept as a name for code that still reads it.
+    if name == "HEAD_REVISION":
+        return script_head()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _configure(engine: Engine) -> None:
@@ -47,11 +80,18 @@ def _configure(engine: Engine) -> None:
 
 
 def create_sqlite_engine(path: Path | str) -> Engine:
-    """An engine on the SQLite file at `path` (created with its directory if missing)."""
+    """An engine on the SQLite file at `path` (created with its directory if missing).
+
+    A new directory is 0700 and a new database file 0600 (SQLite gives -wal/-shm the same mode):
+    the record holds every window title and URL.
+    """
+    from storage.files import create_private_file, private_dir
+
     if str(path) == ":memory:":
         raise ValueError("use a file: the tracker shares its database between processes")
     db_path = Path(path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(db_path.parent)
+    create_private_file(db_path)
     engine = create_engine(
         f"sqlite:///{db_path}",
         poolclass=QueuePool,
@@ -85,12 +125,6 @@ def head_revision(engine: Engine) -> str:
     return head
 
 
-def _known_revisions(engine: Engine) -> set[str]:
-    from alembic.script import ScriptDirectory
-
-    return {r.revision for r in ScriptDirectory.from_config(_alembic_config(engine)).walk_revisions()}
-
-
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
@@ -100,17 +134,17 @@ def current_revision(engine: Engine) -> str | None:
 
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest revision; several processes may start at once."""
-    if current_revision(engine) == HEAD_REVISION:
+    head = script_head()
+    if current_revision(engine) == head:
         return
     from alembic import command
 
-    head = head_revision(engine)
     db_file = Path(engine.url.database or "")
     with FileLock(str(db_file) + ".migrate.lock", timeout=120):
         current = current_revision(engine)
         if current == head:
             return
-        if current is not None and current not in _known_revisions(engine):
+        if current is not None and current not in script_revisions():
             raise NewerSchema(
                 f"{db_file} was written by a newer tracker-desktop (database schema {current}; "
                 f"this version knows up to {head}). Upgrade tracker-desktop, or use another "

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterable, Protocol, Sequence
+from typing import Any, Callable, Iterable, Protocol, Sequence, cast
 
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from tracker_desktop.domain.events import Event
 
 from .codec import event_to_row, from_us, row_to_event, to_us
-from .models import EventRow, StateRow
+from .models.events import EventRow, StateRow
+
+# Called with (old, new) for every stored change: (None, e) for an add, (e, e2) for an update.
+ChangeListener = Callable[[Event | None, Event | None], None]
+# The mapped class's __table__ is typed as a FromClause; insert()/update() want the Table it is.
+_EVENTS = cast(Table, EventRow.__table__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +39,9 @@ class EventRepository(Protocol):
     def update_if(self, event: Event, expected: Event) -> bool: ...
     def range(self, source: str | None = None, start: datetime | None = None,
               end: datetime | None = None, limit: int | None = None) -> list[Event]: ...
+    def stream(self, source: str | None = None, start: datetime | None = None,
+               end: datetime | None = None, *, newest_first: bool = False,
+               limit: int | None = None) -> Iterator[Event]: ...
     def sources(self) -> list[str]: ...
     def count(self, source: str | None = None) -> int: ...
 
@@ -57,7 +68,7 @@ class SqlEventRepository:
     def add(self, event: Event) -> int:
         row = event_to_row(event)
         row.pop("id", None)
-        table = EventRow.__table__
+        table = _EVENTS
         return int(self._s.connection().execute(insert(table).returning(table.c.id), row).scalar_one())
 
     def add_many(self, events: Sequence[Event]) -> None:
@@ -65,14 +76,14 @@ class SqlEventRepository:
             rows = [event_to_row(e) for e in events]
             for r in rows:
                 r.pop("id", None)
-            self._s.connection().execute(insert(EventRow.__table__), rows)
+            self._s.connection().execute(insert(_EVENTS), rows)
 
     def update_many(self, events: Sequence[Event]) -> None:
         if not events:
             return
         stmt = (
-            update(EventRow.__table__)
-            .where(EventRow.__table__.c.id == bindparam("_id"))
+            update(_EVENTS)
+            .where(_EVENTS.c.id == bindparam("_id"))
             .values(duration_us=bindparam("duration_us"), counts=bindparam("counts"),
                     start_us=bindparam("start_us"), data=bindparam("data"))
         )
@@ -90,7 +101,7 @@ class SqlEventRepository:
         """Update the stored event only if it still equals `expected`; False if it did not."""
         if event.id is None or expected.id != event.id:
             raise ValueError("update_if needs the stored event's id on both events")
-        t = EventRow.__table__
+        t = _EVENTS
         old = event_to_row(expected)
         new = event_to_row(event)
         result = self._s.connection().execute(
@@ -104,13 +115,13 @@ class SqlEventRepository:
     def get_many(self, ids: Sequence[int]) -> dict[int, Event]:
         if not ids:
             return {}
-        t = EventRow.__table__.c
+        t = _EVENTS.c
         rows = self._s.connection().execute(
             select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts).where(t.id.in_(list(ids))))
         return {r[0]: row_to_event(*r) for r in rows}
 
     def last(self, source: str) -> Event | None:
-        t = EventRow.__table__.c
+        t = _EVENTS.c
         row = self._s.execute(
             select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts)
             .where(t.source == source).order_by(t.start_us.desc(), t.id.desc()).limit(1)
@@ -119,7 +130,7 @@ class SqlEventRepository:
 
     def range(self, source: str | None = None, start: datetime | None = None,
               end: datetime | None = None, limit: int | None = None) -> list[Event]:
-        t = EventRow.__table__.c
+        t = _EVENTS.c
         q = select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts)
         sources = [source] if source is not None else self.sources()
         if source is not None:
@@ -141,8 +152,48 @@ class SqlEventRepository:
             q = q.limit(limit)
         return [row_to_event(*r) for r in self._s.execute(q)]
 
-    def sources(self) -> list[str]:
+    def stream(self, source: str | None = None, start: datetime | None = None,
+               end: datetime | None = None, *, newest_first: bool = False,
+               limit: int | None = None) -> Iterator[Event]:
+        """The events `range` gives, read one at a time as the caller consumes them (oldest or
+        newest first): for output too big to hold in memory, and the latest N without a sort.
+
+        One query per source walks its (source, start_us) index in order; the sources are merged
+        by (start, id). Valid while the unit of work is open.
+        """
+        sources = [source] if source is not None else self.sources()
+        streams = [self._stream_source(src, start, end, newest_first, limit) for src in sources]
+        merged = heapq.merge(*streams, key=lambda e: (e.start, e.id or 0), reverse=newest_first)
+        return itertools.islice(merged, limit) if limit is not None else merged
+
+    def _stream_source(self, source: str, start: datetime | None, end: datetime | None,
+                       newest_first: bool, limit: int | None) -> Iterator[Event]:
         t = EventRow.__table__.c
+        q = select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts).where(
+            t.source == source)
+        if end is not None:
+            q = q.where(t.start_us < to_us(end))
+        if start is not None:
+            start_us = to_us(start)
+            # As in range(): only events starting within the source's longest duration before
+            # `start` can reach into the range.
+            lookback = self._s.execute(
+                select(func.max(t.duration_us)).where(t.source == source)).scalar() or 0
+            q = q.where(t.start_us >= start_us - lookback)
+            q = q.where((t.start_us + t.duration_us > start_us) | (t.start_us >= start_us))
+        if newest_first:
+            q = q.order_by(t.start_us.desc(), t.id.desc())
+        else:
+            q = q.order_by(t.start_us, t.id)
+        if limit is not None:
+            q = q.limit(limit)
+        # A Core result on the connection fetches rows as they are iterated (an ORM result
+        # would buffer them all first).
+        for row in self._s.connection().execute(q):
+            yield row_to_event(*row)
+
+    def sources(self) -> list[str]:
+        t = _EVENTS.c
         return list(self._s.execute(select(t.source).distinct().order_by(t.source)).scalars())
 
     def count(self, source: str | None = None) -> int:
@@ -172,13 +223,20 @@ class MemoryEventRepository:
     def __init__(self, events: Iterable[Event] = ()) -> None:
         self._events: dict[int, Event] = {}
         self._next_id = 1
+        # The memory unit of work points this at its rollups: what the SQLite triggers do.
+        self.on_change: ChangeListener | None = None
         for e in events:
             self.add(e)
+
+    def _changed(self, old: Event | None, new: Event | None) -> None:
+        if self.on_change is not None:
+            self.on_change(old, new)
 
     def add(self, event: Event) -> int:
         event_id = self._next_id
         self._next_id += 1
-        self._events[event_id] = event.with_(id=event_id)
+        self._events[event_id] = stored = event.with_(id=event_id)
+        self._changed(None, stored)
         return event_id
 
     def add_many(self, events: Sequence[Event]) -> None:
@@ -189,7 +247,8 @@ class MemoryEventRepository:
         for e in events:
             if e.id is None or e.id not in self._events:
                 raise ValueError("update_many needs stored events (with an id)")
-            self._events[e.id] = e
+            old, self._events[e.id] = self._events[e.id], e
+            self._changed(old, e)
 
     def get_many(self, ids: Sequence[int]) -> dict[int, Event]:
         return {i: self._events[i] for i in ids if i in self._events}
@@ -200,6 +259,7 @@ class MemoryEventRepository:
         if self._events.get(event.id) != expected:
             return False
         self._events[event.id] = event
+        self._changed(expected, event)
         return True
 
     def _sorted(self) -> list[Event]:
@@ -214,6 +274,14 @@ class MemoryEventRepository:
         out = [e for e in self._sorted()
                if (source is None or e.source == source) and _overlaps(e, start, end)]
         return out[:limit] if limit is not None else out
+
+    def stream(self, source: str | None = None, start: datetime | None = None,
+               end: datetime | None = None, *, newest_first: bool = False,
+               limit: int | None = None) -> Iterator[Event]:
+        out = self.range(source, start, end)
+        if newest_first:
+            out.reverse()
+        return iter(out[:limit] if limit is not None else out)
 
     def sources(self) -> list[str]:
         return sorted({e.source for e in self._events.values()})

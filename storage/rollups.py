@@ -6,65 +6,47 @@ which hours of the record changed since (so only those days are recomputed).
   start, rules, levels...); a row with another fingerprint is stale and never returned. `gen`
   grows each time the day is invalidated: a computed day is stored only if its gen is still the
   one read together with the events (a change that raced the computation wins).
-- `rollup_dirty`: UTC hours whose events changed. Writers mark them in the same transaction as
-  the change (the heartbeat engine's flush does). `gen` grows on every mark, so a refresh that
-  read (hour, gen) deletes the mark only if no newer change arrived meanwhile.
-- `rollup_meta`: small facts (the event-id watermark, the span of recorded time).
+- `rollup_dirty`: spans of UTC hours whose events changed, written by triggers on `events`
+  (migration 0003) in the same transaction as any INSERT, UPDATE or DELETE, whoever makes it.
+  `gen` grows on every mark of a span, so a refresh that read (span, gen) deletes the mark only
+  if no newer change arrived meanwhile.
+- `rollup_meta`: small facts (the span of recorded time).
+
+The tables are defined in storage/models/rollups.py; this module is the repository over them,
+with an in-memory twin that marks changes the way the triggers do.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from types import MappingProxyType
-from typing import Any, Iterable, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
 
-from sqlalchemy import BigInteger, Float, Integer, String, Text, func, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from tracker_desktop.domain.days import EARLIEST, LATEST
 from tracker_desktop.domain.events import Event
 
-from .codec import EPOCH, to_us
-from .models import Base, EventRow
+from .codec import EPOCH, from_us, to_us
+from .models.events import EventRow
+from .models.rollups import RollupDayRow, RollupDirtyRow, RollupMetaRow
+
+if TYPE_CHECKING:
+    from .repositories import MemoryEventRepository
 
 HOUR_US = 3_600_000_000
-# A change spanning more hours than this (an import of years, or a stray timestamp far from the
-# rest) marks only the hours its events touch instead of every hour in between.
+# A span of more hours than this (an event lasting years, or an explicit mark from a stray
+# timestamp far from the rest) is not expanded hour by hour: only the hours its events touch and
+# the days already stored in it are invalidated, so it cannot cost millions of hours.
 MANY_HOURS = 24 * 366
 _EARLIEST_US, _LATEST_US = to_us(EARLIEST), to_us(LATEST)
+FIRST_HOUR, LAST_HOUR = _EARLIEST_US // HOUR_US, _LATEST_US // HOUR_US
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
 _EMPTY: Any = MappingProxyType({})
-
-
-class RollupDayRow(Base):
-    __tablename__ = "rollup_days"
-
-    day: Mapped[str] = mapped_column(String(10), primary_key=True)
-    fingerprint: Mapped[str] = mapped_column(String(64))
-    active_us: Mapped[int] = mapped_column(BigInteger)
-    idle_us: Mapped[int] = mapped_column(BigInteger)
-    break_us: Mapped[int] = mapped_column(BigInteger)
-    points: Mapped[float] = mapped_column(Float)
-    summary: Mapped[str] = mapped_column(Text)
-    blocks: Mapped[str] = mapped_column(Text)
-    computed_us: Mapped[int] = mapped_column(BigInteger)
-    gen: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class RollupDirtyRow(Base):
-    __tablename__ = "rollup_dirty"
-
-    hour: Mapped[int] = mapped_column(BigInteger, primary_key=True)  # UTC hours since the epoch
-    gen: Mapped[int] = mapped_column(Integer)
-
-
-class RollupMetaRow(Base):
-    __tablename__ = "rollup_meta"
-
-    key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
+DirtySpan = tuple[int, int, int]  # (first hour, last hour, gen)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,15 +70,15 @@ class RollupRepository(Protocol):
     def gens(self, first: date, last: date) -> dict[date, int]: ...
     def put(self, days: Sequence[StoredDay]) -> None: ...
     def invalidate(self, days: Iterable[date]) -> None: ...
+    def stored_days(self, first: date, last: date) -> list[date]: ...
     def count(self, fingerprint: str | None = None) -> int: ...
     def mark_dirty(self, start: datetime, end: datetime) -> None: ...
-    def dirty(self) -> list[tuple[int, int]]: ...
-    def clear_dirty(self, entries: Iterable[tuple[int, int]]) -> None: ...
+    def dirty(self) -> list[DirtySpan]: ...
+    def clear_dirty(self, entries: Iterable[DirtySpan]) -> None: ...
     def dirty_hours_between(self, first_hour: int, last_hour: int) -> bool: ...
     def get_meta(self, key: str) -> Any: ...
     def set_meta(self, key: str, value: Any) -> None: ...
-    def max_event_id(self) -> int: ...
-    def hours_of_events_after(self, event_id: int) -> set[int]: ...
+    def hours_with_events(self, first_hour: int, last_hour: int) -> set[int]: ...
     def event_span_us(self, lo_us: int | None = None, hi_us: int | None = None
                       ) -> tuple[int, int] | None: ...
     def events_near(self, source: str, start: datetime, end: datetime) -> list[Event]: ...
@@ -107,6 +89,15 @@ def hours_of(start_us: int, end_us: int) -> range:
     first = start_us // HOUR_US
     last = (max(end_us, start_us + 1) - 1) // HOUR_US
     return range(first, last + 1)
+
+
+def _clamped_span(start_us: int, end_us: int) -> tuple[int, int] | None:
+    """The hours of [start, end) that reports can cover (1900..9998), or None."""
+    lo, hi = max(start_us, _EARLIEST_US), min(end_us, _LATEST_US)
+    if hi < lo:
+        return None
+    hours = hours_of(lo, hi)
+    return hours.start, hours.stop - 1
 
 
 class SqlRollupRepository:
@@ -175,6 +166,12 @@ class SqlRollupRepository:
                 "summary, blocks, computed_us, gen) VALUES (:day, '', 0, 0, 0, 0, '{}', '[]', 0, 1) "
                 "ON CONFLICT(day) DO UPDATE SET fingerprint = '', gen = rollup_days.gen + 1"), params)
 
+    def stored_days(self, first: date, last: date) -> list[date]:
+        """Days in [first, last] with a row, whatever its settings or freshness."""
+        t = RollupDayRow.__table__.c
+        rows = self._s.execute(select(t.day).where(t.day >= first.isoformat(), t.day <= last.isoformat()))
+        return [date.fromisoformat(d) for (d,) in rows]
+
     def count(self, fingerprint: str | None = None) -> int:
         q = select(func.count()).select_from(RollupDayRow)
         if fingerprint is not None:
@@ -183,41 +180,44 @@ class SqlRollupRepository:
 
     # -- change marks ----------------------------------------------------------------------
     def mark_dirty(self, start: datetime, end: datetime) -> None:
-        """Mark the hours of [start, end] changed (only those reports can cover: see days.py)."""
-        lo, hi = max(to_us(start), _EARLIEST_US), min(to_us(end), _LATEST_US)
-        if hi < lo:
-            return
-        span = hours_of(lo, hi)
-        hours = span if len(span) <= MANY_HOURS else sorted(self._hours_with_events(lo, hi))
-        self._s.execute(
-            text("INSERT INTO rollup_dirty (hour, gen) VALUES (:hour, 1) "
-                 "ON CONFLICT(hour) DO UPDATE SET gen = gen + 1"),
-            [{"hour": h} for h in hours])
+        """Mark [start, end] changed by hand. Changes to `events` need no call: the triggers mark
+        them; this stays for callers written before them and for invalidating on purpose."""
+        span = _clamped_span(to_us(start), to_us(end))
+        if span is not None:
+            self._s.execute(
+                text("INSERT INTO rollup_dirty (first_hour, last_hour, gen) VALUES (:a, :b, 1) "
+                     "ON CONFLICT(first_hour, last_hour) DO UPDATE SET gen = gen + 1"),
+                {"a": span[0], "b": span[1]})
 
-    def _hours_with_events(self, lo: int, hi: int) -> set[int]:
+    def hours_with_events(self, first_hour: int, last_hour: int) -> set[int]:
+        """Hours in [first_hour, last_hour] that some event touches."""
+        lo, hi = first_hour * HOUR_US, (last_hour + 1) * HOUR_US - 1
         rows = self._s.execute(
-            text("SELECT DISTINCT start_us / :h, (start_us + duration_us) / :h FROM events "
-                 "WHERE start_us <= :hi AND start_us + duration_us >= :lo"),
-            {"h": HOUR_US, "lo": lo, "hi": hi})
-        first, last = lo // HOUR_US, hi // HOUR_US
+            text("SELECT start_us, start_us + duration_us FROM events "
+                 "WHERE start_us <= :hi AND start_us + duration_us >= :lo"), {"lo": lo, "hi": hi})
         hours: set[int] = set()
         for a, b in rows:
-            hours.update(range(max(int(a), first), min(int(b), last) + 1))
+            h = hours_of(int(a), int(b))
+            hours.update(range(max(h.start, first_hour), min(h.stop - 1, last_hour) + 1))
         return hours
 
-    def dirty(self) -> list[tuple[int, int]]:
+    def dirty(self) -> list[DirtySpan]:
         t = RollupDirtyRow.__table__.c
-        return [(h, g) for h, g in self._s.execute(select(t.hour, t.gen).order_by(t.hour))]
+        rows = self._s.execute(select(t.first_hour, t.last_hour, t.gen).order_by(t.first_hour, t.last_hour))
+        return [(int(a), int(b), int(g)) for a, b, g in rows]
 
-    def clear_dirty(self, entries: Iterable[tuple[int, int]]) -> None:
-        params = [{"hour": h, "gen": g} for h, g in entries]
+    def clear_dirty(self, entries: Iterable[DirtySpan]) -> None:
+        params = [{"a": a, "b": b, "gen": g} for a, b, g in entries]
         if params:
-            self._s.execute(text("DELETE FROM rollup_dirty WHERE hour = :hour AND gen = :gen"), params)
+            self._s.execute(text("DELETE FROM rollup_dirty WHERE first_hour = :a AND last_hour = :b "
+                                 "AND gen = :gen"), params)
 
     def dirty_hours_between(self, first_hour: int, last_hour: int) -> bool:
+        """Whether a pending mark overlaps the hours [first_hour, last_hour]."""
         t = RollupDirtyRow.__table__.c
         return self._s.execute(
-            select(t.hour).where(t.hour >= first_hour, t.hour <= last_hour).limit(1)).first() is not None
+            select(t.gen).where(t.first_hour <= last_hour, t.last_hour >= first_hour).limit(1)
+        ).first() is not None
 
     # -- meta ------------------------------------------------------------------------------
     def get_meta(self, key: str) -> Any:
@@ -227,21 +227,7 @@ class SqlRollupRepository:
     def set_meta(self, key: str, value: Any) -> None:
         self._s.merge(RollupMetaRow(key=key, value=json.dumps(value)))
 
-    # -- what changed in the events table --------------------------------------------------
-    def max_event_id(self) -> int:
-        return int(self._s.execute(select(func.max(EventRow.id))).scalar() or 0)
-
-    def hours_of_events_after(self, event_id: int) -> set[int]:
-        """Hours touched by events with a higher id (rows other writers added without a mark)."""
-        rows = self._s.execute(
-            text("SELECT DISTINCT start_us / :h, (start_us + duration_us) / :h FROM events "
-                 "WHERE id > :id"), {"h": HOUR_US, "id": event_id})
-        first, last = _EARLIEST_US // HOUR_US, _LATEST_US // HOUR_US
-        hours: set[int] = set()
-        for a, b in rows:
-            hours.update(range(max(int(a), first), min(int(b), last) + 1))
-        return hours
-
+    # -- reading events in bulk ------------------------------------------------------------
     def events_near(self, source: str, start: datetime, end: datetime) -> list[Event]:
         """Events of `source` overlapping [start, end), oldest first: what EventRepository.range
         returns, decoded faster for bulk analysis (a day repeats the same data text a lot, so
@@ -280,5 +266,110 @@ class SqlRollupRepository:
         return None if lo is None else (int(lo), int(hi))
 
 
+class MemoryRollupRepository:
+    """The same contract in memory, over a memory event repository whose every add and update
+    marks the old and new spans here, as the SQLite triggers do."""
+
+    def __init__(self, events: "MemoryEventRepository") -> None:
+        self._events = events
+        self._days: dict[date, StoredDay] = {}
+        self._dirty: dict[tuple[int, int], int] = {}
+        self._meta: dict[str, str] = {}
+
+    def clone(self, events: "MemoryEventRepository") -> "MemoryRollupRepository":
+        other = MemoryRollupRepository(events)
+        other._days, other._dirty, other._meta = dict(self._days), dict(self._dirty), dict(self._meta)
+        return other
+
+    def event_changed(self, old: Event | None, new: Event | None) -> None:
+        """What the triggers do: mark the old row's span, and the new one's when it differs."""
+        spans = [hours_of(to_us(e.start), to_us(e.end)) for e in (old, new) if e is not None]
+        for i, h in enumerate(spans):
+            if i == 0 or h != spans[0]:
+                key = (h.start, h.stop - 1)
+                self._dirty[key] = self._dirty.get(key, 0) + 1
+
+    # -- days ------------------------------------------------------------------------------
+    def get(self, first: date, last: date, fingerprint: str, *, blocks: bool = True
+            ) -> dict[date, StoredDay]:
+        return {d: s if blocks else replace(s, blocks=None) for d, s in self._days.items()
+                if first <= d <= last and s.fingerprint == fingerprint}
+
+    def active_seconds(self, first: date, last: date, fingerprint: str) -> dict[date, float]:
+        return {d: s.active_seconds for d, s in self.get(first, last, fingerprint, blocks=False).items()}
+
+    def gens(self, first: date, last: date) -> dict[date, int]:
+        return {d: s.gen for d, s in self._days.items() if first <= d <= last}
+
+    def put(self, days: Sequence[StoredDay]) -> None:
+        for d in days:
+            old = self._days.get(d.day)
+            if old is None or old.gen == d.gen:
+                # Stored as SQLite would return it: whole microseconds, JSON round-tripped.
+                self._days[d.day] = replace(
+                    d, active_seconds=round(d.active_seconds * 1e6) / 1e6,
+                    idle_seconds=round(d.idle_seconds * 1e6) / 1e6,
+                    break_seconds=round(d.break_seconds * 1e6) / 1e6,
+                    summary=json.loads(_dumps(d.summary or {})),
+                    blocks=json.loads(_dumps(d.blocks or [])), computed=None)
+
+    def invalidate(self, days: Iterable[date]) -> None:
+        for d in days:
+            old = self._days.get(d)
+            self._days[d] = (StoredDay(d, "", 0.0, summary={}, blocks=[], gen=1) if old is None
+                             else replace(old, fingerprint="", gen=old.gen + 1))
+
+    def stored_days(self, first: date, last: date) -> list[date]:
+        return sorted(d for d in self._days if first <= d <= last)
+
+    def count(self, fingerprint: str | None = None) -> int:
+        return sum(1 for s in self._days.values() if fingerprint is None or s.fingerprint == fingerprint)
+
+    # -- change marks ----------------------------------------------------------------------
+    def mark_dirty(self, start: datetime, end: datetime) -> None:
+        span = _clamped_span(to_us(start), to_us(end))
+        if span is not None:
+            self._dirty[span] = self._dirty.get(span, 0) + 1
+
+    def hours_with_events(self, first_hour: int, last_hour: int) -> set[int]:
+        lo, hi = from_us(first_hour * HOUR_US), from_us((last_hour + 1) * HOUR_US)
+        hours: set[int] = set()
+        for e in self._events.range(None, lo, hi):
+            h = hours_of(to_us(e.start), to_us(e.end))
+            hours.update(range(max(h.start, first_hour), min(h.stop - 1, last_hour) + 1))
+        return hours
+
+    def dirty(self) -> list[DirtySpan]:
+        return [(a, b, g) for (a, b), g in sorted(self._dirty.items())]
+
+    def clear_dirty(self, entries: Iterable[DirtySpan]) -> None:
+        for a, b, g in entries:
+            if self._dirty.get((a, b)) == g:
+                del self._dirty[(a, b)]
+
+    def dirty_hours_between(self, first_hour: int, last_hour: int) -> bool:
+        return any(a <= last_hour and b >= first_hour for a, b in self._dirty)
+
+    # -- meta ------------------------------------------------------------------------------
+    def get_meta(self, key: str) -> Any:
+        value = self._meta.get(key)
+        return None if value is None else json.loads(value)
+
+    def set_meta(self, key: str, value: Any) -> None:
+        self._meta[key] = json.dumps(value)
+
+    # -- reading events in bulk ------------------------------------------------------------
+    def events_near(self, source: str, start: datetime, end: datetime) -> list[Event]:
+        return self._events.range(source, start, end)
+
+    def event_span_us(self, lo_us: int | None = None, hi_us: int | None = None
+                      ) -> tuple[int, int] | None:
+        spans = [(to_us(e.start), to_us(e.end)) for e in self._events.range()]
+        spans = [(a, b) for a, b in spans
+                 if (lo_us is None or b >= lo_us) and (hi_us is None or a < hi_us)]
+        return (min(a for a, _ in spans), max(b for _, b in spans)) if spans else None
+
+
 __all__ = ["RollupDayRow", "RollupDirtyRow", "RollupMetaRow", "RollupRepository", "SqlRollupRepository",
-           "StoredDay", "HOUR_US", "hours_of"]
+           "MemoryRollupRepository", "StoredDay", "DirtySpan", "HOUR_US", "MANY_HOURS", "FIRST_HOUR",
+           "LAST_HOUR", "hours_of"]

@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .engine import writer
-from .rollups import SqlRollupRepository
+from .rollups import MemoryRollupRepository, RollupRepository, SqlRollupRepository
 from .repositories import (
     EventRepository,
     MemoryEventRepository,
@@ -22,6 +22,7 @@ from .repositories import (
 class UnitOfWork(Protocol):
     events: EventRepository
     state: StateRepository
+    rollups: RollupRepository
 
     def __enter__(self) -> "UnitOfWork": ...
     def __exit__(self, *exc: object) -> None: ...
@@ -76,25 +77,32 @@ class MemoryUnitOfWork:
     def __init__(self) -> None:
         self.committed_events = MemoryEventRepository()
         self.committed_state = MemoryStateRepository()
+        self.committed_rollups = MemoryRollupRepository(self.committed_events)
         self.commits = 0
 
     def __call__(self, write: bool = False) -> "MemoryUnitOfWork":
         return self
 
     def __enter__(self) -> "MemoryUnitOfWork":
-        self.events = self.committed_events.clone()
-        self.state = self.committed_state.clone()
+        self._begin()
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.rollback()
 
+    def _begin(self) -> None:
+        self.events = self.committed_events.clone()
+        self.state = self.committed_state.clone()
+        self.rollups = self.committed_rollups.clone(self.events)
+        # Every change to events marks the rollups in the same transaction, as the triggers do.
+        self.events.on_change = self.rollups.event_changed
+
     def commit(self) -> None:
         self.committed_events = self.events
         self.committed_state = self.state
+        self.committed_rollups = self.rollups
         self.commits += 1
-        self.__enter__()
+        self._begin()
 
     def rollback(self) -> None:
-        self.events = self.committed_events.clone()
-        self.state = self.committed_state.clone()
+        self._begin()

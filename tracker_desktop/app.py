@@ -49,8 +49,24 @@ class Store:
         self.engine.dispose()
 
 
-def open_store(settings: Settings) -> Store:
-    engine = open_database(settings.db_path)
+def open_store(settings: Settings, *, create: bool = True) -> Store:
+    """Open (and migrate) the database; `create=False` for verbs that only read.
+
+    Raises storage.files.DatabaseUnavailable (NoDatabase when missing and not `create`) with a
+    message a person can act on; the files are checked before SQLite opens them.
+    """
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.files import explain, prepare_database
+
+    prepare_database(settings.db_path, create=create)
+    try:
+        engine = open_database(settings.db_path)
+    except DBAPIError as exc:
+        reason = explain(exc, settings.db_path)
+        if reason is None:
+            raise
+        raise reason from None
     uow = SqlUnitOfWorkFactory(engine)
     return Store(engine, uow, StateService(uow))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from storage.files import DatabaseUnavailable
 from tracker_desktop import __version__
 from tracker_desktop.config import ConfigError, Settings, resolve_settings
 from tracker_desktop.domain.clock import Clock, SystemClock
@@ -22,6 +23,9 @@ logger = logging.getLogger(__name__)
 
 # Modules under tracker_desktop.commands; each has register(subparsers).
 COMMAND_MODULES = ["run", "import_", "events", "status", "pause", "config_cmd", "report", "rebuild"]
+# Verbs that record something, so they may start a new database. The others only read: on a
+# mistyped --data-dir they must say there is nothing there, not create an empty database.
+CREATING_VERBS = frozenset({"run", "import", "pause", "resume"})
 
 
 class UsageError(Exception):
@@ -55,8 +59,9 @@ class Context:
             from tracker_desktop.app import open_store
 
             try:
-                self._store = open_store(self.settings)
-            except NewerSchema as exc:
+                self._store = open_store(self.settings,
+                                         create=self.args.command in CREATING_VERBS)
+            except (NewerSchema, DatabaseUnavailable) as exc:
                 raise UsageError(str(exc)) from None
         return self._store
 
@@ -86,6 +91,17 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _database_problem(exc: Exception, ctx: Context) -> DatabaseUnavailable | None:
+    """An SQLite error met in the middle of a verb (a damaged page, a disk turned read-only) as a
+    message, when it is one a person can act on; None for anything else (a bug: traceback)."""
+    sa_exc = sys.modules.get("sqlalchemy.exc")  # loaded only if a verb used the database
+    if sa_exc is None or not isinstance(exc, sa_exc.DBAPIError) or ctx._settings is None:
+        return None
+    from storage.files import explain
+
+    return explain(exc, ctx._settings.db_path)
+
+
 def main(argv: list[str] | None = None, *, clock: Clock | None = None,
          out: TextIO | None = None, err: TextIO | None = None) -> int:
     parser = build_parser()
@@ -98,12 +114,18 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None,
         setup_logging(level, to_file=getattr(args, "log_to_file", False),
                       stderr_level="DEBUG" if args.verbose else "WARNING")
         return int(args.handler(args, ctx) or 0)
-    except (UsageError, ConfigError, InvalidEvent) as exc:
+    except (UsageError, ConfigError, InvalidEvent, DatabaseUnavailable) as exc:
         print(f"tracker-desktop: {exc}", file=ctx.err)
         return 2
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        reason = _database_problem(exc, ctx)
+        if reason is None:
+            raise
+        print(f"tracker-desktop: {reason}", file=ctx.err)
+        return 2
     finally:
         ctx.close()

@@ -165,6 +165,9 @@ class AnalysisSettings(_Section):
     daily_active_goal_minutes: float = Field(
         240.0, gt=0, description="the daily active-time goal; the streak counts days meeting it")
     goals: list[GoalSettings] = Field(default_factory=_default_goals)
+    work_days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
+        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1,
+        description="days daily goals and the streak count; other days never break the streak")
     browser_apps: str | None = Field(None, description="regex: apps whose time browser tabs refine")
     editor_apps: str | None = Field(None, description="regex: apps whose time editor events refine")
 
@@ -254,7 +257,11 @@ def _format_errors(path: Path, exc: ValidationError) -> str:
 
 def load_settings(path: Path | None, *, required: bool = False) -> Settings:
     """Read and validate the TOML file at `path`; a missing optional file gives the defaults."""
-    if path is None or not path.exists():
+    try:
+        exists = path is not None and path.exists()
+    except OSError as exc:  # e.g. a config dir the user may not search
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    if path is None or not exists:
         if required and path is not None:
             raise ConfigError(f"{path}: config file not found")
         return Settings()
@@ -264,6 +271,10 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        # TOML is UTF-8 by definition; a file saved as Latin-1 is the usual cause.
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it "
+                          "as UTF-8") from None
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:

@@ -39,9 +39,18 @@ class SecretStore:
         else:
             from keyrings.alt.file import PlaintextKeyring
 
-            fallback_dir.mkdir(parents=True, exist_ok=True)
+            from storage.files import DIR_MODE, FILE_MODE, create_private_file, tighten
+
+            if not fallback_dir.is_dir():
+                fallback_dir.mkdir(parents=True)
+                fallback_dir.chmod(DIR_MODE)  # mkdir's mode would be filtered by the umask
+            secrets_file = fallback_dir / "secrets.cfg"
+            # Created 0600 by us before keyrings.alt writes to it (it creates under the umask,
+            # then chmods), and tightened if an earlier version left it readable.
+            create_private_file(secrets_file)
+            tighten(secrets_file, FILE_MODE)
             plain = PlaintextKeyring()
-            plain.file_path = str(fallback_dir / "secrets.cfg")  # type: ignore[misc]
+            plain.file_path = str(secrets_file)  # type: ignore[misc]
             self._backend = plain
             self.fallback = True
             logger.warning(

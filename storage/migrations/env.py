@@ -1,12 +1,16 @@
-"""Alembic environment: runs on the connection the application hands over (see storage.engine)."""
+"""Alembic environment: runs on the connection the application hands over (see storage.engine).
+
+`storage.models` is imported whole: its `__init__` imports every table's module, so autogenerate
+compares against the complete schema and never proposes dropping a table it did not see.
+"""
 
 from alembic import context
 from sqlalchemy import create_engine
 
-from storage.models import Base
+import storage.models
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = storage.models.Base.metadata
 
 
 def run_migrations_online() -> None:

@@ -50,7 +50,7 @@ def test_same_events_as_activitywatch(seed, cli):
     text = "\n".join(json.dumps(b) for b in beats)
     code, out, err = cli("import", "-", stdin=text)
     assert code == 0, err
-    ours = json.loads(cli("events", "--json")[1])
+    ours = json.loads(cli("events", "--json", "--all")[1])
     assert json.loads(out)["events"] == len(ours)
     peer = subprocess.run([str(AW_PYTHON), str(PEER)], input=text, capture_output=True, text=True,
                           check=True, timeout=120)

@@ -181,7 +181,10 @@ def test_a_second_tracker_on_the_same_database_refuses_to_start(cli, data_dir, m
                               "run", "--headless"], env=env, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 30
-        while not json.loads(cli("status", "--json")[1])["running"]:
+        while True:  # status exits 2 until the first tracker has created the database
+            code, out, _ = cli("status", "--json")
+            if code == 0 and json.loads(out)["running"]:
+                break
             assert first.poll() is None and time.monotonic() < deadline
             time.sleep(0.1)
         code, _, err = cli("run", "--headless")
@@ -229,3 +232,53 @@ def test_a_change_just_before_midnight_refreshes_the_next_days_rollup(cli, monke
     finally:
         monkeypatch.undo()
         _time.tzset()
+
+
+def _distinct_heartbeats(n: int) -> str:
+    # A different title each, so none merge: n stored events, one a second.
+    return "\n".join(line(t=i, data=json.dumps({"app": "code", "title": f"t{i}"})) for i in range(n))
+
+
+def test_events_gives_the_latest_by_default_and_says_when_it_left_some_out(cli):
+    from tracker_desktop.commands.events import DEFAULT_LAST
+
+    assert cli("import", "-", stdin=_distinct_heartbeats(DEFAULT_LAST + 5))[0] == 0
+    code, out, err = cli("events", "--jsonl")
+    titles = [json.loads(row)["data"]["title"] for row in out.splitlines()]
+    assert code == 0 and titles == [f"t{i}" for i in range(5, DEFAULT_LAST + 5)]  # oldest first
+    assert f"showing the latest {DEFAULT_LAST} events; there are more" in err
+    for flag in ("--limit", "--last"):
+        code, out, err = cli("events", "--json", flag, "3")
+        assert [e["data"]["title"] for e in json.loads(out)] == [f"t{i}" for i in range(DEFAULT_LAST + 2, DEFAULT_LAST + 5)]
+        assert err == ""
+    code, out, _ = cli("events", "--json", "--first", "2")
+    assert [e["data"]["title"] for e in json.loads(out)] == ["t0", "t1"]
+    code, out, err = cli("events", "--jsonl", "--all")
+    assert len(out.splitlines()) == DEFAULT_LAST + 5 and err == ""
+    # A range is what was asked for: all of it, no note.
+    code, out, err = cli("events", "--jsonl", "--start", "2026-01-05T09:00:00Z", "--end", "2026-01-05T10:00:00Z")
+    assert len(out.splitlines()) == DEFAULT_LAST + 5 and err == ""
+    with pytest.raises(SystemExit) as exited:  # argparse's own usage error
+        cli("events", "--last", "3", "--first", "2")
+    assert exited.value.code == 2
+
+
+def test_events_json_is_written_as_it_is_read(cli, data_dir):
+    """Each event reaches the output on its own write, never one string built from all of them."""
+    import io
+
+    from tracker_desktop.cli import main
+
+    assert cli("import", "-", stdin=_distinct_heartbeats(50))[0] == 0
+
+    class Recording(io.StringIO):
+        writes: list[str] = []
+
+        def write(self, s: str) -> int:
+            self.writes.append(s)
+            return super().write(s)
+
+    out = Recording()
+    assert main(["--data-dir", str(data_dir), "events", "--json", "--all"], out=out, err=io.StringIO()) == 0
+    assert len(json.loads(out.getvalue())) == 50
+    assert len(out.writes) >= 50 and max(len(w) for w in out.writes) < 200

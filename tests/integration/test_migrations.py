@@ -1,49 +1,110 @@
-"""Migrations: a fresh file reaches the head; the fast start-up check knows the real head."""
+"""Migrations: a fresh file reaches the head, the models match what the migrations build, the
+fast start-up check knows the real head, and old databases carry their state forward."""
 
 import sqlite3
+from pathlib import Path
 
-from storage.engine import HEAD_REVISION, create_sqlite_engine, current_revision, head_revision, open_database
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+
+import storage.models
+from storage.engine import (
+    HEAD_REVISION,
+    _alembic_config,
+    create_sqlite_engine,
+    current_revision,
+    head_revision,
+    open_database,
+    script_head,
+    script_revisions,
+    writer,
+)
+
+HOUR_US = 3_600_000_000
 
 
-def test_head_constant_matches_the_newest_migration(tmp_path):
-    engine = create_sqlite_engine(tmp_path / "t.sqlite3")
-    assert head_revision(engine) == HEAD_REVISION
+def _upgrade(path: Path, to: str, down: bool = False) -> None:
+    engine = create_sqlite_engine(path)
+    cfg = _alembic_config(engine)
+    with writer(engine).begin() as conn:
+        cfg.attributes["connection"] = conn
+        (command.downgrade if down else command.upgrade)(cfg, to)
     engine.dispose()
+
+
+def test_the_head_read_from_the_scripts_is_alembics_head(tmp_path):
+    engine = create_sqlite_engine(tmp_path / "t.sqlite3")
+    assert script_head() == head_revision(engine) == HEAD_REVISION
+    engine.dispose()
+    revisions = script_revisions()
+    assert revisions["0001"] == () and revisions["0002"] == ("0001",)
+    assert len(revisions) == len(list((Path(storage.models.__file__).parents[1] / "migrations"
+                                       / "versions").glob("*.py")))
+
+
+def test_the_models_match_the_migrated_schema(tmp_path):
+    """What autogenerate would write for a new migration right now: nothing. A table or index
+    added to the models without a migration (or the reverse) fails here."""
+    engine = open_database(tmp_path / "t.sqlite3")
+    with engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), storage.models.Base.metadata)
+    engine.dispose()
+    assert diff == []
 
 
 def test_a_fresh_database_is_migrated_to_head_in_wal_mode(tmp_path):
     path = tmp_path / "t.sqlite3"
     engine = open_database(path)
-    assert current_revision(engine) == HEAD_REVISION
+    assert current_revision(engine) == script_head()
     engine.dispose()
     with sqlite3.connect(path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        indexes = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='index'")}
-    assert {"events", "state", "alembic_version"} <= tables
-    assert "ix_events_source_start" in indexes
+        names = {t: {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = ?", (t,))}
+                 for t in ("table", "index", "trigger")}
+    assert {"events", "state", "rollup_days", "rollup_dirty", "rollup_meta", "alembic_version"} <= names["table"]
+    assert {"ix_events_source_start", "ix_events_source_duration"} <= names["index"]
+    assert names["trigger"] == {"events_rollup_insert", "events_rollup_update", "events_rollup_delete"}
 
 
 def test_an_old_database_is_upgraded_at_start_up(tmp_path):
-    from alembic import command
-
-    from storage.engine import _alembic_config, writer
-
     path = tmp_path / "old.sqlite3"
-    engine = create_sqlite_engine(path)
-    cfg = _alembic_config(engine)
-    with writer(engine).begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "0001")
-    with writer(engine).begin() as conn:
-        conn.exec_driver_sql("INSERT INTO events (source, start_us, duration_us, data, counts) "
-                             "VALUES ('window', 0, 1000000, '{}', '{}')")
-    engine.dispose()
+    _upgrade(path, "0001")
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO events (source, start_us, duration_us, data, counts) "
+                     "VALUES ('window', 0, 1000000, '{}', '{}')")
     engine = open_database(path)
-    assert current_revision(engine) == HEAD_REVISION
+    assert current_revision(engine) == script_head()
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM events").scalar() == 1
     engine.dispose()
+
+
+def test_0003_keeps_pending_marks_and_turns_rows_past_the_watermark_into_marks(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    _upgrade(path, "0002")
+    with sqlite3.connect(path) as conn:
+        for hour in (10, 20, 30):
+            conn.execute("INSERT INTO events (source, start_us, duration_us) VALUES ('w', ?, ?)",
+                         (hour * HOUR_US, HOUR_US + 1))
+        conn.execute("INSERT INTO rollup_meta VALUES ('watermark', '1'), ('span', '[0, 1]')")
+        conn.execute("INSERT INTO rollup_dirty VALUES (5, 3)")  # a pending mark of 0002
+    _upgrade(path, "head")
+    with sqlite3.connect(path) as conn:
+        marks = conn.execute("SELECT first_hour, last_hour, gen FROM rollup_dirty ORDER BY 1").fetchall()
+        meta = dict(conn.execute("SELECT key, value FROM rollup_meta").fetchall())
+    # Event 1 was seen by the watermark; 2 and 3 were added since without a mark.
+    assert marks == [(5, 5, 3), (20, 21, 1), (30, 31, 1)]
+    assert meta == {"span": "[0, 1]"}
+
+    _upgrade(path, "0002", down=True)  # and back: spans become hours again, the watermark is past every row
+    with sqlite3.connect(path) as conn:
+        hours = conn.execute("SELECT hour FROM rollup_dirty ORDER BY 1").fetchall()
+        meta = dict(conn.execute("SELECT key, value FROM rollup_meta").fetchall())
+        triggers = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
+    assert [h for (h,) in hours] == [5, 20, 21, 30, 31]
+    assert meta["watermark"] == "3" and triggers == []
 
 
 def test_a_database_from_a_newer_version_is_a_clear_error_not_a_traceback(tmp_path, cli, data_dir):
@@ -54,3 +115,24 @@ def test_a_database_from_a_newer_version_is_a_clear_error_not_a_traceback(tmp_pa
     assert code == 2 and out == ""
     assert "was written by a newer tracker-desktop (database schema 0099;" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("text, heads", [
+    ('revision = "a"\ndown_revision = None\n', {"a"}),
+    ('revision: str = "b"\ndown_revision: str | None = "a"\n', {"b"}),
+])
+def test_the_revision_lines_alembic_templates_write_are_understood(tmp_path, monkeypatch, text, heads):
+    import storage.engine as engine_module
+
+    versions = tmp_path / "versions"
+    versions.mkdir()
+    (versions / "a.py").write_text('"""a"""\nrevision = "a"\ndown_revision = None\n')
+    (versions / "x.py").write_text(text)
+    monkeypatch.setattr(engine_module, "MIGRATIONS_DIR", tmp_path)
+    script_revisions.cache_clear()
+    script_head.cache_clear()
+    try:
+        assert {script_head()} == heads
+    finally:
+        script_revisions.cache_clear()
+        script_head.cache_clear()

@@ -9,12 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import event, text
 
-from storage.engine import open_database
+from storage.engine import open_database, script_head
 from storage.heartbeat_engine import HeartbeatEngine
 from storage.uow import SqlUnitOfWorkFactory
 from tracker_desktop.config import AnalysisSettings
 from tracker_desktop.domain.clock import FakeClock
-from tracker_desktop.domain.days import day_period, month_period
+from tracker_desktop.domain.days import day_period, month_period, week_period
 from tracker_desktop.domain.events import Event, Heartbeat
 from tracker_desktop.services.analysis_setup import build_setup
 from tracker_desktop.services.reports import ReportService
@@ -121,6 +121,52 @@ def test_report_json_for_the_hand_built_day(cli, data_dir, monkeypatch):
         assert key in r
 
 
+def test_the_report_is_typed_and_json_only_at_the_edge(db):
+    _, uow = db
+    add(uow, hand_built_day())
+    r = ReportService(service(uow)).report(day_period(DAY))
+    assert r.start == datetime(2026, 1, 5, tzinfo=ZoneInfo("Europe/Berlin"))
+    assert r.first_day == DAY and r.apps[0].name == "code" and r.apps[0].seconds == 10800
+    assert r.longest_focus is not None and isinstance(r.longest_focus.start, datetime)
+    assert [(b.kind, b.start.strftime("%H:%M")) for b in r.blocks][:2] == [("active", "09:00"), ("idle", "11:00")]
+    assert r.blocks[0].active_seconds == 7200 and r.blocks_included
+    doc = r.to_json()
+    assert json.loads(json.dumps(doc)) == doc  # plain JSON types only
+    assert doc["start"] == "2026-01-05T00:00:00+01:00" and doc["blocks"][0]["active_seconds"] == 7200
+
+
+def test_blocks_are_listed_for_a_day_or_a_week_and_on_request_for_longer_ranges(db):
+    _, uow = db
+    add(uow, _month_of_days())
+    reports = ReportService(service(uow))
+    week = reports.report(week_period("2026-W02"))
+    assert week.blocks_included and len(week.blocks) == 6 * 7  # six days of seven blocks
+    month = reports.report(month_period("2026-01"))
+    assert not month.blocks_included and month.blocks == ()
+    assert len(month.daily) == 31 and month.daily[0].active_seconds == 16200  # the per-day series
+    asked = reports.report(month_period("2026-01"), blocks=True)
+    assert asked.blocks_included and len(asked.blocks) == 27 * 7
+    assert asked.active_seconds == month.active_seconds
+    assert sum(b.active_seconds for b in asked.blocks) == month.active_seconds
+
+
+def test_report_blocks_option(cli, data_dir, monkeypatch):
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    engine = open_database(data_dir / "tracker.sqlite3")
+    add(SqlUnitOfWorkFactory(engine), _month_of_days())
+    engine.dispose()
+    clock = FakeClock(datetime(2026, 2, 20, tzinfo=UTC))
+    code, out, err = cli("report", "--month", "2026-01", "--json", clock=clock)
+    assert code == 0, err
+    assert json.loads(out)["blocks"] == [] and not json.loads(out)["blocks_included"]
+    code, out, err = cli("report", "--month", "2026-01", "--json", "--blocks", clock=clock)
+    assert code == 0, err
+    assert len(json.loads(out)["blocks"]) == 27 * 7
+    code, out, err = cli("report", "--month", "2026-01", "--blocks", clock=clock)
+    assert code == 0, err
+    assert "Timeline" in out and "Mon 05 09:00–11:00  active" in out
+
+
 def test_report_table_and_periods(cli, data_dir, monkeypatch):
     monkeypatch.setenv("TZ", "Europe/Berlin")
     engine = open_database(data_dir / "tracker.sqlite3")
@@ -140,6 +186,35 @@ def test_report_table_and_periods(cli, data_dir, monkeypatch):
     assert [d["active_seconds"] for d in json.loads(out)["daily"]] == [0.0, 16200.0]
     code, out, _ = cli("report", "--week", "2026-W02", clock=clock)
     assert "Day         active" in out
+
+
+def test_the_table_reads_well(cli, data_dir, monkeypatch):
+    # Issue 7, item 10: seconds under a minute, "today" only for today, window switches.
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    engine = open_database(data_dir / "tracker.sqlite3")
+    add(SqlUnitOfWorkFactory(engine), [
+        *hand_built_day(),
+        ev("window", "09:00:00", "09:00:40", day=date(2026, 1, 6), app="code", title="a.py"),
+        ev("window", "09:00:40", "09:01:00", day=date(2026, 1, 6), app="code", title="b.py")])
+    engine.dispose()
+    clock = FakeClock(datetime(2026, 1, 6, 18, tzinfo=UTC))
+    code, out, _ = cli("report", clock=clock)
+    assert code == 0
+    assert "Active        1m" in out and "Daily active time: 1m ≥ 4h 00m today" in out
+    assert "code      1m" not in out and "Context switches 1 (apps 0)" in out
+    assert "09:00–09:01  active      1m  100" in out
+    code, out, _ = cli("report", "--date", "2026-01-05", clock=clock)
+    assert "today" not in out and "Daily active time: 4h 30m ≥ 4h 00m that day" in out
+    assert "Context switches 2 (apps 2)" in out
+    r = json.loads(cli("report", "--date", "2026-01-05", "--json", clock=clock)[1])
+    assert r["context_switches"] == 2 and r["app_switches"] == 2 and r["today"] == "2026-01-06"
+
+
+def test_durations_under_a_minute_are_seconds():
+    from tracker_desktop.commands.report import hm
+
+    assert [hm(s) for s in (0, 0.4, 20, 59.4, 59.6, 90, 3600, 7530)] == [
+        "0s", "0s", "20s", "59s", "1m", "2m", "1h 00m", "2h 06m"]
 
 
 @pytest.mark.parametrize("args", [["--week", "2026-W60"], ["--month", "2026-00"], ["--date", "5.1.2026"],
@@ -185,6 +260,7 @@ def test_stray_timestamps_far_from_the_rest_do_not_break_import_rebuild_or_repor
 
 
 def test_rebuild_of_an_empty_store(cli):
+    assert cli("resume")[0] == 0  # creates the database; rebuild itself never does (issue 7, item 8)
     code, out, _ = cli("rebuild")
     assert code == 0 and "Nothing to rebuild" in out
 
@@ -204,7 +280,7 @@ def test_month_reports_read_rollups_not_raw_events(db):
     rollups = service(uow)
     reports = ReportService(rollups)
     first = reports.report(month_period("2026-01"))
-    assert first["active_seconds"] == 27 * 16200
+    assert first.active_seconds == 27 * 16200
     assert rollups.computed_days > 0
 
     statements = []
@@ -215,12 +291,12 @@ def test_month_reports_read_rollups_not_raw_events(db):
     assert reads_rows == []  # no raw event row was read
     assert again == first
 
-    # And without any raw events left at all, the month is still there.
+    # Deleting raw events is a change like any other (the triggers mark it): the days recompute.
     with engine.begin() as conn:
         conn.execute(text("DELETE FROM events"))
     fresh = service(uow)
-    assert ReportService(fresh).report(month_period("2026-01")) == first
-    assert fresh.computed_days == 0
+    assert ReportService(fresh).report(month_period("2026-01")).active_seconds == 0
+    assert fresh.computed_days > 0
 
 
 def test_today_stays_current_as_heartbeats_arrive(db):
@@ -231,14 +307,14 @@ def test_today_stays_current_as_heartbeats_arrive(db):
     add(uow, hand_built_day(date(2026, 1, 4)))
     rollups = RollupService(uow, build_setup(), clock)
     reports = ReportService(rollups)
-    assert reports.report(day_period(date(2026, 1, 4)))["active_seconds"] == 16200
+    assert reports.report(day_period(date(2026, 1, 4))).active_seconds == 16200
 
     for i in range(0, 601):  # ten minutes of coding, a heartbeat a second
         hb.heartbeat(Heartbeat("window", t + timedelta(seconds=i), data={"app": "code", "title": "a"}))
     hb.flush()
     clock.set(t + timedelta(minutes=10))
     before = rollups.computed_days
-    assert reports.report(day_period(date(2026, 1, 5)))["active_seconds"] == 600
+    assert reports.report(day_period(date(2026, 1, 5))).active_seconds == 600
     assert rollups.computed_days - before == 1  # only today; yesterday came from its rollup
 
     for i in range(601, 1201):
@@ -246,12 +322,12 @@ def test_today_stays_current_as_heartbeats_arrive(db):
     hb.flush()
     with uow() as u:
         assert u.rollups.dirty()  # the flush marked the hours it wrote, in its own transaction
-    r = reports.report(day_period(date(2026, 1, 5)))
+    r = reports.report(day_period(date(2026, 1, 5))).to_json()
     assert r["active_seconds"] == 1200
     assert r["categories"][0]["name"] == "Work > Programming"
     # Reading again computes nothing: the day was stored.
     before = rollups.computed_days
-    assert reports.report(day_period(date(2026, 1, 5)))["active_seconds"] == 1200
+    assert reports.report(day_period(date(2026, 1, 5))).active_seconds == 1200
     assert rollups.computed_days == before
 
 
@@ -259,10 +335,10 @@ def test_rows_added_without_marks_are_found_by_the_id_watermark(db):
     _, uow = db
     rollups = service(uow)
     add(uow, hand_built_day())
-    assert ReportService(rollups).report(day_period(DAY))["active_seconds"] == 16200
+    assert ReportService(rollups).report(day_period(DAY)).active_seconds == 16200
     # Another writer adds a row with a plain INSERT, no dirty mark.
     add(uow, [ev("window", "18:00", "18:30", app="code", title="late")])
-    assert ReportService(rollups).report(day_period(DAY))["active_seconds"] == 16200 + 1800
+    assert ReportService(rollups).report(day_period(DAY)).active_seconds == 16200 + 1800
 
 
 def test_a_change_racing_the_computation_is_used_once_but_never_stored(db):
@@ -291,12 +367,12 @@ def test_a_change_racing_the_computation_is_used_once_but_never_stored(db):
 def test_changing_the_settings_recomputes_with_the_new_rules(db):
     _, uow = db
     add(uow, hand_built_day())
-    assert ReportService(service(uow)).report(day_period(DAY))["categories"][0]["name"] == "Work > Programming"
+    assert ReportService(service(uow)).report(day_period(DAY)).to_json()["categories"][0]["name"] == "Work > Programming"
     custom = AnalysisSettings.model_validate({
         "rules": [{"category": "Clients > Acme", "title": "tracker"}],
         "levels": {"Clients": 1}})
     s = service(uow, settings=custom)
-    r = ReportService(s).report(day_period(DAY))
+    r = ReportService(s).report(day_period(DAY)).to_json()
     assert s.computed_days >= 1
     assert {c["name"]: c["seconds"] for c in r["categories"]}["Clients > Acme"] == 10800
 
@@ -307,21 +383,42 @@ def test_streak_and_weekly_goals(db):
     settings = AnalysisSettings.model_validate({"goals": [
         {"name": "Coding 10 h a week", "metric": "coding", "period": "week", "min_minutes": 600}]})
     reports = ReportService(service(uow, settings=settings))
-    r = reports.report(day_period(date(2026, 1, 13)))
-    assert r["streak_days"] == 6  # Jan 8..13
-    r = reports.report(day_period(date(2026, 1, 14)))
+    r = reports.report(day_period(date(2026, 1, 13))).to_json()
+    assert r["streak_days"] == 4  # Thu 8, Fri 9, Mon 12, Tue 13: the weekend neither breaks nor counts
+    r = reports.report(day_period(date(2026, 1, 14))).to_json()
     assert r["streak_days"] == 0
     week = reports.report(month_period("2026-01"))
-    goal = {g["name"]: g for g in week["goals"]}["Coding 10 h a week"]
-    assert goal["periods"] == 5 and goal["periods_met"] == 5  # ISO weeks touching January
+    goal = {g.goal.name: g for g in week.goals}["Coding 10 h a week"]
+    assert goal.periods == 5 and goal.periods_met == 5  # ISO weeks touching January
 
 
 def test_streak_while_today_is_in_progress(db):
     _, uow = db
     add(uow, [*hand_built_day(date(2026, 1, 3)), *hand_built_day(date(2026, 1, 4))])
     add(uow, [ev("window", "09:00", "09:30", day=date(2026, 1, 5), app="code", title="a")])
+    every_day = AnalysisSettings.model_validate(
+        {"work_days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]})
+    rollups = service(uow, now=at(date(2026, 1, 5), "10:00"), settings=every_day)
+    assert ReportService(rollups).report(day_period(date(2026, 1, 5))).streak_days == 2
+    # With the default Monday–Friday, the weekend's work is not a streak (and breaks none).
     rollups = service(uow, now=at(date(2026, 1, 5), "10:00"))
-    assert ReportService(rollups).report(day_period(date(2026, 1, 5)))["streak_days"] == 2
+    assert ReportService(rollups).report(day_period(date(2026, 1, 5))).streak_days == 0
+
+
+def test_a_weekend_does_not_break_the_streak_and_daily_goals_skip_days_off(cli, data_dir, monkeypatch):
+    # Issue 7, item 12: Mon 5 .. Fri 9 and Mon 12 met the goal; the weekend had no activity.
+    monkeypatch.setenv("TZ", "Europe/Berlin")
+    engine = open_database(data_dir / "tracker.sqlite3")
+    add(SqlUnitOfWorkFactory(engine), [e for d in (5, 6, 7, 8, 9, 12) for e in hand_built_day(date(2026, 1, d))])
+    engine.dispose()
+    clock = FakeClock(datetime(2026, 1, 12, 18, tzinfo=UTC))
+    r = json.loads(cli("report", "--json", clock=clock)[1])
+    assert r["streak_days"] == 6
+    week = json.loads(cli("report", "--week", "2026-W02", "--json", clock=clock)[1])
+    daily = {g["name"]: g for g in week["goals"]}["Daily active time"]
+    assert (daily["periods"], daily["periods_met"]) == (5, 5)
+    code, out, _ = cli("report", "--date", "2026-01-10", clock=clock)
+    assert "Daily active time: 0s (day off)" in out
 
 
 # -- time zones ------------------------------------------------------------------------------
@@ -332,12 +429,12 @@ def test_days_follow_tz(db, monkeypatch):
     monkeypatch.setenv("TZ", "America/New_York")  # 22:00 on the 5th there
     ny = service(uow)
     assert ny.setup.tz_name == "America/New_York"
-    assert ReportService(ny).report(day_period(date(2026, 1, 5)))["active_seconds"] == 3600
+    assert ReportService(ny).report(day_period(date(2026, 1, 5))).active_seconds == 3600
     monkeypatch.setenv("TZ", "UTC")
     utc = service(uow)
     assert utc.setup.fingerprint != ny.setup.fingerprint
-    assert ReportService(utc).report(day_period(date(2026, 1, 5)))["active_seconds"] == 0
-    assert ReportService(utc).report(day_period(date(2026, 1, 6)))["active_seconds"] == 3600
+    assert ReportService(utc).report(day_period(date(2026, 1, 5))).active_seconds == 0
+    assert ReportService(utc).report(day_period(date(2026, 1, 6))).active_seconds == 3600
 
 
 def test_dst_transition_day_in_a_report(db, monkeypatch):
@@ -349,7 +446,7 @@ def test_dst_transition_day_in_a_report(db, monkeypatch):
     add(uow, [Event("window", start, timedelta(hours=3), {"app": "code", "title": "a"}),
               Event("window", datetime(2026, 3, 8, 23, 30, tzinfo=tz).astimezone(UTC),
                     timedelta(hours=1), {"app": "code", "title": "b"})])
-    r = ReportService(service(uow)).report(day_period(day))
+    r = ReportService(service(uow)).report(day_period(day)).to_json()
     assert r["start"] == "2026-03-08T00:00:00-05:00" and r["end"] == "2026-03-09T00:00:00-04:00"
     assert r["active_seconds"] == 3 * 3600 + 1800  # the last half hour belongs to the 9th
     assert {h: s for h, s in enumerate(r["hourly"]) if s} == {1: 3600.0, 3: 3600.0, 4: 3600.0, 23: 1800.0}
@@ -385,7 +482,7 @@ def test_migration_creates_the_rollup_tables(tmp_path: Path):
         version = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
     engine.dispose()
     assert {"rollup_days", "rollup_dirty", "rollup_meta"} <= names
-    assert version == "0002"
+    assert version == script_head()
 
 
 def test_background_tick_keeps_today_and_yesterday_rolled_up(db):

@@ -1,75 +1,78 @@
-"""The rollup repository on SQLite: gen-guarded writes, change marks, the bulk event reader."""
+"""The rollup storage on SQLite: what the triggers on `events` record, whoever writes, and the
+bulk event reader. (What both backends share is in test_storage_contract.py.)"""
 
 import random
-from datetime import date, datetime, timedelta, timezone
+import sqlite3
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
 from storage.engine import open_database
-from storage.rollups import HOUR_US, StoredDay, hours_of
+from storage.rollups import HOUR_US, hours_of
 from storage.uow import SqlUnitOfWorkFactory
 from tracker_desktop.domain.events import Event
 
 T = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
-D = date(2026, 1, 5)
+H0 = int(T.timestamp()) * 1_000_000 // HOUR_US
 
 
 @pytest.fixture
-def uow(tmp_path):
+def db(tmp_path):
     engine = open_database(tmp_path / "t.sqlite3")
-    yield SqlUnitOfWorkFactory(engine)
+    yield tmp_path / "t.sqlite3", SqlUnitOfWorkFactory(engine)
     engine.dispose()
 
 
-def day(active, gen=0, fp="fp"):
-    return StoredDay(D, fp, active, summary={"active": active}, blocks=[], gen=gen)
+def _spans(uow):
+    with uow() as u:
+        return [(a - H0, b - H0, g) for a, b, g in u.rollups.dirty()]
 
 
-def test_a_write_with_a_stale_gen_is_ignored(uow):
-    with uow(write=True) as u:
-        u.rollups.put([day(10)])
-        assert u.rollups.get(D, D, "fp")[D].active_seconds == 10
-        u.rollups.invalidate([D])
-        assert u.rollups.get(D, D, "fp") == {}  # stale rows are not returned
-        u.rollups.put([day(20, gen=0)])  # computed before the invalidation: dropped
-        assert u.rollups.get(D, D, "fp") == {}
-        u.rollups.put([day(30, gen=1)])
-        assert u.rollups.get(D, D, "fp")[D].summary == {"active": 30}
-        assert u.rollups.get(D, D, "other") == {}  # another settings fingerprint
-        assert u.rollups.active_seconds(D, D, "fp") == {D: 30}
-        u.commit()
+def test_plain_sql_inserts_updates_and_deletes_mark_their_spans(db):
+    path, uow = db
+    with sqlite3.connect(path) as conn:
+        s = H0 * HOUR_US
+        conn.execute("INSERT INTO events (source, start_us, duration_us) VALUES ('window', ?, ?)",
+                     (s + 10, 2 * HOUR_US))  # hours 0..2
+        conn.execute("INSERT INTO events (source, start_us, duration_us) VALUES ('window', ?, 0)",
+                     (s + HOUR_US,))  # a zero-length event marks its start hour
+    assert _spans(uow) == [(0, 2, 1), (1, 1, 1)]
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE events SET counts = '{\"keys\":1}' WHERE duration_us = 0")  # same span
+        conn.execute("UPDATE events SET start_us = start_us + ? WHERE duration_us > 0", (5 * HOUR_US,))
+    # The zero-length one: its span again (gen 2), once. The moved one: old span and new.
+    assert _spans(uow) == [(0, 2, 2), (1, 1, 2), (5, 7, 1)]
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM events")
+    assert _spans(uow) == [(0, 2, 2), (1, 1, 3), (5, 7, 2)]
 
 
-def test_marks_count_up_and_only_the_seen_generation_is_cleared(uow):
-    with uow(write=True) as u:
-        u.rollups.mark_dirty(T, T + timedelta(hours=2, minutes=1))
-        seen = u.rollups.dirty()
-        h = T.timestamp() * 1e6 // HOUR_US
-        assert seen == [(h, 1), (h + 1, 1), (h + 2, 1)]
-        u.rollups.mark_dirty(T, T)  # a zero-length change still marks its hour
-        u.rollups.clear_dirty(seen)
-        assert u.rollups.dirty() == [(h, 2)]
-        assert u.rollups.dirty_hours_between(h, h) and not u.rollups.dirty_hours_between(h + 1, h + 5)
-        u.commit()
-    assert list(hours_of(0, HOUR_US)) == [0] and list(hours_of(5, 5)) == [0]
+def test_trigger_hours_match_python_before_1970_and_at_hour_edges(db):
+    path, uow = db
+    cases = [(-1, 0), (-HOUR_US, 1), (-HOUR_US - 1, HOUR_US + 1), (0, HOUR_US), (HOUR_US - 1, 1),
+             (-70 * 365 * 24 * HOUR_US + 17, 3 * HOUR_US)]
+    with sqlite3.connect(path) as conn:
+        for start, dur in cases:
+            conn.execute("INSERT INTO events (source, start_us, duration_us) VALUES ('w', ?, ?)", (start, dur))
+    with uow() as u:
+        got = {(a, b) for a, b, _ in u.rollups.dirty()}
+    want = {(h.start, h.stop - 1) for h in (hours_of(s, s + d) for s, d in cases)}
+    assert got == want
 
 
-def test_a_change_spanning_years_marks_only_the_hours_of_its_events(uow):
+def test_an_event_lasting_years_is_one_mark_not_millions_of_rows(db):
+    path, uow = db
     far = datetime(2030, 1, 1, tzinfo=timezone.utc)
     with uow(write=True) as u:
-        u.events.add_many([Event("window", T, timedelta(minutes=90), {"app": "a"}),
-                           Event("window", far, timedelta(minutes=1), {"app": "b"})])
-        u.rollups.mark_dirty(T, far + timedelta(minutes=1))
-        h, f = int(T.timestamp() * 1e6) // HOUR_US, int(far.timestamp() * 1e6) // HOUR_US
-        assert [hour for hour, _ in u.rollups.dirty()] == [h, h + 1, f]
-        # Time no report can show (before 1900, after 9998) is never marked.
-        u.rollups.mark_dirty(datetime(1, 1, 1, tzinfo=timezone.utc), datetime(1800, 1, 1, tzinfo=timezone.utc))
-        u.rollups.mark_dirty(datetime(9999, 12, 31, tzinfo=timezone.utc), datetime.max.replace(tzinfo=timezone.utc))
-        assert len(u.rollups.dirty()) == 3
+        u.events.add(Event("window", T, far - T, {"app": "a"}))
         u.commit()
+    with uow() as u:
+        (mark,) = u.rollups.dirty()
+    assert mark[1] - mark[0] + 1 == len(hours_of(int(T.timestamp()) * 10**6, int(far.timestamp()) * 10**6))
 
 
-def test_bulk_reader_returns_what_the_event_repository_returns(uow):
+def test_bulk_reader_returns_what_the_event_repository_returns(db):
+    _, uow = db
     rnd = random.Random(3)
     events = []
     for i in range(400):
@@ -87,6 +90,4 @@ def test_bulk_reader_returns_what_the_event_repository_returns(uow):
                 mine = u.rollups.events_near(src, a, b)
                 theirs = u.events.range(src, a, b)
                 assert mine == theirs and [e.id for e in mine] == [e.id for e in theirs]
-        assert u.rollups.max_event_id() == 400
-        assert u.rollups.hours_of_events_after(399)
         assert u.rollups.event_span_us()[0] == min(int(e.start.timestamp() * 1e6) for e in events)

@@ -67,7 +67,7 @@ def test_active_time_per_app_matches_activitywatch(tmp_path, monkeypatch, seed):
         u.events.add_many(random_record(seed, start, hours=6))
         u.commit()
     rollups = RollupService(uow, build_setup(), FakeClock(datetime(2026, 2, 1, tzinfo=timezone.utc)))
-    ours = ReportService(rollups, top=None).report(range_period(date(2026, 1, 5), date(2026, 1, 5)))
+    ours = ReportService(rollups, top=None).report(range_period(date(2026, 1, 5), date(2026, 1, 5))).to_json()
     engine.dispose()
 
     proc = subprocess.run(

@@ -5,6 +5,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from storage.engine import open_database
+from storage.rollups import StoredDay
 from storage.uow import MemoryUnitOfWork, SqlUnitOfWorkFactory
 from tracker_desktop.domain.events import Event
 
@@ -110,3 +111,115 @@ def test_update_if_applies_only_to_an_unchanged_row(uow):
         u.commit()
     with uow() as u:
         assert u.events.range()[0].duration == 5 * S
+
+
+# -- rollups ------------------------------------------------------------------------------------
+D = T0.date()
+H0 = int(T0.timestamp()) * 1_000_000 // 3_600_000_000
+
+
+def stored_day(active, gen=0, fp="fp"):
+    return StoredDay(D, fp, active, summary={"active": active}, blocks=[{"kind": "active"}], gen=gen)
+
+
+def test_rollup_days_are_written_only_with_the_gen_read(uow):
+    with uow(write=True) as u:
+        u.rollups.put([stored_day(10)])
+        assert u.rollups.get(D, D, "fp")[D].active_seconds == 10
+        u.rollups.invalidate([D])
+        assert u.rollups.get(D, D, "fp") == {}  # stale rows are not returned
+        u.rollups.put([stored_day(20, gen=0)])  # computed before the invalidation: dropped
+        assert u.rollups.get(D, D, "fp") == {}
+        u.rollups.put([stored_day(30, gen=1)])
+        got = u.rollups.get(D, D, "fp")[D]
+        assert (got.summary, got.blocks, got.gen) == ({"active": 30}, [{"kind": "active"}], 1)
+        assert u.rollups.get(D, D, "fp", blocks=False)[D].blocks is None
+        assert u.rollups.get(D, D, "other") == {}  # another settings fingerprint
+        assert u.rollups.active_seconds(D, D, "fp") == {D: 30}
+        u.rollups.invalidate([D + timedelta(days=2)])  # a day never stored: a placeholder, gen 1
+        assert u.rollups.gens(D, D + timedelta(days=3)) == {D: 1, D + timedelta(days=2): 1}
+        assert u.rollups.stored_days(D, D + timedelta(days=3)) == [D, D + timedelta(days=2)]
+        assert (u.rollups.count(), u.rollups.count("fp")) == (2, 1)
+        u.commit()
+    with uow() as u:
+        assert u.rollups.get(D, D, "fp")[D].active_seconds == 30
+
+
+def test_every_change_to_events_marks_its_hours_in_the_same_transaction(uow):
+    with uow(write=True) as u:
+        u.events.add(ev(0, 2 * 3600 + 60))  # hours 0..2
+    with uow() as u:
+        assert u.rollups.dirty() == []  # rolled back with the change
+    with uow(write=True) as u:
+        u.events.add(ev(0, 2 * 3600 + 60))
+        u.events.add(ev(3600, 0))  # zero length: its start hour
+        u.commit()
+    with uow() as u:
+        assert [(a - H0, b - H0, g) for a, b, g in u.rollups.dirty()] == [(0, 2, 1), (1, 1, 1)]
+    with uow(write=True) as u:
+        long_, short = u.events.range("window")[:2]
+        u.events.update_many([long_.with_(start=long_.start + 5 * 3600 * S)])  # moved: old and new
+        assert u.events.update_if(short.with_(counts={"keys": 1}), short)  # same span: once
+        u.commit()
+    with uow() as u:
+        assert [(a - H0, b - H0, g) for a, b, g in u.rollups.dirty()] == [
+            (0, 2, 2), (1, 1, 2), (5, 7, 1)]
+
+
+def test_only_the_seen_generation_of_a_mark_is_cleared(uow):
+    with uow(write=True) as u:
+        u.rollups.mark_dirty(T0, T0 + timedelta(hours=2, minutes=1))
+        seen = u.rollups.dirty()
+        assert seen == [(H0, H0 + 2, 1)]
+        u.rollups.mark_dirty(T0, T0 + timedelta(hours=2, minutes=1))  # marked again after the read
+        u.rollups.mark_dirty(T0, T0)  # a zero-length span still marks its hour
+        u.rollups.clear_dirty(seen)
+        assert u.rollups.dirty() == [(H0, H0, 1), (H0, H0 + 2, 2)]
+        assert u.rollups.dirty_hours_between(H0 + 2, H0 + 9)
+        assert not u.rollups.dirty_hours_between(H0 + 3, H0 + 9)
+        # Time no report can show (before 1900, after 9998) is never marked.
+        u.rollups.mark_dirty(datetime(1, 1, 1, tzinfo=timezone.utc), datetime(1800, 1, 1, tzinfo=timezone.utc))
+        u.rollups.mark_dirty(datetime(9999, 12, 31, tzinfo=timezone.utc),
+                             datetime.max.replace(tzinfo=timezone.utc))
+        assert len(u.rollups.dirty()) == 2
+        u.commit()
+
+
+def test_rollup_reads_of_events_and_meta(uow):
+    far = datetime(2030, 1, 1, tzinfo=timezone.utc)
+    with uow(write=True) as u:
+        u.events.add_many([ev(0, 5400), ev(100, 10, source="afk"),
+                           Event("window", far, 60 * S, {"app": "b"})])
+        u.rollups.set_meta("span", [1, 2])
+        u.commit()
+    with uow() as u:
+        r = u.rollups
+        far_h = int(far.timestamp()) * 1_000_000 // 3_600_000_000
+        assert r.hours_with_events(H0 - 5, far_h + 5) == {H0, H0 + 1, far_h}
+        assert r.hours_with_events(H0 + 1, far_h - 1) == {H0 + 1}
+        assert r.events_near("window", T0, T0 + S) == u.events.range("window", T0, T0 + S)
+        us = int(T0.timestamp()) * 1_000_000
+        assert r.event_span_us() == (us, int(far.timestamp() + 60) * 1_000_000)
+        assert r.event_span_us(None, us + 1) == (us, us + 5400 * 1_000_000)
+        assert r.get_meta("span") == [1, 2] and r.get_meta("missing") is None
+
+
+def test_rollup_service_follows_changes_on_every_backend(uow, monkeypatch):
+    from tracker_desktop.domain.clock import FakeClock
+    from tracker_desktop.services.analysis_setup import build_setup
+    from tracker_desktop.services.rollups import RollupService
+
+    monkeypatch.setenv("TZ", "UTC")
+    service = RollupService(uow, build_setup(), FakeClock(T0 + timedelta(days=30)))
+    with uow(write=True) as u:
+        u.events.add_many([ev(0, 3600), Event("afk", T0, 3600 * S, {"status": "not-afk"})])
+        u.commit()
+    assert service.summaries(D, D)[D].active == 3600
+    assert service.stored_days == 1
+    with uow(write=True) as u:
+        (window,) = u.events.range("window")
+        u.events.update_many([window.with_(duration=1800 * S)])
+        u.commit()
+    assert service.refresh() >= 1
+    assert service.summaries(D, D)[D].active == 1800
+    assert service.refresh() == 0  # nothing pending: a read, no write transaction

@@ -85,6 +85,8 @@ def test_run_headless_records_windows_input_and_afk(desktop, tmp_path):
     try:
         def ready():
             tracker.alive()
+            if not (data_dir / "tracker.sqlite3").exists():
+                return False  # status says "no database" (exit 2) until the tracker creates it
             status = tracker.cli_json("status")
             window = status.get("window") or {}
             return status.get("running") and window.get("title") == "Alpha report" and status

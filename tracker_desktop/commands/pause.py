@@ -7,10 +7,19 @@ import json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("pause", help="pause tracking (until resumed, or for --minutes)")
+    p = sub.add_parser(
+        "pause", help="pause tracking (until resumed, or for --minutes)",
+        description="Stop recording windows, AFK time and input counts, for every tracker on "
+                    "this database (the tray app and `run --headless` alike), until `resume` or "
+                    "for --minutes. The pause is stored in the database, so a tracker started "
+                    "later stays paused too; the current window and AFK events end at the pause, "
+                    'so nothing merges across it. Prints {"paused", "until"}.')
     p.add_argument("--minutes", type=float, help="resume by itself after this many minutes")
     p.set_defaults(handler=pause)
-    r = sub.add_parser("resume", help="resume tracking")
+    r = sub.add_parser(
+        "resume", help="resume tracking",
+        description="Resume recording after `pause` (a timed pause also ends by itself). Idle "
+                    'time counts from the resume. Prints {"paused", "until"}.')
     r.set_defaults(handler=resume)
 
 

@@ -6,7 +6,10 @@ import argparse
 import json
 import sys
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Sequence
+
+if TYPE_CHECKING:  # the report module is imported lazily (start-up time); its types are not
+    from tracker_desktop.services.reports import CategoryTime, NamedTime, Report
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -27,6 +30,9 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="one JSON object: start, end, active_seconds, idle_seconds, idle_percent, "
                         "productivity_score, categories, apps, domains, projects, languages, blocks, "
                         "best_hours, streak_days, goals, ...")
+    p.add_argument("--blocks", action="store_true",
+                   help="list the active/idle/break blocks of every day even for a range longer "
+                        "than a week (a day or a week lists them anyway)")
     p.set_defaults(handler=handle)
 
 
@@ -76,87 +82,100 @@ def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def
     except InvalidPeriod as exc:
         raise UsageError(str(exc)) from None
     with progress_bar("rolling up") as bar:
-        report = ReportService(rollups).report(period, progress=bar.update)
+        report = ReportService(rollups).report(period, progress=bar.update,
+                                               blocks=True if args.blocks else None)
     if args.json:
-        json.dump(report, ctx.out, ensure_ascii=False)
+        json.dump(report.to_json(), ctx.out, ensure_ascii=False)
         ctx.out.write("\n")
     else:
-        ctx.out.write(render(report, args.top))
+        ctx.out.write(render(report, args.top, blocks=args.blocks))
     return 0
 
 
 def hm(seconds: float) -> str:
+    """A duration as a person reads it: `42s` under a minute (a 20-second visit is not `0m`),
+    else `7m` or `2h 05m`. `status` should print durations with this too."""
+    if round(seconds) < 60:
+        return f"{max(0, round(seconds))}s"
     minutes = int(round(seconds / 60))
     if minutes < 60:
         return f"{minutes}m"
     return f"{minutes // 60}h {minutes % 60:02d}m"
 
 
-def _clock(iso: str) -> str:
-    return datetime.fromisoformat(iso).strftime("%H:%M")
+def _clock(when: datetime) -> str:
+    return when.strftime("%H:%M")
 
 
-def _table(title: str, rows: list[dict[str, Any]], top: int, with_score: bool = False) -> list[str]:
+def _table(title: str, rows: Sequence[NamedTime | CategoryTime], top: int,
+           with_score: bool = False) -> list[str]:
     if not rows or top == 0:
         return []
-    width = max(len(title), *(min(len(r["name"]), 48) for r in rows[:top]))
+    width = max(len(title), *(min(len(r.name), 48) for r in rows[:top]))
     out = [f"{title:<{width}}  {'time':>8}" + ("  score" if with_score else "")]
     for r in rows[:top]:
-        name = r["name"] if len(r["name"]) <= 48 else r["name"][:47] + "…"
-        line = f"{name:<{width}}  {hm(r['seconds']):>8}"
+        name = r.name if len(r.name) <= 48 else r.name[:47] + "…"
+        line = f"{name:<{width}}  {hm(r.seconds):>8}"
         if with_score:
-            line += f"  {'' if r['score'] is None else round(r['score']):>5}"
+            sc = getattr(r, "score", None)
+            line += f"  {'' if sc is None else round(sc):>5}"
         out.append(line)
     if len(rows) > top:
         out.append(f"  … {len(rows) - top} more")
     return out + [""]
 
 
-def render(r: dict[str, Any], top: int = 10) -> str:
-    """The human form: headline figures, then one small table per dimension."""
-    score = "–" if r["productivity_score"] is None else f"{r['productivity_score']:.0f}/100"
-    lines = [f"Report {r['period']}  ({r['first_day']} – {r['last_day']}, {r['timezone']})", ""]
-    lines.append(f"Active  {hm(r['active_seconds']):>8}    Idle {hm(r['idle_seconds'])} "
-                 f"({r['idle_percent']:.1f}%)    Breaks {hm(r['break_seconds'])}")
-    focus = r["longest_focus"]
-    focus_text = (f"{hm(focus['seconds'])} ({_clock(focus['start'])}–{_clock(focus['end'])})"
+def render(r: Report, top: int = 10, blocks: bool = False) -> str:
+    """The human form: headline figures, one small table per dimension, the days of a range, and
+    the timeline of a day (of every day with `blocks`)."""
+    score = "–" if r.productivity_score is None else f"{r.productivity_score:.0f}/100"
+    lines = [f"Report {r.period}  ({r.first_day.isoformat()} – {r.last_day.isoformat()}, {r.timezone})", ""]
+    lines.append(f"Active  {hm(r.active_seconds):>8}    Idle {hm(r.idle_seconds)} "
+                 f"({r.idle_percent:.1f}%)    Breaks {hm(r.break_seconds)}")
+    focus = r.longest_focus
+    focus_text = (f"{hm(focus.seconds)} ({_clock(focus.start)}–{_clock(focus.end)})"
                   if focus else "–")
-    lines.append(f"Score   {score:>8}    Streak {r['streak_days']} day(s)    Longest focus {focus_text}")
-    lines.append(f"Keys    {r['keystrokes']:>8,}    Clicks {r['clicks']:,}    "
-                 f"Context switches {r['context_switches']:,}")
-    if r["best_hours"]:
+    lines.append(f"Score   {score:>8}    Streak {r.streak_days} day(s)    Longest focus {focus_text}")
+    lines.append(f"Keys    {r.keystrokes:>8,}    Clicks {r.clicks:,}    "
+                 f"Context switches {r.context_switches:,} (apps {r.app_switches:,})")
+    if r.best_hours:
         lines.append("Best hours (last 30 days): "
-                     + ", ".join(f"{h['hour']:02d}:00" for h in r["best_hours"]))
+                     + ", ".join(f"{h.hour:02d}:00" for h in r.best_hours))
     lines.append("")
-    lines += _table("Category", r["categories"], top, with_score=True)
-    for key, title in (("apps", "App"), ("domains", "Site"), ("projects", "Project"),
-                       ("languages", "Language")):
-        lines += _table(title, r[key], top)
-    if r["goals"]:
+    lines += _table("Category", r.categories, top, with_score=True)
+    for rows, title in ((r.apps, "App"), (r.domains, "Site"), (r.projects, "Project"),
+                        (r.languages, "Language")):
+        lines += _table(title, rows, top)
+    if r.goals:
         lines.append("Goals")
-        for g in r["goals"]:
-            mark = "✓" if g["met"] else "·"
-            per = "today" if g["period"] == "day" and r["days"] == 1 else f"per {g['period']}"
-            kind = "≤" if g["direction"] == "at_most" else "≥"
-            if g["periods"] > 1:
-                lines.append(f"  [{g['periods_met']}/{g['periods']}] {g['name']}: average "
-                             f"{hm(g['average_seconds'])} {kind} {hm(g['target_seconds'])} {per}")
+        for g in r.goals:
+            mark = "✓" if g.met else "·"
+            per = f"per {g.goal.period}"
+            if g.goal.period == "day" and r.days == 1:
+                per = "today" if r.first_day == r.today else "that day"
+            kind = "≤" if g.goal.at_most else "≥"
+            if g.periods == 0:
+                lines.append(f"  [–] {g.goal.name}: {hm(g.seconds)} (day off)")
+            elif g.periods > 1:
+                lines.append(f"  [{g.periods_met}/{g.periods}] {g.goal.name}: average "
+                             f"{hm(g.average)} {kind} {hm(g.goal.seconds)} {per}")
             else:
-                lines.append(f"  [{mark}] {g['name']}: {hm(g['seconds'])} {kind} "
-                             f"{hm(g['target_seconds'])} {per}")
+                lines.append(f"  [{mark}] {g.goal.name}: {hm(g.seconds)} {kind} "
+                             f"{hm(g.goal.seconds)} {per}")
         lines.append("")
-    if r["days"] == 1 and r["blocks"]:
-        lines.append("Timeline")
-        for b in r["blocks"]:
-            extra = ""
-            if b["kind"] == "active":
-                extra = f"  {'' if b['score'] is None else round(b['score']):>3}  {b['category'] or ''}"
-            lines.append(f"  {_clock(b['start'])}–{_clock(b['end'])}  {b['kind']:<6} {hm(b['seconds']):>7}{extra}")
-        lines.append("")
-    elif r["days"] > 1:
+    if r.days > 1:
         lines.append("Day         active   score")
-        for d in r["daily"]:
-            s = "" if d["productivity_score"] is None else round(d["productivity_score"])
-            lines.append(f"{d['date']}  {hm(d['active_seconds']):>7}   {s:>5}")
+        for d in r.daily:
+            s = "" if d.productivity_score is None else round(d.productivity_score)
+            lines.append(f"{d.day.isoformat()}  {hm(d.active_seconds):>7}   {s:>5}")
+        lines.append("")
+    if r.blocks and (r.days == 1 or blocks):
+        lines.append("Timeline")
+        for b in r.blocks:
+            extra = ""
+            if b.kind == "active":
+                extra = f"  {'' if b.score is None else round(b.score):>3}  {b.category or ''}"
+            day = f"{b.start:%a %d} " if r.days > 1 else ""
+            lines.append(f"  {day}{_clock(b.start)}–{_clock(b.end)}  {b.kind:<6} {hm(b.seconds):>7}{extra}")
         lines.append("")
     return "\n".join(lines)

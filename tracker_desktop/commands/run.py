@@ -31,9 +31,10 @@ def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def
     from tracker_desktop.app import AlreadyTracking, build_tracker, has_display, run_gui
     from tracker_desktop.cli import UsageError
 
+    settings = ctx.settings  # a bad config file is its own error, not an "invalid option"
     try:
-        ctx.settings = ctx.settings.with_tracking(poll_seconds=args.poll_seconds,
-                                                  afk_timeout=args.afk_timeout)
+        ctx.settings = settings.with_tracking(poll_seconds=args.poll_seconds,
+                                              afk_timeout=args.afk_timeout)
     except ValueError as exc:
         raise UsageError(f"invalid option: {exc}") from None
     if not args.headless:

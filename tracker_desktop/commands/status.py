@@ -7,8 +7,16 @@ import json
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("status", help="tracking state, current window, AFK state, today's active time")
-    p.add_argument("--json", action="store_true", help="one JSON object")
+    p = sub.add_parser(
+        "status", help="tracking state, current window, AFK state, today's active time",
+        description="Show whether a tracker is recording into this database (and its pid), "
+                    "whether tracking is paused and until when, the window and AFK state it "
+                    "sees now, collectors that are off and why, and today's active time (the "
+                    "same figure `report` gives). Reads only: with no database at --data-dir it "
+                    "says so and exits 2.")
+    p.add_argument("--json", action="store_true",
+                   help='one JSON object: {"running", "pid", "paused", "pause_until", "window", '
+                        '"afk", "collectors", "unavailable", "today", "database"}')
     p.set_defaults(handler=handle)
 
 

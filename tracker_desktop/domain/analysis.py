@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from .activity import Activity, ActivityOptions, Segment, active_segments, away_spans, input_counts
 from .blocks import ACTIVE, stitch
@@ -45,8 +45,14 @@ def _page(act: Activity) -> object:
     return act.url or act.file or act.title or act.app or act.kind
 
 
-def _switch_key(act: Activity) -> tuple[str | None, str | None]:
+def _app_key(act: Activity) -> tuple[str | None, str | None]:
     return (act.app or act.kind, act.domain)
+
+
+def _window_key(act: Activity) -> tuple[str | None, str | None, str | None]:
+    # Without window ids, a window (or tab) is told apart by its title: three terminals are three
+    # windows (issue 7, item 10: 11 switches between them counted as 0).
+    return (act.app or act.kind, act.domain, act.title)
 
 
 def analyze_day(events: Mapping[str, Sequence[Event]], day: date, start: datetime, end: datetime,
@@ -93,7 +99,8 @@ def analyze_day(events: Mapping[str, Sequence[Event]], day: date, start: datetim
         apps=dims["apps"], domains=dims["domains"], projects=dims["projects"],
         languages=dims["languages"], files=dims["files"],
         hourly=_hourly(segs, start, end, tz), input=_clean(counts), editor=_clean(editor_counts),
-        context_switches=_switches(segs, config.break_after),
+        context_switches=_switches(segs, config.break_after, _window_key),
+        app_switches=_switches(segs, config.break_after, _app_key),
         focus=_longest_focus(segs, eff, config.focus_gap), blocks=tuple(blocks),
     )
 
@@ -173,11 +180,11 @@ def _hourly(segs: list[Segment], start: datetime, end: datetime, tz: tzinfo) -> 
     return tuple(out)
 
 
-def _switches(segs: list[Segment], break_after: timedelta) -> int:
-    """App or site changes between consecutive activities, not counting returns from a break."""
+def _switches(segs: list[Segment], break_after: timedelta, key: Callable[[Activity], object]) -> int:
+    """Changes of `key` between consecutive activities, not counting returns from a break."""
     count = 0
     for prev, cur in zip(segs, segs[1:]):
-        if cur.start - prev.end < break_after and _switch_key(prev.activity) != _switch_key(cur.activity):
+        if cur.start - prev.end < break_after and key(prev.activity) != key(cur.activity):
             count += 1
     return count
 

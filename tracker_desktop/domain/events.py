@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
 from typing import Mapping, Union
+
+from .days import EARLIEST, LATEST
 
 Scalar = Union[str, int, float, bool, None]
 ZERO = timedelta(0)
@@ -20,6 +23,19 @@ EDITOR = "editor"
 MANUAL = "manual"
 
 COUNT_KEYS = ("keys", "clicks", "scrolls", "moves")
+
+# Limits on what a new observation may carry (issue 7 item 7): every heartbeat passes them (the
+# live tracker, the importers, the native hosts to come), and imported events through
+# `within_limits`. Stored events are read back as they are, so a row written before these limits
+# existed still reads (and an update of it still matches the row it read).
+MAX_TEXT = 2000  # characters of a data string; a 50 MB title made a day report take 8.8 s
+TRUNCATED = "…"  # ends a string cut at MAX_TEXT, so a reader sees it was cut
+MAX_KEYS = 32  # data keys per record
+MAX_KEY_LENGTH = 64
+MAX_INT = 2**63 - 1  # data integers fit SQLite's INTEGER and any JSON reader
+MAX_COUNT = 10**9  # per record: a billion keystrokes is decades of typing
+MAX_DURATION = timedelta(days=366)  # one observation or imported event
+MAX_AHEAD = timedelta(days=1)  # how far past now a new record may start (clock skew, zones)
 
 
 class InvalidEvent(ValueError):
@@ -49,6 +65,75 @@ def parse_timestamp(value: object, what: str = "timestamp") -> datetime:
         return when.astimezone(timezone.utc)
     except OverflowError:  # "0001-01-01T00:00:00+01:00" is before year 1 in UTC
         raise InvalidEvent(f"{what} {value!r} is out of range") from None
+
+
+def _valid_text(text: str, what: str) -> str:
+    """`text` cut to MAX_TEXT characters; lone surrogates (JSON's "\\ud800") cannot be stored."""
+    if len(text) > MAX_TEXT:
+        text = text[:MAX_TEXT - len(TRUNCATED)] + TRUNCATED
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidEvent(f"{what} is not valid Unicode (a lone surrogate)") from None
+    return text
+
+
+def limited_data(data: Mapping[str, Scalar] | None) -> Mapping[str, Scalar]:
+    """`data` within the limits: long strings truncated; too many keys, lone surrogates,
+    huge integers and non-finite numbers refused."""
+    frozen = _frozen_data(data)
+    if not frozen:
+        return frozen
+    if len(frozen) > MAX_KEYS:
+        raise InvalidEvent(f"data has {len(frozen)} keys (at most {MAX_KEYS})")
+    out: dict[str, Scalar] = {}
+    for key, value in frozen.items():
+        if len(key) > MAX_KEY_LENGTH:
+            raise InvalidEvent(f"data key {key[:20]!r}... is longer than {MAX_KEY_LENGTH} characters")
+        key = _valid_text(key, "a data key")
+        if isinstance(value, str):
+            value = _valid_text(value, f"data[{key!r}]")
+        elif isinstance(value, bool) or value is None:
+            pass
+        elif isinstance(value, int):
+            if not -MAX_INT <= value <= MAX_INT:
+                raise InvalidEvent(f"data[{key!r}] is out of range (at most {MAX_INT})")
+        elif isinstance(value, float) and not math.isfinite(value):
+            raise InvalidEvent(f"data[{key!r}] must be a finite number")
+        out[key] = value
+    return MappingProxyType(out)
+
+
+def limited_counts(counts: Mapping[str, int] | None) -> Mapping[str, int]:
+    """`counts` within the limits: at most MAX_KEYS keys, each value at most MAX_COUNT."""
+    frozen = _frozen_counts(counts)
+    if len(frozen) > MAX_KEYS:
+        raise InvalidEvent(f"counts has {len(frozen)} keys (at most {MAX_KEYS})")
+    for key, value in frozen.items():
+        if len(key) > MAX_KEY_LENGTH:
+            raise InvalidEvent(f"counts key {key[:20]!r}... is longer than {MAX_KEY_LENGTH} characters")
+        _valid_text(key, "a counts key")
+        if value > MAX_COUNT:
+            raise InvalidEvent(f"counts[{key!r}] = {value} is absurd (at most {MAX_COUNT:,})")
+    return frozen
+
+
+def check_span(start: datetime, duration: timedelta, what: str = "record") -> None:
+    """Refuse a span outside the calendar the reports and query verbs cover, or too long."""
+    if duration > MAX_DURATION:
+        raise InvalidEvent(f"{what} lasts {duration.total_seconds():g} s, more than "
+                           f"{MAX_DURATION.days} days")
+    if start < EARLIEST or start > LATEST or duration > LATEST - start:
+        raise InvalidEvent(f"{what} at {start.isoformat()} is outside {EARLIEST.date()} to "
+                           f"{LATEST.date()}, the range reports and queries cover")
+
+
+def check_not_ahead(start: datetime, now: datetime, what: str = "record") -> None:
+    """Refuse a record starting more than MAX_AHEAD after `now` (a clock set years ahead)."""
+    if start > now + MAX_AHEAD:
+        raise InvalidEvent(f"{what} at {start.isoformat()} is in the future (now is "
+                           f"{now.isoformat(timespec='seconds')})")
 
 
 def _frozen_data(data: Mapping[str, Scalar] | None) -> Mapping[str, Scalar]:
@@ -127,6 +212,16 @@ class Event:
         return Event(**values)  # type: ignore[arg-type]
 
 
+def within_limits(event: Event) -> Event:
+    """A new event (an imported one) within the limits every heartbeat passes: long strings
+    truncated, or InvalidEvent saying which limit it breaks."""
+    check_span(event.start, event.duration, "event")
+    data, counts = limited_data(event.data), limited_counts(event.counts)
+    if data == event.data:
+        return event
+    return event.with_(data=data, counts=counts)
+
+
 @dataclass(frozen=True, slots=True)
 class Heartbeat:
     """One observation "at `timestamp` the person was doing `data`", merged into events."""
@@ -143,8 +238,9 @@ class Heartbeat:
         object.__setattr__(self, "timestamp", require_utc(self.timestamp))
         if self.duration < ZERO:
             raise InvalidEvent(f"heartbeat duration {self.duration} is negative")
-        object.__setattr__(self, "data", _frozen_data(self.data))
-        object.__setattr__(self, "counts", _frozen_counts(self.counts))
+        check_span(self.timestamp, self.duration, "heartbeat")
+        object.__setattr__(self, "data", limited_data(self.data))
+        object.__setattr__(self, "counts", limited_counts(self.counts))
 
     def to_event(self) -> Event:
         return Event(self.source, self.timestamp, self.duration, self.data, self.counts)

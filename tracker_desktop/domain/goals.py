@@ -14,6 +14,10 @@ from .summary import DaySummary
 ACTIVE = "active"
 CATEGORY = "category"
 DAY, WEEK = "day", "week"
+# Work days as date.weekday() numbers. Daily goals and the streak look at work days only, as
+# WakaTime and RescueTime do: a Monday–Friday worker's streak survives the weekend (issue 7, 12).
+ALL_DAYS: frozenset[int] = frozenset(range(7))
+MONDAY_TO_FRIDAY: frozenset[int] = frozenset(range(5))
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,15 +81,22 @@ class GoalProgress:
         }
 
 
-def evaluate(goal: Goal, summaries: Mapping[date, DaySummary], first: date, last: date) -> GoalProgress:
+def evaluate(goal: Goal, summaries: Mapping[date, DaySummary], first: date, last: date,
+             work_days: frozenset[int] = ALL_DAYS) -> GoalProgress:
     """Progress over [first, last]; weekly goals count whole ISO weeks up to `last`, so the
-    summaries must start at the Monday of `first`'s week. Missing days count as empty."""
+    summaries must start at the Monday of `first`'s week. Missing days count as empty.
+    Daily goals count work days only (`periods` is 0 for a range of days off); `seconds` is
+    always the last day's."""
     def value(d: date) -> float:
         s = summaries.get(d)
         return goal.value(s) if s is not None else 0.0
 
     if goal.period == DAY:
-        values = [value(d) for d in days(first, last)]
+        values = [value(d) for d in days(first, last) if d.weekday() in work_days]
+        if not values:
+            return GoalProgress(goal, value(last), 0, 0, 0.0)
+        return GoalProgress(goal, value(last), len(values), sum(1 for v in values if goal.met(v)),
+                            sum(values) / len(values))
     else:
         values = []
         week = monday(first)
@@ -98,17 +109,24 @@ def evaluate(goal: Goal, summaries: Mapping[date, DaySummary], first: date, last
 
 
 def streak(active_seconds: Callable[[date], float], end: date, threshold: float,
-           today: date | None = None, floor: date | None = None) -> int:
-    """Consecutive days up to `end` with at least `threshold` active seconds.
+           today: date | None = None, floor: date | None = None,
+           work_days: frozenset[int] = ALL_DAYS) -> int:
+    """Consecutive work days up to `end` with at least `threshold` active seconds; days off
+    are skipped (they neither break nor extend the streak).
 
     A day still in progress (`end` == `today`) that has not met the goal yet does not break the
     streak: it is counted from the day before. `floor` is a day known to be before all data.
     """
+    if not work_days:
+        return 0
     d = end
     if today is not None and end == today and active_seconds(end) < threshold:
         d -= timedelta(days=1)
     count = 0
-    while (floor is None or d >= floor) and active_seconds(d) >= threshold:
-        count += 1
+    while floor is None or d >= floor:
+        if d.weekday() in work_days:
+            if active_seconds(d) < threshold:
+                break
+            count += 1
         d -= timedelta(days=1)
     return count

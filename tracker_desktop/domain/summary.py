@@ -92,7 +92,8 @@ class DaySummary:
     hourly: tuple[float, ...] = (0.0,) * 24  # active seconds per local clock hour
     input: Mapping[str, float] = field(default_factory=dict)  # keys, clicks, scrolls, moves
     editor: Mapping[str, float] = field(default_factory=dict)  # lines_added, ...
-    context_switches: int = 0
+    context_switches: int = 0  # window (or tab) switches
+    app_switches: int = 0  # app or site changes
     focus: Stretch | None = None
     blocks: tuple[BlockSummary, ...] = ()
 
@@ -110,7 +111,7 @@ class DaySummary:
             "levels": {str(k): _ms(v) for k, v in self.levels.items()},
             "hourly": [_ms(v) for v in self.hourly], "input": _msd(self.input),
             "editor": _msd(self.editor),
-            "context_switches": self.context_switches,
+            "context_switches": self.context_switches, "app_switches": self.app_switches,
             "focus": None if self.focus is None else
             [self.focus.seconds, self.focus.start.isoformat(), self.focus.end.isoformat()],
         }
@@ -136,6 +137,7 @@ class DaySummary:
             apps=d["apps"], domains=d["domains"], projects=d["projects"],
             languages=d["languages"], files=d["files"], hourly=tuple(d["hourly"]),
             input=d["input"], editor=d["editor"], context_switches=d["context_switches"],
+            app_switches=d.get("app_switches", 0),
             focus=None if not focus else Stretch(focus[0], _dt(focus[1]), _dt(focus[2])),
             blocks=tuple(BlockSummary.from_dict(b) for b in raw_blocks),
         )
@@ -170,6 +172,7 @@ class Totals:
     input: dict[str, float] = field(default_factory=dict)
     editor: dict[str, float] = field(default_factory=dict)
     context_switches: int = 0
+    app_switches: int = 0
     focus: Stretch | None = None
     blocks: list[BlockSummary] = field(default_factory=list)
 
@@ -200,6 +203,7 @@ class Totals:
         _add(self.input, day.input)
         _add(self.editor, day.editor)
         self.context_switches += day.context_switches
+        self.app_switches += day.app_switches
         if day.focus is not None and (self.focus is None or day.focus.seconds > self.focus.seconds):
             self.focus = day.focus
         self.blocks.extend(day.blocks)

@@ -24,7 +24,7 @@ from tracker_desktop.domain.categories import (
     parse_category,
     rules_from,
 )
-from tracker_desktop.domain.goals import ACTIVE, CATEGORY, Goal
+from tracker_desktop.domain.goals import ACTIVE, CATEGORY, MONDAY_TO_FRIDAY, Goal
 from tracker_desktop.domain.scoring import (
     EntertainmentScorer,
     ResearchScorer,
@@ -33,7 +33,8 @@ from tracker_desktop.domain.scoring import (
 )
 
 # Bump when the meaning of a stored DaySummary changes: every rollup becomes stale.
-ROLLUP_FORMAT = 3  # 3: blocks merge short gaps and carry their active seconds
+# 3: blocks merge short gaps and carry their active seconds; 4: window switches, app switches
+ROLLUP_FORMAT = 4
 
 
 class SystemLocalTimezone(tzinfo):
@@ -108,6 +109,7 @@ class AnalysisSetup:
     goals: tuple[Goal, ...]
     streak_seconds: float
     fingerprint: str
+    work_days: frozenset[int] = MONDAY_TO_FRIDAY  # date.weekday() numbers
     settings: AnalysisSettings = field(repr=False, default_factory=AnalysisSettings)
 
 
@@ -159,8 +161,12 @@ def build_setup(settings: AnalysisSettings | None = None, tz_name: str | None = 
             goals.append(Goal(g.name, CATEGORY, g.period, target * 60, g.max_minutes is not None,
                               parse_category(cat)))
     # Goals are evaluated on stored days, so they are not part of the fingerprint.
-    relevant = s.model_dump(exclude={"goals", "daily_active_goal_minutes", "timezone", "coding_category"})
+    relevant = s.model_dump(exclude={"goals", "daily_active_goal_minutes", "timezone", "coding_category",
+                                     "work_days"})
     digest = hashlib.sha256(json.dumps(
         [ROLLUP_FORMAT, zone, relevant, _default_rules_digest()], sort_keys=True, default=str
     ).encode()).hexdigest()[:16]
-    return AnalysisSetup(config, tz, zone, s.day_start_hour, tuple(goals), streak, digest, s)
+    names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    work_days = frozenset(names.index(d) for d in s.work_days)
+    return AnalysisSetup(config, tz, zone, s.day_start_hour, tuple(goals), streak, digest,
+                         work_days, s)

@@ -1,12 +1,13 @@
 """Per-day rollups, kept current incrementally and recomputable.
 
 How a day stays right:
-1. Whoever changes events marks the UTC hours it touched, in the same transaction (the heartbeat
-   engine's flush does; importers mark their range). Rows added by writers that do not mark are
-   caught by an event-id watermark.
-2. `refresh()` turns pending marks into local days (with the current time zone and day start),
+1. Every change to `events` (INSERT, UPDATE, DELETE, by any program) records the span of UTC
+   hours it touched, in the same transaction: triggers do it (migration 0003), so no writer can
+   forget. The memory backend marks the same way.
+2. `refresh()` turns pending spans into local days (with the current time zone and day start),
    invalidates those days (their rows stop being returned, their gen moves on) and drops the marks
-   it consumed.
+   it consumed. With nothing pending it only reads: `report` and `status` never wait for the
+   write lock then.
 3. `summaries(first, last)` returns stored days and computes the missing ones from raw events,
    storing each only if nothing changed that day meanwhile (its gen and pending marks are checked
    in the write transaction), so a result that raced a change is used once and never kept.
@@ -23,7 +24,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Any, Callable, Iterable, Sequence
 
 from storage.codec import from_us, to_us
-from storage.rollups import HOUR_US, StoredDay, hours_of
+from storage.rollups import HOUR_US, MANY_HOURS, DirtySpan, StoredDay, hours_of
 from tracker_desktop.domain.analysis import analyze_day
 from tracker_desktop.domain.clock import Clock, SystemClock
 from tracker_desktop.domain.days import EARLIEST, LATEST, day_bounds, day_of, days
@@ -38,6 +39,8 @@ SOURCES = (WINDOW, AFK, BROWSER, EDITOR, MANUAL, INPUT)
 # Time outside the calendar reports cover (a clock set to 1601 or 9999) is left out of the span
 # and of invalidation: its local day would overflow, and rebuild would walk thousands of years.
 EARLIEST_US, LATEST_US = to_us(EARLIEST), to_us(LATEST)
+# The hours h with EARLIEST_US <= h * HOUR_US < LATEST_US: those a report can show.
+FIRST_HOUR, LAST_HOUR = -(-EARLIEST_US // HOUR_US), -(-LATEST_US // HOUR_US) - 1
 CHUNK_DAYS = 7
 Progress = Callable[[int], None]  # called with the number of days just finished
 
@@ -121,14 +124,43 @@ class RollupService:
     def today(self) -> date:
         return self.day_of(self._clock.now())
 
+    def _day_range(self, first_hour: int, last_hour: int) -> tuple[date, date]:
+        """First and last local day the hours [first_hour, last_hour] can change. Gap filling
+        reaches `margin` across a day boundary: a change in the last seconds of one day can
+        change the next day's figures, and vice versa."""
+        return (self.day_of(from_us(first_hour * HOUR_US) - self._margin),
+                self.day_of(from_us((last_hour + 1) * HOUR_US - 1) + self._margin))
+
+    def _days_of_span(self, first_hour: int, last_hour: int) -> list[date]:
+        return list(days(*self._day_range(first_hour, last_hour)))
+
     def _days_of_hours(self, hours: Iterable[int]) -> set[date]:
         out: set[date] = set()
         for h in _supported(hours):
-            # Gap filling reaches `margin` across a day boundary: a change in the last seconds
-            # of one day can change the next day's figures, and vice versa.
-            out.add(self.day_of(from_us(h * HOUR_US) - self._margin))
-            out.add(self.day_of(from_us((h + 1) * HOUR_US - 1) + self._margin))
+            out.update(self._days_of_span(h, h))
         return out
+
+    def _stale_days(self, r: Any, pending: Sequence[DirtySpan]) -> tuple[set[date], list[int]]:
+        """The days pending spans invalidate, and the [first, last] hour with events among them
+        (to widen the recorded span), ignoring time no report can show."""
+        stale: set[date] = set()
+        ends: list[int] = []
+        for first, last, _ in pending:
+            lo, hi = max(first, FIRST_HOUR), min(last, LAST_HOUR)
+            if hi < lo:
+                continue
+            if hi - lo < MANY_HOURS:
+                stale.update(self._days_of_span(lo, hi))
+                ends += (lo, hi)
+                continue
+            # A span of years (an event that long, or a hand-made mark from a stray far
+            # timestamp): only hours some event touches, and days already stored, can be wrong.
+            hours = r.hours_with_events(lo, hi)
+            stale |= self._days_of_hours(hours)
+            stale.update(r.stored_days(*self._day_range(lo, hi)))
+            if hours:
+                ends += (min(hours), max(hours))
+        return stale, ([min(ends), max(ends)] if ends else [])
 
     def data_days(self) -> tuple[date, date] | None:
         """First and last local day with recorded events (as far as the rollups know)."""
@@ -150,32 +182,24 @@ class RollupService:
     # -- invalidation ----------------------------------------------------------------------
     def refresh(self) -> int:
         """Consume change marks: invalidate the days they touch. Returns the number of days."""
-        with self._uow() as uow:
+        with self._uow() as uow:  # read first: usually nothing is pending, and no lock is needed
             pending = uow.rollups.dirty()
-            watermark = uow.rollups.get_meta("watermark")
-            newest = uow.rollups.max_event_id()
-        if not pending and watermark is not None and newest == watermark:
+            span = uow.rollups.get_meta("span")
+        if not pending and span is not None:
             return 0
         with self._uow(write=True) as uow:
             r = uow.rollups
             pending = r.dirty()
-            watermark = r.get_meta("watermark")
-            newest = r.max_event_id()
             span = r.get_meta("span")
-            hours = {h for h, _ in pending}
-            if watermark is None or span is None:
+            if span is None:
                 # First run on this database: nothing stored yet can be stale, but learn the span.
                 span = _span(r)
-            elif newest > watermark:
-                hours |= r.hours_of_events_after(watermark)
-            known = _supported(hours)
-            if known:
-                lo, hi = min(known) * HOUR_US, (max(known) + 1) * HOUR_US
+            stale, hours = self._stale_days(r, pending)
+            if hours:
+                lo, hi = hours[0] * HOUR_US, (hours[1] + 1) * HOUR_US
                 span = [min(span[0], lo), max(span[1], hi)] if span else [lo, hi]
-            stale = self._days_of_hours(hours)
             r.invalidate(sorted(stale))
             r.clear_dirty(pending)
-            r.set_meta("watermark", newest)
             r.set_meta("span", span)
             uow.commit()
         if stale:
@@ -265,9 +289,8 @@ class RollupService:
         stored = 0
         fp = self.setup.fingerprint
         for run in _runs(todo, CHUNK_DAYS):
-            with self._uow() as uow:
+            with self._uow() as uow:  # one read transaction: the gens belong to these events
                 gens = uow.rollups.gens(run[0], run[-1])
-                newest = uow.rollups.max_event_id()
                 result = self._analyze(uow, run)
             out.update(result)
             now = self._clock.now()
@@ -275,30 +298,25 @@ class RollupService:
             rows = [StoredDay(d, fp, s.active, s.idle, s.breaks, s.points,
                               s.to_dict(with_blocks=False), [block_json(b, tz) for b in s.blocks],
                               now, gens.get(d, 0)) for d, s in result.items()]
-            stored += self._store(rows, newest)
+            stored += self._store(rows)
             if progress is not None:
                 progress(len(run))
         logger.debug("rollups: computed %d day(s), stored %d", len(out), stored)
         self.stored_days += stored
         return out
 
-    def _store(self, rows: list[StoredDay], newest: int) -> int:
+    def _store(self, rows: list[StoredDay]) -> int:
+        """Keep computed days unless something changed them since they were read: a change still
+        marked is seen here; one a refresh consumed meanwhile moved the day's gen (put skips it)."""
         try:
             with self._uow(write=True) as uow:
                 r = uow.rollups
-                changed_hours: set[int] | None = None
                 keep = []
                 for row in rows:
                     s, e = self.bounds(row.day)
                     hs = hours_of(to_us(s - self._margin), to_us(e + self._margin))
-                    if r.dirty_hours_between(hs.start, hs.stop - 1):
-                        continue  # changed after we read it: the next refresh will redo it
-                    if changed_hours is None:
-                        changed_hours = (r.hours_of_events_after(newest)
-                                         if r.max_event_id() > newest else set())
-                    if changed_hours and any(h in changed_hours for h in hs):
-                        continue
-                    keep.append(row)
+                    if not r.dirty_hours_between(hs.start, hs.stop - 1):
+                        keep.append(row)
                 r.put(keep)
                 uow.commit()
                 return len(keep)

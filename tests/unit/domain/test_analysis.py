@@ -263,3 +263,17 @@ def test_a_gappy_day_reads_as_a_few_blocks_with_the_measured_active_time():
     s0 = analyze(events, config=AnalysisConfig(activity=ActivityOptions(flood_seconds=0),
                                                merge_gap=timedelta(0)))
     assert len(s0.blocks) == 2 * (len(events) - 3) - 1 and s0.active == s.active
+
+
+def test_switches_between_windows_of_one_app_count_and_app_switches_are_separate():
+    # Issue 7, item 10: 11 switches between three terminals counted as 0 context switches.
+    titles = ["~/src/a", "~/src/b", "htop"]
+    events = [ev("window", f"09:{2 * i:02d}", f"09:{2 * i + 2:02d}", app="gnome-terminal-server",
+                 title=titles[i % 3]) for i in range(12)]
+    events += [ev("window", "09:24", "09:30", app="code", title="x.py"),
+               ev("window", "09:30", "09:40", app="gnome-terminal-server", title="htop")]
+    s = analyze(events)
+    assert s.context_switches == 13 and s.app_switches == 2
+    both = Totals().add(s).add(s)
+    assert both.context_switches == 26 and both.app_switches == 4
+    assert DaySummary.from_dict(s.to_dict()).app_switches == 2

@@ -66,3 +66,34 @@ def test_bad_goals_are_refused():
         Goal("x", CATEGORY, "day", 1)
     with pytest.raises(ValueError):
         Goal("x", ACTIVE, "month", 1)
+
+
+# -- work days (issue 7, item 12) -------------------------------------------------------------
+WORK = frozenset(range(5))
+
+
+def test_a_weekend_does_not_break_a_monday_to_friday_streak():
+    # Mon 5 .. Fri 9 and Mon 12, Tue 13 met the goal; nothing on the weekend of the 10th/11th.
+    values = {date(2026, 1, d): 5 * 3600 for d in (5, 6, 7, 8, 9, 12, 13)}
+    get = lambda d: values.get(d, 0.0)  # noqa: E731
+    assert streak(get, date(2026, 1, 13), 4 * 3600) == 2  # every day a work day: broken
+    assert streak(get, date(2026, 1, 13), 4 * 3600, work_days=WORK) == 7
+    assert streak(get, date(2026, 1, 11), 4 * 3600, work_days=WORK) == 5  # ending on a Sunday
+    # A Tuesday in progress, under the goal so far, counts from Monday back across the weekend.
+    values[date(2026, 1, 13)] = 600
+    assert streak(get, date(2026, 1, 13), 4 * 3600, today=date(2026, 1, 13), work_days=WORK) == 6
+    assert streak(get, date(2026, 1, 13), 4 * 3600, floor=date(2026, 1, 12), work_days=WORK) == 0
+    assert streak(get, date(2026, 1, 12), 4 * 3600, floor=date(2026, 1, 10), work_days=WORK) == 1
+    assert streak(get, date(2026, 1, 12), 4 * 3600, work_days=frozenset()) == 0
+
+
+def test_daily_goals_count_work_days_only():
+    g = Goal("4h", ACTIVE, "day", 4 * 3600)
+    s = {date(2026, 1, d): day(date(2026, 1, d), 5 * 3600) for d in (5, 6, 7, 8, 9)}
+    p = evaluate(g, s, date(2026, 1, 5), date(2026, 1, 11), work_days=WORK)  # Mon..Sun
+    assert (p.periods, p.periods_met, p.average) == (5, 5, 5 * 3600)
+    assert p.seconds == 0.0  # the last day's (Sunday's)
+    p = evaluate(g, s, date(2026, 1, 5), date(2026, 1, 11))
+    assert (p.periods, p.periods_met) == (7, 5)
+    off = evaluate(g, {}, date(2026, 1, 10), date(2026, 1, 11), work_days=WORK)
+    assert (off.periods, off.periods_met, off.seconds) == (0, 0, 0.0)

@@ -81,3 +81,16 @@ def test_merge_gap_reaches_the_analysis_and_is_validated():
     for bad in (-1, 3601, "soon"):
         with pytest.raises(ValidationError):
             AnalysisSettings.model_validate({"merge_gap_seconds": bad})
+
+
+def test_work_days_reach_the_setup_are_validated_and_do_not_change_the_fingerprint():
+    import pytest
+    from pydantic import ValidationError
+
+    base = build_setup(AnalysisSettings())
+    assert base.work_days == frozenset({0, 1, 2, 3, 4})
+    weekend = build_setup(AnalysisSettings.model_validate({"work_days": ["sat", "sun"]}))
+    assert weekend.work_days == frozenset({5, 6}) and weekend.fingerprint == base.fingerprint
+    for bad in ([], ["monday"], "mon"):
+        with pytest.raises(ValidationError):
+            AnalysisSettings.model_validate({"work_days": bad})

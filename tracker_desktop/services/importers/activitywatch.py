@@ -11,17 +11,16 @@ already merged in an export, so they are stored as they are.
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import timedelta
 from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from tracker_desktop.domain.activity import domain_of
-from tracker_desktop.domain.days import EARLIEST, LATEST
-from tracker_desktop.domain.events import (AFK, BROWSER, EDITOR, MANUAL, WINDOW, Event, InvalidEvent,
-                                           parse_timestamp)
+from tracker_desktop.domain.events import (AFK, BROWSER, EDITOR, MANUAL, MAX_DURATION, WINDOW, Event,
+                                           InvalidEvent, check_span, parse_timestamp, within_limits)
 
-from . import ImportFormatError, Progress
+from .base import ImportFormatError, Progress
+from .jsonstream import Token, Tokens
 
 _TYPES = {
     "currentwindow": WINDOW,
@@ -33,20 +32,6 @@ _TYPES = {
 _PREFIXES = (("aw-watcher-window", WINDOW), ("aw-watcher-afk", AFK), ("aw-watcher-web", BROWSER),
              ("aw-watcher-vscode", EDITOR), ("aw-stopwatch", MANUAL))
 _SCALARS = (str, int, float, bool)
-
-
-def load_json(stream: BinaryIO, what: str) -> Any:
-    """The parsed file; `what` names the expected format in errors ("an ActivityWatch export")."""
-    raw = stream.read()
-    try:
-        text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-    except UnicodeDecodeError:
-        raise ImportFormatError(f"not {what}: the file is not UTF-8 text") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFormatError(f"not {what}: invalid JSON ({exc.msg} at line {exc.lineno}, "
-                                f"column {exc.colno})") from None
 
 
 def source_of(bucket_id: str, bucket: Mapping[str, Any]) -> str | None:
@@ -84,14 +69,10 @@ def convert(source: str, bucket_id: str, bucket: Mapping[str, Any], raw: Mapping
     duration = raw.get("duration", 0)
     if isinstance(duration, bool) or not isinstance(duration, (int, float)) or not math.isfinite(duration):
         raise InvalidEvent("duration is not a number")
-    try:
-        length = timedelta(seconds=max(float(duration), 0.0))
-        inside = EARLIEST <= start and start + length <= LATEST
-    except OverflowError:
-        inside = False
-    if not inside:
-        raise InvalidEvent(f"{start.isoformat()} lasting {duration} s is not within "
-                           f"{EARLIEST.year}–{LATEST.year}")
+    if duration > MAX_DURATION.total_seconds():
+        raise InvalidEvent(f"duration {duration:g} s is more than {MAX_DURATION.days} days")
+    length = timedelta(seconds=max(float(duration), 0.0))
+    check_span(start, length, "event")
     data_in = raw.get("data") or {}
     if not isinstance(data_in, Mapping):
         raise InvalidEvent("data is not an object")
@@ -121,7 +102,7 @@ def convert(source: str, bucket_id: str, bucket: Mapping[str, Any], raw: Mapping
             if d.get(extra):
                 data[extra] = d[extra]
     data = {k: v for k, v in data.items() if v is not None}
-    return Event(source, start, length, data)
+    return within_limits(Event(source, start, length, data))
 
 
 class ActivityWatchImporter:
@@ -130,36 +111,88 @@ class ActivityWatchImporter:
 
     def read(self, stream: BinaryIO, progress: Progress,
              on_invalid: Callable[[str], None] | None = None) -> Iterator[Event]:
-        doc = load_json(stream, "an ActivityWatch export")
-        if isinstance(doc, Mapping) and "buckets" in doc:
-            buckets = doc["buckets"]
-        elif isinstance(doc, Mapping) and doc and all(isinstance(b, Mapping) and "events" in b
-                                                      for b in doc.values()):
-            buckets = doc  # ServerAPI.export_all() without the envelope
-        else:
+        """The events of each supported bucket, one at a time, in file order."""
+        tokens = Tokens(stream, "an ActivityWatch export")
+        if tokens.next()[0] != "start_map":
             raise ImportFormatError('not an ActivityWatch export: expected {"buckets": {...}}')
-        if not isinstance(buckets, Mapping):
-            raise ImportFormatError('not an ActivityWatch export: "buckets" is not an object')
-        chosen = []
-        for bucket_id, bucket in buckets.items():
-            if not isinstance(bucket, Mapping) or not isinstance(bucket.get("events"), list):
+        state = _Reading(tokens, progress, on_invalid)
+        for key in tokens.keys():
+            first = tokens.next()
+            if key == "buckets":
+                if first[0] != "start_map":
+                    raise ImportFormatError('not an ActivityWatch export: "buckets" is not an object')
+                for bucket_id in tokens.keys():
+                    yield from state.bucket(bucket_id, tokens.next())
+            elif first[0] == "start_map":  # ServerAPI.export_all() without the envelope
+                yield from state.bucket(key, first, must=False)
+            else:
+                tokens.skip(first)
+        if not state.buckets:
+            raise ImportFormatError('not an ActivityWatch export: expected {"buckets": {...}}')
+        progress(state.done, state.done)
+
+
+class _Reading:
+    def __init__(self, tokens: Tokens, progress: Progress, on_invalid: Callable[[str], None] | None) -> None:
+        self.tokens = tokens
+        self.progress = progress
+        self.on_invalid = on_invalid
+        self.buckets = 0
+        self.done = 0
+
+    def bucket(self, bucket_id: str, first: Token, must: bool = True) -> Iterator[Event]:
+        """The events of one bucket. Its metadata usually precedes its events (aw-server writes
+        them first); events met before the metadata says what they are wait in a list."""
+        tokens = self.tokens
+        if first[0] != "start_map":
+            raise ImportFormatError(f"bucket {bucket_id!r} has no event list")
+        meta: dict[str, Any] = {}
+        waiting: list[Any] = []
+        has_events = False
+        for key in tokens.keys():
+            value = tokens.next()
+            if key != "events":
+                if value[0] in ("start_map", "start_array"):
+                    tokens.skip(value)
+                else:
+                    meta[key] = value[1]
+                continue
+            if value[0] != "start_array":
                 raise ImportFormatError(f"bucket {bucket_id!r} has no event list")
-            source = source_of(str(bucket_id), bucket)
-            if source is not None:
-                chosen.append((str(bucket_id), bucket, source))
-        total = sum(len(b.get("events", [])) for _, b, _ in chosen)
-        done = 0
-        progress(0, total)
-        for bucket_id, bucket, source in chosen:
-            for raw in bucket.get("events", []):
-                done += 1
-                try:
-                    if not isinstance(raw, Mapping):
-                        raise InvalidEvent("event is not an object")
-                    yield convert(source, bucket_id, bucket, raw)
-                except InvalidEvent as exc:
-                    if on_invalid is not None:
-                        on_invalid(f"{bucket_id}: {exc}")
-                if done % 2000 == 0:
-                    progress(done, total)
-        progress(done, total)
+            has_events = True
+            source = source_of(bucket_id, meta)
+            known = "type" in meta or source is not None
+            for item in tokens.items():
+                if known and source is None:
+                    tokens.skip(item)  # a bucket we do not import (aw-watcher-input...)
+                elif not known:
+                    waiting.append(tokens.build(item))
+                else:
+                    event = self._convert(source, bucket_id, meta, tokens.build(item))
+                    if event is not None:
+                        yield event
+        if not has_events:
+            if must:
+                raise ImportFormatError(f"bucket {bucket_id!r} has no event list")
+            return  # some other object beside the buckets
+        self.buckets += 1
+        source = source_of(bucket_id, meta)
+        if source is not None:
+            for raw in waiting:
+                event = self._convert(source, bucket_id, meta, raw)
+                if event is not None:
+                    yield event
+
+    def _convert(self, source: str | None, bucket_id: str, meta: Mapping[str, Any], raw: Any) -> Event | None:
+        assert source is not None
+        self.done += 1
+        if self.done % 2000 == 0:
+            self.progress(self.done, None)
+        try:
+            if not isinstance(raw, Mapping):
+                raise InvalidEvent("event is not an object")
+            return convert(source, bucket_id, meta, raw)
+        except InvalidEvent as exc:
+            if self.on_invalid is not None:
+                self.on_invalid(f"{bucket_id}: {exc}")
+            return None

@@ -14,6 +14,8 @@ The "daily summaries" dump has no timestamps to place time in a day, so it is re
 
 from __future__ import annotations
 
+import heapq
+from itertools import chain
 import math
 import re
 from datetime import datetime, timedelta, timezone
@@ -21,12 +23,16 @@ from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from tracker_desktop.domain.activity import domain_of
 from tracker_desktop.domain.days import EARLIEST, LATEST
-from tracker_desktop.domain.events import BROWSER, EDITOR, WINDOW, Event, InvalidEvent, add_counts
+from tracker_desktop.domain.events import (BROWSER, EDITOR, MAX_COUNT, WINDOW, Event, InvalidEvent, add_counts,
+                                           within_limits)
 
-from . import ImportFormatError, Progress
-from .activitywatch import load_json
+from .base import ImportFormatError, Progress
+from .jsonstream import Tokens
 
 TIMEOUT = timedelta(minutes=15)
+# Durations need the heartbeats in time order. A dump is in order (days ascending, each day's
+# heartbeats by time); this many are held to put a slightly shuffled file back in order.
+REORDER = 20_000
 _FIRST, _LAST = EARLIEST.timestamp(), LATEST.timestamp()  # times reports can place in a day
 _JOIN = timedelta(milliseconds=1)  # float seconds round to microseconds two ways
 _PLUGIN = re.compile(r"(?:^|\s)([A-Za-z0-9_.]+)-wakatime/", re.I)
@@ -44,43 +50,16 @@ def editor_from_user_agent(ua: str | None) -> str | None:
     return names[-1].lower() if names else None
 
 
-def _heartbeats(doc: Any) -> tuple[list[Mapping[str, Any]], dict[str, str]]:
-    agents: dict[str, str] = {}
-    if isinstance(doc, Mapping):
-        for ua in doc.get("user_agents") or []:
-            if isinstance(ua, Mapping) and ua.get("id"):
-                name = ua.get("editor") or editor_from_user_agent(ua.get("value"))
-                if name:
-                    agents[str(ua["id"])] = str(name).lower()
-        if isinstance(doc.get("days"), list):
-            out: list[Mapping[str, Any]] = []
-            summaries_only = True
-            for day in doc["days"]:
-                if not isinstance(day, Mapping):
-                    continue
-                if "heartbeats" in day:
-                    summaries_only = False
-                    if isinstance(day["heartbeats"], list):
-                        out.extend(day["heartbeats"])
-            if summaries_only and doc["days"]:
-                raise ImportFormatError(
-                    "this is a WakaTime daily-summaries dump: it has totals but no times of day. "
-                    "Export the \"heartbeats\" dump instead (wakatime.com → Settings → Export).")
-            return out, agents
-        if isinstance(doc.get("data"), list):
-            return list(doc["data"]), agents
-        raise ImportFormatError('not a WakaTime data dump: expected {"days": [{"heartbeats": [...]}]}')
-    if isinstance(doc, list):
-        return doc, agents
-    raise ImportFormatError("not a WakaTime data dump")
-
-
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
 def _count(value: Any) -> int:
-    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else 0
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        if value > MAX_COUNT:
+            raise InvalidEvent(f"line count {value} is absurd (at most {MAX_COUNT:,})")
+        return value
+    return 0
 
 
 def _parse(hb: Any, agents: Mapping[str, str]) -> tuple[float, str, dict[str, Any], dict[str, int]]:
@@ -123,34 +102,102 @@ class WakaTimeImporter:
 
     def read(self, stream: BinaryIO, progress: Progress,
              on_invalid: Callable[[str], None] | None = None) -> Iterator[Event]:
-        doc = load_json(stream, "a WakaTime data dump")
-        raw, agents = _heartbeats(doc)
-        total = len(raw)
-        progress(0, total)
-        parsed = []
-        for i, hb in enumerate(raw, start=1):
-            try:
-                parsed.append(_parse(hb, agents))
-            except InvalidEvent as exc:
-                if on_invalid is not None:
-                    on_invalid(str(exc))
-            if i % 5000 == 0:
-                progress(i, total)
-        parsed.sort(key=lambda p: p[0])
+        parsed = self._parsed(Tokens(stream, "a WakaTime data dump"), progress, on_invalid)
         limit = self.timeout.total_seconds()
         current: Event | None = None
-        for i, (t, source, data, counts) in enumerate(parsed):
-            nxt = parsed[i + 1][0] if i + 1 < len(parsed) else None
-            seconds = nxt - t if nxt is not None and nxt - t <= limit else 0.0
-            start = datetime.fromtimestamp(t, timezone.utc)
-            if (current is not None and current.source == source and current.data == data
-                    and abs(current.end - start) <= _JOIN):
-                current = current.with_(duration=current.duration + timedelta(seconds=seconds),
-                                        counts=add_counts(current.counts, counts))
-                continue
-            if current is not None:
-                yield current
-            current = Event(source, start, timedelta(seconds=seconds), data, counts)
+        prev: tuple[float, str, dict[str, Any], dict[str, int]] | None = None
+        for item in chain(_in_order(parsed), [None]):
+            if prev is not None:
+                nxt = item[0] if item is not None else None
+                t, source, data, counts = prev
+                seconds = nxt - t if nxt is not None and nxt - t <= limit else 0.0
+                start = datetime.fromtimestamp(t, timezone.utc)
+                if (current is not None and current.source == source and current.data == data
+                        and abs(current.end - start) <= _JOIN):
+                    current = current.with_(duration=current.duration + timedelta(seconds=seconds),
+                                            counts=add_counts(current.counts, counts))
+                else:
+                    if current is not None:
+                        yield current
+                    try:
+                        current = within_limits(Event(source, start, timedelta(seconds=seconds), data, counts))
+                    except InvalidEvent as exc:
+                        current = None
+                        if on_invalid is not None:
+                            on_invalid(str(exc))
+            prev = item
         if current is not None:
             yield current
-        progress(total, total)
+
+    def _parsed(self, tokens: Tokens, progress: Progress, on_invalid: Callable[[str], None] | None
+                ) -> Iterator[tuple[float, str, dict[str, Any], dict[str, int]]]:
+        """Each readable heartbeat in file order; the bad ones go to `on_invalid`."""
+        agents: dict[str, str] = {}
+        done = 0
+
+        def heartbeats() -> Iterator[tuple[float, str, dict[str, Any], dict[str, int]]]:
+            nonlocal done
+            for first in tokens.items():
+                done += 1
+                if done % 5000 == 0:
+                    progress(done, None)
+                try:
+                    yield _parse(tokens.build(first), agents)
+                except InvalidEvent as exc:
+                    if on_invalid is not None:
+                        on_invalid(str(exc))
+
+        kind = tokens.next()[0]
+        if kind == "start_array":  # a bare list of heartbeats
+            yield from heartbeats()
+        elif kind == "start_map":
+            found = summaries = False
+            for key in tokens.keys():
+                first = tokens.next()
+                if key == "user_agents" and first[0] == "start_array":
+                    # Read where they are: a dump listing them after the heartbeats names
+                    # editors from each heartbeat's own user_agent instead.
+                    for ua in tokens.build(first):
+                        if isinstance(ua, Mapping) and ua.get("id"):
+                            name = ua.get("editor") or editor_from_user_agent(_str(ua.get("value")))
+                            if name:
+                                agents[str(ua["id"])] = str(name).lower()
+                elif key == "data" and first[0] == "start_array":
+                    found = True
+                    yield from heartbeats()
+                elif key == "days" and first[0] == "start_array":
+                    found = True
+                    for day in tokens.items():
+                        if day[0] != "start_map":
+                            tokens.skip(day)
+                            continue
+                        for day_key in tokens.keys():
+                            value = tokens.next()
+                            if day_key == "heartbeats" and value[0] == "start_array":
+                                yield from heartbeats()
+                            else:
+                                summaries = summaries or day_key == "grand_total"
+                                tokens.skip(value)
+                else:
+                    tokens.skip(first)
+            if not found:
+                raise ImportFormatError('not a WakaTime data dump: expected {"days": [{"heartbeats": [...]}]}')
+            if summaries and not done:
+                raise ImportFormatError(
+                    "this is a WakaTime daily-summaries dump: it has totals but no times of day. "
+                    "Export the \"heartbeats\" dump instead (wakatime.com → Settings → Export).")
+        else:
+            raise ImportFormatError("not a WakaTime data dump")
+        progress(done, done)
+
+
+def _in_order(items: Iterator[tuple[float, str, dict[str, Any], dict[str, int]]]
+              ) -> Iterator[tuple[float, str, dict[str, Any], dict[str, int]]]:
+    """`items` sorted by time, holding at most REORDER of them (the file order otherwise)."""
+    heap: list[tuple[float, int, tuple[float, str, dict[str, Any], dict[str, int]]]] = []
+    for n, item in enumerate(items):
+        heapq.heappush(heap, (item[0], n, item))
+        if len(heap) > REORDER:
+            yield heapq.heappop(heap)[2]
+    while heap:
+        yield heapq.heappop(heap)[2]

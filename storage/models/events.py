@@ -1,13 +1,11 @@
-"""SQLAlchemy 2 typed models. Times are integer microseconds since the Unix epoch, UTC."""
+"""Recorded events and small shared state. Times are integer microseconds since the Unix epoch, UTC."""
 
 from __future__ import annotations
 
 from sqlalchemy import BigInteger, Index, String, Text
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column
 
-
-class Base(DeclarativeBase):
-    pass
+from .base import Base
 
 
 class EventRow(Base):
@@ -18,8 +16,8 @@ class EventRow(Base):
     start_us: Mapped[int] = mapped_column(BigInteger)
     duration_us: Mapped[int] = mapped_column(BigInteger)
     # Canonical JSON (sorted keys, compact): equal data compares equal as text too.
-    data: Mapped[str] = mapped_column(Text, default="{}")
-    counts: Mapped[str] = mapped_column(Text, default="{}")
+    data: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    counts: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
 
     __table_args__ = (
         Index("ix_events_source_start", "source", "start_us"),

@@ -1,0 +1,14 @@
+"""Every table of the schema, as SQLAlchemy 2 typed models, in one `Base.metadata`.
+
+Alembic's env (storage/migrations/env.py) imports this package whole, so autogenerate and the
+schema test (tests/integration/test_schema_matches_models.py) see every table: a new table's
+module must be imported here.
+"""
+
+from __future__ import annotations
+
+from .base import Base
+from .events import EventRow, StateRow
+from .rollups import RollupDayRow, RollupDirtyRow, RollupMetaRow
+
+__all__ = ["Base", "EventRow", "StateRow", "RollupDayRow", "RollupDirtyRow", "RollupMetaRow"]
