@@ -124,7 +124,8 @@ class WindowsIdleProbe:  # pragma: no cover - untested here: no Windows runner; 
     def idle_seconds(self) -> float:
         self._user32.GetLastInputInfo(self._ref)
         # Both are 32-bit millisecond tick counts; the mask handles the 49.7-day wrap-around.
-        return ((self._kernel32.GetTickCount() - self._info.dwTime) & 0xFFFFFFFF) / 1000.0
+        ticks = int(self._kernel32.GetTickCount()) - int(self._info.dwTime)
+        return (ticks & 0xFFFFFFFF) / 1000.0
 
 
 class MacIdleProbe:  # pragma: no cover - untested here: no macOS runner; kept minimal

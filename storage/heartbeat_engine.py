@@ -13,23 +13,20 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Callable
+
 
 from tracker_desktop.domain.clock import Clock
 from tracker_desktop.domain.events import Event, Heartbeat
 from tracker_desktop.domain.heartbeat import apply, default_pulsetime, rebase
 
-from .uow import UnitOfWork
+from .uow import UnitOfWork, UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
-
-_MISSING = object()
-
 
 class HeartbeatEngine:
     def __init__(
         self,
-        uow_factory: Callable[..., UnitOfWork],
+        uow_factory: UnitOfWorkFactory,
         clock: Clock,
         max_pending: int = 100,
         max_delay: float = 5.0,
@@ -83,14 +80,14 @@ class HeartbeatEngine:
             self._first_pending_at = self._clock.monotonic()
 
     def _last_event(self, source: str) -> Event | None:
-        last = self._last.get(source, _MISSING)
-        if last is _MISSING:
-            with self._uow_factory() as uow:
-                last = uow.events.last(source)
-            self._last[source] = last
-            if last is not None and last.id is not None:
-                self._base[last.id] = last
-        return last  # type: ignore[return-value]
+        if source in self._last:
+            return self._last[source]
+        with self._uow_factory() as uow:
+            last = uow.events.last(source)
+        self._last[source] = last
+        if last is not None and last.id is not None:
+            self._base[last.id] = last
+        return last
 
     # -- flushing --------------------------------------------------------------------------
     @property
@@ -130,15 +127,6 @@ class HeartbeatEngine:
                     assert event is not None
                     if event.id is None:
                         assigned[source] = uow.events.add(event)
-                # Per-day rollups must learn which hours changed, atomically with the change,
-                # or a report could keep a stale day forever (issue 3: rollups stay current).
-                rollups = getattr(uow, "rollups", None)
-                if rollups is not None:
-                    written = [*self._closed_new, *self._closed_updated,
-                               *(self._last[s] for s in self._dirty)]
-                    if written:
-                        rollups.mark_dirty(min(e.start for e in written),  # type: ignore[union-attr]
-                                           max(e.end for e in written))  # type: ignore[union-attr]
                 uow.commit()
         except Exception:
             logger.warning("could not write %d pending heartbeats; will retry", self._pending,
@@ -188,8 +176,9 @@ class HeartbeatEngine:
                     out[e.id] = None
                 else:
                     logger.info("event %s was changed by another process; merging both changes", e.id)
-                    out[e.id] = rebase(e, base, now)
-                    uow.events.update_many([out[e.id]])  # type: ignore[list-item]
+                    rebased = rebase(e, base, now)
+                    uow.events.update_many([rebased])
+                    out[e.id] = rebased
         return out
 
     def forget(self, source: str | None = None) -> None:

@@ -30,7 +30,17 @@ class UnitOfWork(Protocol):
     def rollback(self) -> None: ...
 
 
+class UnitOfWorkFactory(Protocol):
+    """Makes units of work; `write=True` ones take the write lock up front."""
+
+    def __call__(self, write: bool = False) -> UnitOfWork: ...
+
+
 class SqlUnitOfWork:
+    events: EventRepository
+    state: StateRepository
+    rollups: RollupRepository
+
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
         self._session: Session | None = None

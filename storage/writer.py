@@ -19,6 +19,7 @@ import queue
 import threading
 from collections import deque
 from dataclasses import dataclass
+from functools import partial
 from typing import Callable
 
 from tracker_desktop.domain.clock import Clock
@@ -39,6 +40,15 @@ class Job:
     fn: Callable[[], object]
     key: str | None = None  # a newer job with the same key replaces this one while it waits
     retry: bool = True  # False: a failure is logged and the job dropped (a newer one follows)
+    engine_op: bool = False  # an in-memory engine change waiting behind one that failed
+
+
+@dataclass(slots=True)
+class _EngineOp:
+    """A change to the engine's in-memory events (merge a heartbeat, queue an insert, close)."""
+
+    name: str
+    fn: Callable[[], object]
 
 
 _STOP = object()
@@ -61,24 +71,27 @@ class Writer:
         self._retry_at: float | None = None
         self._backoff = FIRST_RETRY_SECONDS
         self._thread: threading.Thread | None = None
+        self._ops_waiting = 0  # engine changes queued as jobs behind one that failed
         self.failures = 0  # writes that failed and were (or will be) retried
 
     # -- handing work over (any thread; never blocks) -----------------------------------------
     def heartbeat(self, hb: Heartbeat, pulsetime: float | None = None) -> None:
-        self._queue.put(("heartbeat", hb, pulsetime))
+        self._queue.put(_EngineOp(f"{hb.source} heartbeat", partial(self._engine.heartbeat, hb,
+                                                                    pulsetime)))
 
     def insert(self, event: Event) -> None:
         """Store an event as it is, never merged (per-minute input counts, manual entries)."""
-        self._queue.put(("insert", event))
+        self._queue.put(_EngineOp(f"{event.source} event", partial(self._engine.insert, event)))
 
     def close(self, source: str) -> None:
         """End `source`'s current event: its next heartbeat starts a new one (tracking paused)."""
-        self._queue.put(("close", source))
+        self._queue.put(_EngineOp(f"close {source}", partial(self._engine.close, source)))
 
     def submit(self, fn: Callable[[], object], *, name: str | None = None, key: str | None = None,
                retry: bool = True) -> None:
         """Run `fn` on the writer thread, after the work handed over before it."""
-        self._queue.put(Job(name or key or getattr(fn, "__name__", "job"), fn, key, retry))
+        label = name or key or str(getattr(fn, "__name__", "job"))
+        self._queue.put(Job(label, fn, key, retry))
 
     # -- the loop ------------------------------------------------------------------------------
     def start(self) -> None:
@@ -157,32 +170,24 @@ class Writer:
                         break
             self._jobs.append(item)
             return False
-        assert isinstance(item, tuple)
-        kind = item[0]
+        assert isinstance(item, _EngineOp)
+        if self._ops_waiting:  # an earlier change failed: keep the order behind it
+            self._queue_op(item)
+            return False
         # The engine's in-memory merges cost no I/O except reading a source's last stored event
         # the first time it is seen; that read happens here, on the writer thread.
         try:
-            if kind == "heartbeat":
-                self._engine.heartbeat(item[1], item[2])
-            elif kind == "insert":
-                self._engine.insert(item[1])
-            elif kind == "close":
-                self._engine.close(item[1])
+            item.fn()
         except Exception:
-            # Only the first read of a source can fail here; put the item back for the retry.
-            logger.warning("could not read the last %s event; will retry", item[1], exc_info=True)
-            self._jobs.append(Job(f"replay {kind}", lambda item=item: self._replay(item)))
+            # Only that first read can fail; the change waits (with those after it) for a retry.
+            logger.warning("could not apply %s; will retry", item.name, exc_info=True)
+            self._queue_op(item)
             self._failed()
         return False
 
-    def _replay(self, item: tuple[object, ...]) -> None:
-        kind = item[0]
-        if kind == "heartbeat":
-            self._engine.heartbeat(item[1], item[2])  # type: ignore[arg-type]
-        elif kind == "insert":
-            self._engine.insert(item[1])  # type: ignore[arg-type]
-        else:
-            self._engine.close(item[1])  # type: ignore[arg-type]
+    def _queue_op(self, op: _EngineOp) -> None:
+        self._ops_waiting += 1
+        self._jobs.append(Job(op.name, op.fn, engine_op=True))
 
     def _write_due(self, *, final: bool = False) -> bool:
         """Run waiting jobs in order and flush a due batch; False if a write failed."""
@@ -199,7 +204,8 @@ class Writer:
                     return False
                 logger.warning("database write %r failed; a newer one follows", job.name,
                                exc_info=True)
-            self._jobs.popleft()
+            if self._jobs.popleft().engine_op:
+                self._ops_waiting -= 1
         if final or self._engine.due():
             if not self._engine.flush():
                 self._failed()

@@ -12,8 +12,10 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import tzinfo
+from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlalchemy import Engine
 
@@ -24,6 +26,15 @@ from storage.writer import Writer
 from tracker_desktop.config import Settings
 from tracker_desktop.domain.clock import Clock
 from tracker_desktop.services.state import StateService
+
+if TYPE_CHECKING:
+    from collectors.input import PynputInputListener
+    from collectors.window import X11SwitchWatcher
+    from tracker_desktop.services.analysis_setup import AnalysisSetup
+    from tracker_desktop.services.reports import ReportService
+    from tracker_desktop.services.rollups import RollupService
+    from tracker_desktop.services.status import StatusService
+    from tracker_desktop.services.tracking import Collectors
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +82,55 @@ def open_store(settings: Settings, *, create: bool = True) -> Store:
     return Store(engine, uow, StateService(uow))
 
 
+class App:
+    """The typed services every surface calls (CLI verbs, tray, dashboard, native hosts, sync):
+    built once per process from Settings and a Clock, each service on first use.
+
+    JSON happens only at the edges: services return dataclasses.
+    """
+
+    def __init__(self, settings: Settings, clock: Clock, store: Store) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.store = store
+
+    @property
+    def state(self) -> StateService:
+        return self.store.state
+
+    @cached_property
+    def analysis(self) -> "AnalysisSetup":
+        from tracker_desktop.services.analysis_setup import build_setup
+
+        return build_setup(self.settings.analysis)
+
+    @cached_property
+    def rollups(self) -> "RollupService":
+        from tracker_desktop.services.rollups import RollupService
+
+        return RollupService(self.store.uow, self.analysis, self.clock)
+
+    @cached_property
+    def reports(self) -> "ReportService":
+        from tracker_desktop.services.reports import ReportService
+
+        return ReportService(self.rollups)
+
+    @cached_property
+    def status(self) -> "StatusService":
+        from tracker_desktop.services.status import StatusService
+
+        return StatusService(self.state, self.rollups, self.clock)
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def build_app(settings: Settings, clock: Clock, *, create: bool = True) -> App:
+    """Open the database (`create=False`: a verb that only reads) and assemble the services."""
+    return App(settings, clock, open_store(settings, create=create))
+
+
 class AlreadyTracking(RuntimeError):
     """Another tracker records into this database; a second one would record everything twice."""
 
@@ -107,6 +167,7 @@ class Tracker:
     scheduler: Any = None
     run_lock: Any = None
     watcher: Any = None  # tells of window switches as they happen (X11); None: polling only
+    tz: tzinfo | None = None  # the analysis time zone, for what the tray shows
     stop_event: threading.Event = field(default_factory=threading.Event)
     # Set by a stop request or a window switch: the loop ticks at once instead of at the next poll.
     wake: threading.Event = field(default_factory=threading.Event)
@@ -189,7 +250,8 @@ class Tracker:
             self.run_lock.release()
 
 
-def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyped-def]
+def build_collectors(settings: Settings, clock: Clock
+                     ) -> tuple[Collectors, PynputInputListener | None, X11SwitchWatcher | None]:
     """The probes and state machines this machine supports, the input listener and the X11
     switch watcher (None where unavailable, with the reason in `collectors.unavailable`)."""
     from collectors.afk import make_idle_probe
@@ -243,22 +305,16 @@ def build_collectors(settings: Settings, clock: Clock):  # type: ignore[no-untyp
     return collectors, listener, watcher
 
 
-def build_tracker(settings: Settings, clock: Clock, *, headless: bool) -> Tracker:
+def build_tracker(app: App, *, headless: bool) -> Tracker:
     from tracker_desktop.scheduler import make_scheduler
-    from tracker_desktop.services.analysis_setup import build_setup
-    from tracker_desktop.services.rollups import RollupService
     from tracker_desktop.services.tracking import TrackingService
 
-    store = open_store(settings)
-    try:
-        run_lock = claim_tracking(store, settings.db_path)
-    except AlreadyTracking:
-        store.close()
-        raise
+    settings, clock, store = app.settings, app.clock, app.store
+    run_lock = claim_tracking(store, settings.db_path)
     writer = Writer(HeartbeatEngine(store.uow, clock), clock)
     collectors, listener, watcher = build_collectors(settings, clock)
     service = TrackingService(writer, clock, collectors, store.state, headless=headless)
-    rollups = RollupService(store.uow, build_setup(settings.analysis), clock)
+    rollups = app.rollups
     scheduler = make_scheduler({
         # Keep today's and yesterday's rollups current so reports never wait on raw events; it
         # writes, so it runs on the writer thread like every other write of this process.
@@ -266,7 +322,7 @@ def build_tracker(settings: Settings, clock: Clock, *, headless: bool) -> Tracke
                     60.0),
     })
     return Tracker(store, clock, settings, headless, service, writer, listener, scheduler, run_lock,
-                   watcher)
+                   watcher, app.analysis.tz)
 
 
 def run_gui(tracker: Tracker) -> int:

@@ -9,66 +9,20 @@ import argparse
 import importlib
 import logging
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from storage.files import DatabaseUnavailable
 from tracker_desktop import __version__
-from tracker_desktop.config import ConfigError, Settings, resolve_settings
+from tracker_desktop.commands.base import Context, UsageError
 from tracker_desktop.domain.clock import Clock, SystemClock
-from tracker_desktop.domain.events import InvalidEvent
 
 logger = logging.getLogger(__name__)
 
-# Modules under tracker_desktop.commands; each has register(subparsers).
+# Modules under tracker_desktop.commands; each has register(subparsers). They import what their
+# verb needs inside its handler, so `--help` stays fast.
 COMMAND_MODULES = ["run", "import_", "events", "status", "pause", "config_cmd", "report", "rebuild"]
-# Verbs that record something, so they may start a new database. The others only read: on a
-# mistyped --data-dir they must say there is nothing there, not create an empty database.
-CREATING_VERBS = frozenset({"run", "import", "pause", "resume"})
 
-
-class UsageError(Exception):
-    """A problem with what the user asked for; printed without a traceback, exit code 2."""
-
-
-@dataclass
-class Context:
-    args: argparse.Namespace
-    clock: Clock = field(default_factory=SystemClock)
-    out: TextIO = field(default_factory=lambda: sys.stdout)
-    err: TextIO = field(default_factory=lambda: sys.stderr)
-    _settings: Settings | None = None
-    _store: Any = None
-
-    @property
-    def settings(self) -> Settings:
-        if self._settings is None:
-            self._settings = resolve_settings(self.args.config, self.args.data_dir)
-        return self._settings
-
-    @settings.setter
-    def settings(self, value: Settings) -> None:
-        self._settings = value
-
-    @property
-    def store(self) -> Any:
-        """The opened (and migrated) database; opened on first use."""
-        if self._store is None:
-            from storage.engine import NewerSchema
-            from tracker_desktop.app import open_store
-
-            try:
-                self._store = open_store(self.settings,
-                                         create=self.args.command in CREATING_VERBS)
-            except (NewerSchema, DatabaseUnavailable) as exc:
-                raise UsageError(str(exc)) from None
-        return self._store
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
-            self._store = None
+__all__ = ["Context", "UsageError", "build_parser", "main"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,28 +45,36 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _database_problem(exc: Exception, ctx: Context) -> DatabaseUnavailable | None:
+def _database_problem(exc: Exception, ctx: Context) -> Exception | None:
     """An SQLite error met in the middle of a verb (a damaged page, a disk turned read-only) as a
     message, when it is one a person can act on; None for anything else (a bug: traceback)."""
     sa_exc = sys.modules.get("sqlalchemy.exc")  # loaded only if a verb used the database
-    if sa_exc is None or not isinstance(exc, sa_exc.DBAPIError) or ctx._settings is None:
+    settings = ctx.settings_loaded
+    if sa_exc is None or not isinstance(exc, sa_exc.DBAPIError) or settings is None:
         return None
     from storage.files import explain
 
-    return explain(exc, ctx._settings.db_path)
+    return explain(exc, settings.db_path)
 
 
 def main(argv: list[str] | None = None, *, clock: Clock | None = None,
          out: TextIO | None = None, err: TextIO | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Past parsing (`--help` and usage errors exit there, before anything heavy is imported).
+    from storage.files import DatabaseUnavailable
+    from tracker_desktop.config import ConfigError
+    from tracker_desktop.domain.events import InvalidEvent
+
     ctx = Context(args, clock or SystemClock(), out or sys.stdout, err or sys.stderr)
     try:
         from tracker_desktop.logs import setup_logging
 
-        level = "DEBUG" if args.verbose else "INFO"
-        setup_logging(level, to_file=getattr(args, "log_to_file", False),
-                      stderr_level="DEBUG" if args.verbose else "WARNING")
+        # [logging] level sets the log file's level; -v shows everything on stderr too. A verb
+        # that only reads does not load the settings just for this.
+        to_file = getattr(args, "log_to_file", False)
+        level = "DEBUG" if args.verbose else (ctx.settings.logging.level if to_file else "INFO")
+        setup_logging(level, to_file=to_file, stderr_level="DEBUG" if args.verbose else "WARNING")
         return int(args.handler(args, ctx) or 0)
     except (UsageError, ConfigError, InvalidEvent, DatabaseUnavailable) as exc:
         print(f"tracker-desktop: {exc}", file=ctx.err)

@@ -15,6 +15,9 @@ ENV_DATA_DIR = "TRACKER_DATA_DIR"
 ENV_CONFIG = "TRACKER_CONFIG"
 
 
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WORK_WEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
+
 class ConfigError(ValueError):
     """The config file is missing, unreadable or invalid; the message says where and why."""
 
@@ -165,8 +168,8 @@ class AnalysisSettings(_Section):
     daily_active_goal_minutes: float = Field(
         240.0, gt=0, description="the daily active-time goal; the streak counts days meeting it")
     goals: list[GoalSettings] = Field(default_factory=_default_goals)
-    work_days: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] = Field(
-        default_factory=lambda: ["mon", "tue", "wed", "thu", "fri"], min_length=1,
+    work_days: list[Weekday] = Field(
+        default_factory=lambda: list(WORK_WEEK), min_length=1,
         description="days daily goals and the streak count; other days never break the streak")
     browser_apps: str | None = Field(None, description="regex: apps whose time browser tabs refine")
     editor_apps: str | None = Field(None, description="regex: apps whose time editor events refine")

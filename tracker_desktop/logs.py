@@ -7,6 +7,7 @@ import logging
 import logging.handlers
 import os
 import sys
+import weakref
 from pathlib import Path
 from typing import cast
 
@@ -26,6 +27,9 @@ class PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
         return cast(io.TextIOWrapper, stream)  # a text mode: open() types it only as IO[Any]
 
 
+# The handlers setup_logging installed, so a second call replaces them and nothing else.
+_OURS: weakref.WeakSet[logging.Handler] = weakref.WeakSet()
+
 def log_dir() -> Path:
     if os.environ.get(ENV_LOG_DIR):
         return Path(os.environ[ENV_LOG_DIR])
@@ -39,12 +43,12 @@ def setup_logging(level: str = "INFO", *, to_file: bool = True, stderr_level: st
     root = logging.getLogger()
     root.setLevel(level)
     for handler in list(root.handlers):
-        if getattr(handler, "_tracker", False):
+        if handler in _OURS:
             root.removeHandler(handler)
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(stderr_level)
     console.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
-    console._tracker = True  # type: ignore[attr-defined]
+    _OURS.add(console)
     root.addHandler(console)
     if not to_file:
         return None
@@ -57,7 +61,7 @@ def setup_logging(level: str = "INFO", *, to_file: bool = True, stderr_level: st
         logging.getLogger(__name__).warning("cannot write logs to %s: %s", path, exc)
         return None
     handler.setFormatter(logging.Formatter(_FORMAT))
-    handler._tracker = True  # type: ignore[attr-defined]
+    _OURS.add(handler)
     root.addHandler(handler)
     _tighten_logs(path.parent)  # after the handler, so its log line reaches the file too
     # APScheduler logs two INFO lines per job run: ~35,000 a day for the flush job alone.

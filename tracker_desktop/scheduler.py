@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.background import BackgroundScheduler
 
 logger = logging.getLogger(__name__)
 
 
-def make_scheduler(jobs: dict[str, tuple[Callable[[], object], float]]):  # type: ignore[no-untyped-def]
+def make_scheduler(jobs: dict[str, tuple[Callable[[], object], float]]) -> BackgroundScheduler:
     """A background scheduler running each `name: (fn, every_seconds)` job, never overlapping itself."""
     from apscheduler.schedulers.background import BackgroundScheduler
 

@@ -50,7 +50,7 @@ class SecretStore:
             create_private_file(secrets_file)
             tighten(secrets_file, FILE_MODE)
             plain = PlaintextKeyring()
-            plain.file_path = str(secrets_file)  # type: ignore[misc]
+            plain.file_path = str(secrets_file)
             self._backend = plain
             self.fallback = True
             logger.warning(

@@ -62,7 +62,8 @@ class TrayIcon(QSystemTrayIcon):
 
 
 def run_tray_app(tracker: Any) -> int:
-    app = QApplication.instance() or QApplication([])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication([])
     app.setQuitOnLastWindowClosed(False)
     service = tracker.service
     # Pausing is written by the tracker's writer thread: the GUI never waits on the database.
@@ -71,6 +72,7 @@ def run_tray_app(tracker: Any) -> int:
         pause=lambda: service.pause(),
         resume=lambda: service.resume(),
         quit_=app.quit,
+        tz=tracker.tz,
     )
     tray = TrayIcon(vm)
     if QSystemTrayIcon.isSystemTrayAvailable():

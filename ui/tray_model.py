@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
 from typing import Any, Callable
 
 from PySide6.QtCore import QObject, Signal
@@ -16,11 +17,13 @@ class TrayView:
     paused: bool
 
 
-def describe(status: dict[str, Any]) -> TrayView:
-    """Turn the tracking service's status into the lines the tray shows."""
+def describe(status: dict[str, Any], tz: tzinfo | None = None) -> TrayView:
+    """Turn the tracking service's status into the lines the tray shows (times in `tz`, the
+    analysis time zone; default the system's)."""
     if status.get("paused"):
         until = status.get("pause_until")
-        line = f"Paused until {until[11:16]} UTC" if until else "Paused"
+        line = (f"Paused until {datetime.fromisoformat(until).astimezone(tz):%H:%M}" if until
+                else "Paused")
     elif status.get("afk"):
         line = "Away (AFK)"
     else:
@@ -37,13 +40,15 @@ class TrayViewModel(QObject):
     changed = Signal(object)  # TrayView
 
     def __init__(self, status: Callable[[], dict[str, Any]], pause: Callable[[], None],
-                 resume: Callable[[], None], quit_: Callable[[], None]) -> None:
+                 resume: Callable[[], None], quit_: Callable[[], None],
+                 tz: tzinfo | None = None) -> None:
         super().__init__()
         self._status, self._pause, self._resume, self._quit = status, pause, resume, quit_
-        self.view = describe(status())
+        self._tz = tz
+        self.view = describe(status(), tz)
 
     def refresh(self) -> None:
-        view = describe(self._status())
+        view = describe(self._status(), self._tz)
         if view != self.view:
             self.view = view
             self.changed.emit(view)

@@ -128,3 +128,28 @@ def test_stop_writes_everything_handed_over_from_other_threads(db):
     assert writer.stop(timeout=60)
     keys = sum(e.counts["keys"] for e in stored(uow))
     assert keys == 600
+
+
+def test_a_failed_first_read_keeps_the_order_of_what_follows(db):
+    """The engine reads a source's last stored event once; if that read fails, the heartbeats
+    behind it wait for the retry in their order instead of merging out of order."""
+    _, uow = db
+    clock = FakeClock(T0)
+    fails = {"left": 1}
+
+    def flaky(write=False):
+        if not write and fails["left"]:
+            fails["left"] -= 1
+            raise RuntimeError("database is locked")
+        return uow(write=write)
+
+    writer = Writer(HeartbeatEngine(flaky, clock), clock)
+    for i in range(5):
+        writer.heartbeat(beat(T0 + timedelta(seconds=i)))
+    writer.run_pending()
+    assert writer.failures == 1 and stored(uow) == []
+    clock.advance(1)
+    writer.run_pending()
+    assert writer.stop()
+    [event] = stored(uow)
+    assert (event.duration.total_seconds(), event.counts["keys"]) == (4.0, 5)

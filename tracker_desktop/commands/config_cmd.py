@@ -6,13 +6,15 @@ import argparse
 import json
 from typing import Any
 
+from tracker_desktop.commands.base import Context
+
 DESCRIPTION = (
     "Show where the config file, the database and the logs are, and every setting in effect, "
     "written as config.toml would hold it (settings you changed are marked; the rest are the "
     "defaults). Never creates the database or any file.")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("config", help="show the settings in effect and where files live",
                        description=DESCRIPTION)
     p.add_argument("--json", action="store_true",
@@ -66,7 +68,7 @@ def render_settings(settings: dict[str, Any], defaults: dict[str, Any]) -> list[
     return lines
 
 
-def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
+def handle(args: argparse.Namespace, ctx: Context) -> int:
     import os
 
     from tracker_desktop.config import ENV_CONFIG, Settings, default_config_path

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import tzinfo
 from typing import Any, Iterable, TextIO
+
+from tracker_desktop.commands.base import Context
 
 # A bare `events` on years of data would print millions of lines; it shows this many, the latest.
 DEFAULT_LAST = 1000
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "events", help="list recorded events (the latest 1000 unless told otherwise)",
         description="List merged events overlapping [start, end), oldest first. Without --start "
@@ -51,7 +54,7 @@ def _write_json_array(objects: Iterable[dict[str, Any]], out: TextIO) -> None:
     out.write("]\n")
 
 
-def _write_text(events: Iterable[Any], out: TextIO) -> None:
+def _write_text(events: Iterable[Any], out: TextIO, tz: tzinfo | None) -> None:
     header = False
     for e in events:
         if not header:
@@ -60,19 +63,20 @@ def _write_text(events: Iterable[Any], out: TextIO) -> None:
         what = "  ".join(f"{k}={v}" for k, v in e.data.items())
         if e.counts:
             what += ("  " if what else "") + " ".join(f"{k}:{v}" for k, v in e.counts.items())
-        local = e.start.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        local = e.start.astimezone(tz).strftime("%Y-%m-%d %H:%M:%S")
         out.write(f"{local:<19}  {_fmt_seconds(e.duration.total_seconds()):>9}  {e.source:<8}  {what}\n")
     if not header:
         out.write("no events\n")
 
 
-def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
-    from tracker_desktop.cli import UsageError
+def handle(args: argparse.Namespace, ctx: Context) -> int:
+    from tracker_desktop.commands.base import UsageError
     from tracker_desktop.commands.timeargs import parse_when
     from tracker_desktop.services.importing import event_json
 
-    start = parse_when(args.start, "--start") if args.start else None
-    end = parse_when(args.end, "--end") if args.end else None
+    tz = ctx.tz  # dates and the table in the same zone as `report`
+    start = parse_when(args.start, "--start", tz) if args.start else None
+    end = parse_when(args.end, "--end", tz) if args.end else None
     if start and end and end <= start:
         raise UsageError("--end must be after --start")
     for name in ("last", "first"):
@@ -99,5 +103,5 @@ def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def
             for e in events:
                 ctx.out.write(json.dumps(event_json(e), ensure_ascii=False) + "\n")
         else:
-            _write_text(events, ctx.out)
+            _write_text(events, ctx.out, tz)
     return 0

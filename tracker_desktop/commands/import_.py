@@ -8,8 +8,10 @@ import os
 import sys
 from typing import Any, BinaryIO
 
+from tracker_desktop.commands.base import Context
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "import", help="import heartbeats from JSON lines (or another tracker's export)",
         description="Import heartbeats, one JSON object per line: "
@@ -38,7 +40,7 @@ def _format_help() -> str:
 
 
 def _open(path: str) -> BinaryIO:
-    from tracker_desktop.cli import UsageError
+    from tracker_desktop.commands.base import UsageError
 
     if path == "-":
         return sys.stdin.buffer
@@ -63,8 +65,8 @@ def _progress(total: int | None, desc: str, unit: str = " records"):  # type: ig
                 file=sys.stderr, leave=False, unit_scale=unit == "B")
 
 
-def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
-    from tracker_desktop.cli import UsageError
+def handle(args: argparse.Namespace, ctx: Context) -> int:
+    from tracker_desktop.commands.base import UsageError
     from tracker_desktop.services.importers import FORMATS, import_jsonl, run_import
 
     if args.format != "jsonl" and args.format not in FORMATS:

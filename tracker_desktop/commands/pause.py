@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from tracker_desktop.commands.base import Context
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "pause", help="pause tracking (until resumed, or for --minutes)",
         description="Stop recording windows, AFK time and input counts, for every tracker on "
@@ -23,17 +25,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.set_defaults(handler=resume)
 
 
-def pause(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
-    from tracker_desktop.cli import UsageError
+def pause(args: argparse.Namespace, ctx: Context) -> int:
+    from tracker_desktop.commands.base import UsageError
 
     if args.minutes is not None and not (0 < args.minutes <= 7 * 24 * 60):
         raise UsageError("--minutes must be between 0 and 10080 (a week)")
-    state = ctx.store.state.pause(ctx.clock.now(), args.minutes)
-    print(json.dumps(state.to_json()), file=ctx.out)
+    state = ctx.app.state.pause(ctx.clock.now(), args.minutes)
+    print(json.dumps(state.to_json(ctx.app.analysis.tz)), file=ctx.out)
     return 0
 
 
-def resume(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
-    state = ctx.store.state.resume(ctx.clock.now())
-    print(json.dumps(state.to_json()), file=ctx.out)
+def resume(args: argparse.Namespace, ctx: Context) -> int:
+    state = ctx.app.state.resume(ctx.clock.now())
+    print(json.dumps(state.to_json(ctx.app.analysis.tz)), file=ctx.out)
     return 0

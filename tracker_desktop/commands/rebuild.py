@@ -6,8 +6,10 @@ import argparse
 import json
 import sys
 
+from tracker_desktop.commands.base import Context
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "rebuild", help="recompute the per-day rollups reports read, from the raw events",
         description="Recompute every day's rollup (or those from --start to --end) from the raw "
@@ -20,15 +22,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=handle)
 
 
-def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
+def handle(args: argparse.Namespace, ctx: Context) -> int:
     from tqdm import tqdm
 
-    from tracker_desktop.cli import UsageError
+    from tracker_desktop.commands.base import UsageError
     from tracker_desktop.domain.days import InvalidPeriod, parse_date
-    from tracker_desktop.services.analysis_setup import build_setup
-    from tracker_desktop.services.rollups import RollupService
 
-    rollups = RollupService(ctx.store.uow, build_setup(ctx.settings.analysis), ctx.clock)
+    rollups = ctx.app.rollups
     today = rollups.today()
     try:
         first = parse_date(args.start, today) if args.start else None
@@ -44,7 +44,10 @@ def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def
             bar.total = n
             bar.refresh()
 
-        result = rollups.rebuild(first, last, progress=bar.update, on_total=total)
+        def step(n: int) -> None:
+            bar.update(n)
+
+        result = rollups.rebuild(first, last, progress=step, on_total=total)
     finally:
         bar.close()
     if args.json:

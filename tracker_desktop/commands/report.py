@@ -9,10 +9,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:  # the report module is imported lazily (start-up time); its types are not
+    from tracker_desktop.commands.base import Context
     from tracker_desktop.services.reports import CategoryTime, NamedTime, Report
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "report", help="active/idle time, categories, score, apps, sites, goals for a period",
         description="Summarise a day (default: today), an ISO week, a month or a range of days, "
@@ -37,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _period(args: argparse.Namespace, today):  # type: ignore[no-untyped-def]
-    from tracker_desktop.cli import UsageError
+    from tracker_desktop.commands.base import UsageError
     from tracker_desktop.domain.days import (
         day_period,
         month_period,
@@ -67,23 +68,19 @@ def progress_bar(desc: str, unit: str = " days"):  # type: ignore[no-untyped-def
                 leave=False, delay=0.3)
 
 
-def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
-    from tracker_desktop.cli import UsageError
+def handle(args: argparse.Namespace, ctx: Context) -> int:
+    from tracker_desktop.commands.base import UsageError
     from tracker_desktop.domain.days import InvalidPeriod
-    from tracker_desktop.services.analysis_setup import build_setup
-    from tracker_desktop.services.reports import ReportService
-    from tracker_desktop.services.rollups import RollupService
 
     if args.top < 0:
         raise UsageError("--top must not be negative")
-    rollups = RollupService(ctx.store.uow, build_setup(ctx.settings.analysis), ctx.clock)
     try:
-        period = _period(args, rollups.today())
+        period = _period(args, ctx.app.rollups.today())
     except InvalidPeriod as exc:
         raise UsageError(str(exc)) from None
     with progress_bar("rolling up") as bar:
-        report = ReportService(rollups).report(period, progress=bar.update,
-                                               blocks=True if args.blocks else None)
+        report = ctx.app.reports.report(period, progress=bar.update,
+                                        blocks=True if args.blocks else None)
     if args.json:
         json.dump(report.to_json(), ctx.out, ensure_ascii=False)
         ctx.out.write("\n")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import logging
 
+from tracker_desktop.commands.base import Context
+
 logger = logging.getLogger(__name__)
 
 NO_DISPLAY = (
@@ -14,7 +16,7 @@ NO_DISPLAY = (
 )
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("run", help="start tracking (tray app; --headless for no UI)",
                        description="Start tracking: the active window, AFK time and input counts. "
                                    "SIGTERM or Ctrl+C writes everything pending and exits 0.")
@@ -26,10 +28,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=handle, log_to_file=True)
 
 
-def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
+def handle(args: argparse.Namespace, ctx: Context) -> int:
     from storage.engine import NewerSchema
     from tracker_desktop.app import AlreadyTracking, build_tracker, has_display, run_gui
-    from tracker_desktop.cli import UsageError
+    from tracker_desktop.commands.base import UsageError
 
     settings = ctx.settings  # a bad config file is its own error, not an "invalid option"
     try:
@@ -46,7 +48,7 @@ def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def
             raise UsageError("the tray app needs PySide6 (pip install 'tracker-desktop[gui]'); "
                              "or run: tracker-desktop run --headless") from None
     try:
-        tracker = build_tracker(ctx.settings, ctx.clock, headless=args.headless)
+        tracker = build_tracker(ctx.app, headless=args.headless)
     except (AlreadyTracking, NewerSchema) as exc:
         raise UsageError(str(exc)) from None
     logger.info("tracking into %s (poll %.1fs, afk timeout %.0fs, headless=%s)",

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from tracker_desktop.commands.base import Context
 
-def register(sub: argparse._SubParsersAction) -> None:
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser(
         "status", help="tracking state, current window, AFK state, today's active time",
         description="Show whether a tracker is recording into this database (and its pid), "
@@ -20,40 +22,34 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=handle)
 
 
-def _hm(seconds: float) -> str:
-    minutes = int(seconds // 60)
-    return f"{minutes // 60}h {minutes % 60:02d}m"
+def handle(args: argparse.Namespace, ctx: Context) -> int:
+    from tracker_desktop.commands.report import hm
 
-
-def handle(args: argparse.Namespace, ctx) -> int:  # type: ignore[no-untyped-def]
-    from tracker_desktop.services.analysis_setup import build_setup
-    from tracker_desktop.services.rollups import RollupService
-    from tracker_desktop.services.status import tracker_status
-
-    rollups = RollupService(ctx.store.uow, build_setup(ctx.settings.analysis), ctx.clock)
-    status = tracker_status(ctx.store.state, rollups, ctx.clock.now())
-    status["database"] = str(ctx.settings.db_path)
+    status = ctx.app.status.status()
+    database = str(ctx.settings.db_path)
     if args.json:
-        print(json.dumps(status, ensure_ascii=False), file=ctx.out)
+        print(json.dumps({**status.to_json(), "database": database}, ensure_ascii=False),
+              file=ctx.out)
         return 0
-    if not status["running"]:
+    if not status.running:
         state = "not running"
-    elif status["paused"]:
-        until = status["pause_until"]
-        state = f"paused until {until}" if until else "paused"
+    elif status.paused:
+        until = status.pause_until
+        state = f"paused until {until:%Y-%m-%d %H:%M}" if until else "paused"
     else:
         state = "tracking"
-    if status["paused"] and not status["running"]:
+    if status.paused and not status.running:
         state += " (paused: a started tracker will not record until resumed)"
     lines = [f"Tracking:     {state}"]
-    if status["running"]:
-        w = status["window"]
-        lines.append(f"Window:       {w['app']} — {w['title']}" if w else "Window:       (none)")
-        afk = status["afk"]
+    if status.running:
+        w = status.window
+        lines.append(f"Window:       {w.app} — {w.title}" if w else "Window:       (none)")
+        afk = status.afk
         lines.append("AFK:          " + ("away" if afk else "active" if afk is not None else "unknown"))
-        for name, reason in (status.get("unavailable") or {}).items():
+        for name, reason in (status.unavailable or {}).items():
             lines.append(f"  {name} off:  {reason}")
-    lines.append(f"Today active: {_hm(status['today']['active_seconds'])}")
-    lines.append(f"Database:     {status['database']}")
+    # Rounded as `report` rounds, so the two agree to the figure.
+    lines.append(f"Today active: {hm(status.active_seconds)}")
+    lines.append(f"Database:     {database}")
     print("\n".join(lines), file=ctx.out)
     return 0

@@ -111,7 +111,7 @@ class Categorizer:
 
 
 def _r(category: str, **patterns: str) -> Rule:
-    return Rule.of(category, **patterns)
+    return Rule.of(category, ignore_case=True, **patterns)
 
 
 _TERMINALS = (r"^(gnome-terminal(-server)?|konsole|alacritty|kitty|wezterm(-gui)?|x?term|urxvt|rxvt"

@@ -9,7 +9,7 @@ data the later event wins. Same rules here, on immutable events (the input is ne
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Iterable
 
 from .events import Event
@@ -50,8 +50,8 @@ def flood(events: Iterable[Event], pulsetime: float = 5.0) -> list[Event]:
                 ends[i] = mid
                 starts[j] = mid
     out: list[Event] = []
-    out_start: list = []
-    out_end: list = []
+    out_start: list[datetime] = []
+    out_end: list[datetime] = []
     for e, s, t in zip(ordered, starts, ends):
         if t <= s:
             continue

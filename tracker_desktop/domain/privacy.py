@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Iterable, Protocol
+from typing import Iterable, Protocol, Sequence
 
 from .window import WindowInfo
 
@@ -14,9 +14,12 @@ REDACTED = "[redacted]"
 
 
 class _PrivacySettingsLike(Protocol):
-    exclude_apps: list[str]
-    exclude_titles: list[str]
-    redact_titles: list[str]
+    @property
+    def exclude_apps(self) -> Sequence[str]: ...
+    @property
+    def exclude_titles(self) -> Sequence[str]: ...
+    @property
+    def redact_titles(self) -> Sequence[str]: ...
 
 
 def _app_key(name: str) -> str:

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 from storage.codec import from_us, to_us
 from storage.rollups import HOUR_US, MANY_HOURS, DirtySpan, StoredDay, hours_of
+from storage.uow import UnitOfWorkFactory
 from tracker_desktop.domain.analysis import analyze_day
 from tracker_desktop.domain.clock import Clock, SystemClock
 from tracker_desktop.domain.days import EARLIEST, LATEST, day_bounds, day_of, days
@@ -105,7 +106,7 @@ def _near(events: list[Event], starts: list[datetime], longest: timedelta, lo: d
 
 
 class RollupService:
-    def __init__(self, uow_factory: Callable[..., Any], setup: AnalysisSetup | None = None,
+    def __init__(self, uow_factory: UnitOfWorkFactory, setup: AnalysisSetup | None = None,
                  clock: Clock | None = None) -> None:
         self._uow = uow_factory
         self.setup = setup or build_setup()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from typing import Any, Callable
 
 PAUSE_KEY = "pause"
@@ -22,9 +22,12 @@ class PauseState:
     def active(self, now: datetime) -> bool:
         return self.paused and (self.until is None or now < self.until)
 
-    def to_json(self) -> dict[str, Any]:
-        return {"paused": self.paused, "until": self.until.isoformat() if self.until else None,
-                "since": self.since.isoformat() if self.since else None}
+    def to_json(self, tz: tzinfo | None = None) -> dict[str, Any]:
+        """As stored (UTC), or with the times in `tz` for a person to read."""
+        def iso(t: datetime | None) -> str | None:
+            return None if t is None else (t.astimezone(tz) if tz else t).isoformat()
+
+        return {"paused": self.paused, "until": iso(self.until), "since": iso(self.since)}
 
     @staticmethod
     def from_json(value: dict[str, Any] | None) -> "PauseState":
