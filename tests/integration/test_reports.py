@@ -331,12 +331,12 @@ def test_today_stays_current_as_heartbeats_arrive(db):
     assert rollups.computed_days == before
 
 
-def test_rows_added_without_marks_are_found_by_the_id_watermark(db):
+def test_rows_added_without_an_explicit_mark_are_marked_by_the_triggers(db):
     _, uow = db
     rollups = service(uow)
     add(uow, hand_built_day())
     assert ReportService(rollups).report(day_period(DAY)).active_seconds == 16200
-    # Another writer adds a row with a plain INSERT, no dirty mark.
+    # Another writer adds a row without calling mark_dirty: the insert trigger marks it.
     add(uow, [ev("window", "18:00", "18:30", app="code", title="late")])
     assert ReportService(rollups).report(day_period(DAY)).active_seconds == 16200 + 1800
 
