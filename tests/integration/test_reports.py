@@ -98,8 +98,13 @@ def test_report_json_for_the_hand_built_day(cli, data_dir, monkeypatch):
         {"name": "Comms > Meetings", "seconds": 1800.0, "score": 75.0},
         {"name": "Media > Video", "seconds": 1800.0, "score": 0.0},
     ]
-    assert r["apps"] == [{"name": "code", "seconds": 10800.0}, {"name": "firefox", "seconds": 1800.0},
-                         {"name": "slack", "seconds": 1800.0}]
+    assert [{k: a[k] for k in ("name", "seconds")} for a in r["apps"]] == [
+        {"name": "code", "seconds": 10800.0}, {"name": "firefox", "seconds": 1800.0},
+        {"name": "slack", "seconds": 1800.0}]
+    # Each app with its top window titles (a browser's refined by its tab's title).
+    assert [a["titles"] for a in r["apps"]] == [
+        [{"name": "main.py — tracker", "seconds": 10800.0}], [{"name": "cats", "seconds": 1800.0}],
+        [{"name": "general", "seconds": 1800.0}]]
     assert r["domains"] == [{"name": "youtube.com", "seconds": 1800.0}]
     assert r["projects"] == [{"name": "tracker", "seconds": 3600.0}]
     assert r["languages"] == [{"name": "Python", "seconds": 3600.0}]
