@@ -11,6 +11,7 @@ ru_maxrss from wait4.
 
     .venv/bin/python bench/bench_import.py                     # all three formats
     .venv/bin/python bench/bench_import.py --formats jsonl --again
+    .venv/bin/python bench/bench_import.py --tree /tmp/before   # the same with older code
 """
 
 from __future__ import annotations
@@ -96,12 +97,17 @@ FILES = {"jsonl": ("import.jsonl", write_jsonl), "activitywatch": ("aw-export.js
          "wakatime": ("wakatime.json", write_wakatime)}
 
 
-def run(fmt: str, path: Path, data_dir: Path) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB, stdout) of one `tracker-desktop import` process."""
+def run(fmt: str, path: Path, data_dir: Path, tree: Path | None = None) -> tuple[float, float, str]:
+    """(wall seconds, peak RSS MB, stdout) of one `tracker-desktop import` process; `tree` runs
+    another source tree's code (e.g. an older commit's) with this virtualenv."""
     env = dict(os.environ, TRACKER_LOG_DIR=str(data_dir / "logs"), XDG_CONFIG_HOME=str(data_dir / "cfg"))
     cmd = [str(TOOL), "--data-dir", str(data_dir), "import", "--format", fmt, str(path)]
+    if tree is not None:
+        env["PYTHONPATH"] = str(tree)
+        cmd[0:1] = [str(TOOL.parent / "python"), "-m", "tracker_desktop"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    # From the tree's directory: `-m` puts the working directory first on sys.path.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=tree)
     out, err = proc.communicate()
     wall = time.perf_counter() - t0
     # communicate() reaped the child; its rusage is folded into RUSAGE_CHILDREN, which holds the
@@ -116,12 +122,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--formats", nargs="+", default=list(FILES), choices=list(FILES))
     ap.add_argument("--again", action="store_true", help="import each file a second time")
+    ap.add_argument("--tree", type=Path, help="run the code of another source tree (e.g. a checkout "
+                    "of the commit before) instead of this one")
     ap.add_argument("--one", nargs=2, metavar=("FORMAT", "DATA_DIR"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     OUT.mkdir(exist_ok=True)
     if args.one:  # a runner: one import, so RUSAGE_CHILDREN is this import's peak alone
         fmt, data_dir = args.one
-        wall, rss, out = run(fmt, OUT / FILES[fmt][0], Path(data_dir))
+        wall, rss, out = run(fmt, OUT / FILES[fmt][0], Path(data_dir), args.tree)
         print(json.dumps({"wall": wall, "rss_mb": rss, "out": out}))
         return
     print(machine())
@@ -134,7 +142,8 @@ def main() -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
         data_dir.mkdir()
         for attempt in ("first", "again") if args.again else ("first",):
-            res = json.loads(subprocess.run([sys.executable, __file__, "--one", fmt, str(data_dir)],
+            tree = ["--tree", str(args.tree)] if args.tree else []
+            res = json.loads(subprocess.run([sys.executable, __file__, "--one", fmt, str(data_dir), *tree],
                                             capture_output=True, text=True, check=True).stdout)
             print(f"{fmt:14s} {attempt:5s} {path.stat().st_size / 1e6:6.1f} MB  "
                   f"wall {res['wall']:6.1f} s  peak RSS {res['rss_mb']:6.0f} MB  -> {res['out']}")

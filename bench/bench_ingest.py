@@ -12,6 +12,10 @@ the separate venv .venv-aw) on a smaller N, because aw-server commits every hear
     .venv/bin/python bench/bench_ingest.py                       # 200k ours, 20k aw-server
     .venv/bin/python bench/bench_ingest.py --tick-flush          # + the timer flush every 1 s
     .venv/bin/python bench/bench_ingest.py --profile --no-aw     # cProfile of our ingest
+    .venv/bin/python bench/bench_ingest.py --no-aw --cli-import 200000
+                                              # + `tracker-desktop import` of that many lines
+    .venv/bin/python bench/bench_ingest.py --no-aw --cli-import 200000 --without-triggers
+                                              # the same with the rollup triggers dropped: their cost
 """
 
 from __future__ import annotations
@@ -19,13 +23,17 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
+import resource
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -41,10 +49,21 @@ from tracker_desktop.domain.clock import FakeClock  # noqa: E402
 from tracker_desktop.domain.events import Heartbeat  # noqa: E402
 
 AW_PYTHON = ROOT / ".venv-aw" / "bin" / "python"
+ROLLUP_TRIGGERS = ("events_rollup_insert", "events_rollup_update", "events_rollup_delete")
 
 
-def run_ours(n: int, db_file: Path, tick_flush: bool = False, profile: bool = False) -> dict:
+def drop_rollup_triggers(db_file: Path) -> None:
+    """Measure-only: without the triggers of migration 0003, the share they cost shows."""
+    with sqlite3.connect(db_file) as conn:
+        for name in ROLLUP_TRIGGERS:
+            conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def run_ours(n: int, db_file: Path, tick_flush: bool = False, profile: bool = False,
+             without_triggers: bool = False) -> dict:
     engine = open_database(db_file)
+    if without_triggers:
+        drop_rollup_triggers(db_file)
     try:
         uow_factory = SqlUnitOfWorkFactory(engine)
         clock = FakeClock(START)
@@ -69,7 +88,7 @@ def run_ours(n: int, db_file: Path, tick_flush: bool = False, profile: bool = Fa
 
         with uow_factory() as uow:
             events = uow.events.range(source="window")
-        result = {
+        result: dict[str, Any] = {
             "heartbeats": n,
             "seconds": elapsed,
             "heartbeats_per_s": n / elapsed,
@@ -119,6 +138,36 @@ def run_aw(n: int) -> dict | None:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def write_jsonl(n: int, path: Path) -> None:
+    """The same workload as import lines (README "Import format")."""
+    with path.open("w") as f:
+        for beat in workload(n):
+            when = START + timedelta(seconds=beat.second)
+            f.write(json.dumps({"source": "window", "timestamp": when.isoformat(), "duration": 0,
+                                "data": {"app": beat.app, "title": beat.title},
+                                "counts": {"keys": beat.keys}, "pulsetime": PULSETIME}) + "\n")
+
+
+def run_cli_import(n: int, tmp: Path, without_triggers: bool = False) -> dict:
+    """`tracker-desktop --data-dir D import FILE` as a whole process, on a database already
+    migrated (so the figure is the import, not the first start-up)."""
+    cli = ROOT / ".venv" / "bin" / "tracker-desktop"
+    lines, data_dir = tmp / "import.jsonl", tmp / "import-data"
+    write_jsonl(n, lines)
+    env = {**os.environ, "XDG_CONFIG_HOME": str(tmp / "config")}
+    open_database(data_dir / "tracker.sqlite3").dispose()
+    if without_triggers:
+        drop_rollup_triggers(data_dir / "tracker.sqlite3")
+    t0 = time.perf_counter()
+    out = subprocess.run([str(cli), "--data-dir", str(data_dir), "import", str(lines)],
+                         check=True, capture_output=True, text=True, env=env)
+    elapsed = time.perf_counter() - t0
+    stored = json.loads(out.stdout.strip().splitlines()[-1])
+    return {"lines": n, "seconds": elapsed, "lines_per_s": n / elapsed,
+            "max_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+            "result": stored}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Heartbeat ingest rate, ours vs aw-server.")
     parser.add_argument("--heartbeats", type=int, default=200_000, help="for our engine")
@@ -129,6 +178,10 @@ def main() -> int:
                         help="also call maybe_flush() every simulated second, like the live "
                              "tracker's timer (so a commit every 5 heartbeats, not every 101)")
     parser.add_argument("--profile", action="store_true", help="cProfile our run; print the top")
+    parser.add_argument("--cli-import", type=int, default=0, metavar="N",
+                        help="also time `tracker-desktop import` of N heartbeat lines (whole process)")
+    parser.add_argument("--without-triggers", action="store_true",
+                        help="drop the rollup triggers on events first (to measure their cost)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args()
 
@@ -136,7 +189,8 @@ def main() -> int:
     print(f"date:    {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC")
     ok = True
     with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp:
-        ours = run_ours(args.heartbeats, Path(tmp, "ours.db"), args.tick_flush, args.profile)
+        ours = run_ours(args.heartbeats, Path(tmp, "ours.db"), args.tick_flush, args.profile,
+                        args.without_triggers)
         mode = "timer flush every 1 s + batch > 100" if args.tick_flush else "batch > 100"
         print(f"ours      ({mode}): {ours['heartbeats']:>7} heartbeats in {ours['seconds']:.2f} s"
               f" = {ours['heartbeats_per_s']:>9,.0f} heartbeats/s; {ours['events']} events, "
@@ -175,6 +229,12 @@ def main() -> int:
                   f"{aw['duration_s']:.0f} s -> {'agree' if agree else 'DISAGREE'}"
                   f" (ours at that N: {same_n['heartbeats_per_s']:,.0f} heartbeats/s)")
             print(f"ratio ours / aw-server: {ours['heartbeats_per_s'] / aw['heartbeats_per_s']:.1f}x")
+
+        if args.cli_import:
+            imp = run_cli_import(args.cli_import, Path(tmp), args.without_triggers)
+            print(f"tracker-desktop import: {imp['lines']:>7} lines in {imp['seconds']:.2f} s "
+                  f"(whole process) = {imp['lines_per_s']:>9,.0f} lines/s; peak RSS "
+                  f"{imp['max_rss_mb']:.0f} MB; {imp['result']}")
 
         if args.profile:
             stats = pstats.Stats(ours.pop("profile"))

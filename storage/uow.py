@@ -20,9 +20,13 @@ from .repositories import (
 
 
 class UnitOfWork(Protocol):
-    events: EventRepository
-    state: StateRepository
-    rollups: RollupRepository
+    # Read-only in the protocol, so a backend may hold its own repository types (covariance).
+    @property
+    def events(self) -> EventRepository: ...
+    @property
+    def state(self) -> StateRepository: ...
+    @property
+    def rollups(self) -> RollupRepository: ...
 
     def __enter__(self) -> "UnitOfWork": ...
     def __exit__(self, *exc: object) -> None: ...

@@ -20,8 +20,9 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    url = config.get_main_option("sqlalchemy.url")
-    assert url is not None, "sqlalchemy.url is set by storage.engine"
+    url = config.get_main_option("sqlalchemy.url")  # the developer's alembic.ini (see its header)
+    if url is None:
+        raise RuntimeError("no sqlalchemy.url in the Alembic config")
     engine = create_engine(url)
     with engine.begin() as conn:
         context.configure(connection=conn, target_metadata=target_metadata, render_as_batch=True)

@@ -104,13 +104,13 @@ def test_bad_jsonl_lines_are_exit_2_with_a_message_and_change_nothing(data_dir, 
 
 @pytest.mark.parametrize("fmt, doc, message", [
     ("activitywatch", '{"buckets": {"aw-watcher-window_h": {"type": "currentwindow", "events": [{"timestamp": '
-     '"2026-01-05T09:00:00Z", "duration": ' + "9" * 5000 + "}]}}}", "invalid JSON"),
+     '"2026-01-05T09:00:00Z", "duration": ' + "9" * 5000 + "}]}}}", "too many digits"),
     ("activitywatch", '{"buckets": {"aw-watcher-window_h": {"type": "currentwindow", "events": ['
      '{"timestamp": "2026-01-05T09:00:00Z", "duration": 1, "data": {"app": ' + DEEP + "}}]}}}",
-     "nested more than"),
-    ("wakatime", '{"days": [{"heartbeats": [{"time": 1767603600, "entity": ' + DEEP + "}]}]}", "nested more than"),
+     "nested too deeply"),
+    ("wakatime", '{"days": [{"heartbeats": [{"time": 1767603600, "entity": ' + DEEP + "}]}]}", "nested too deeply"),
     ("wakatime", '[{"time": 1767603600, "entity": "/a.py", "line_additions": ' + "9" * 5000 + "}]",
-     "invalid JSON"),
+     "too many digits"),
 ])
 def test_bad_exports_are_exit_2_with_a_message_and_change_nothing(data_dir, tmp_path, fmt, doc, message):
     assert run(data_dir, "import", "-", stdin=beat(0) + "\n")[0] == 0
@@ -123,14 +123,18 @@ def test_bad_exports_are_exit_2_with_a_message_and_change_nothing(data_dir, tmp_
     assert events(data_dir) == before
 
 
-def test_a_lone_surrogate_in_an_export_is_replaced_not_a_crash(cli, tmp_path):
+def test_a_lone_surrogate_in_an_export_skips_that_record(cli, tmp_path):
     path = tmp_path / "aw.json"
-    path.write_text(_aw({"timestamp": T.isoformat(), "duration": 1, "data": {"app": "a", "title": "\ud800"}}))
+    path.write_text(_aw({"timestamp": T.isoformat(), "duration": 1, "data": {"app": "a", "title": "\ud800"}},
+                        aw_event(1, 1)))
     assert "\\ud800" in path.read_text()
     code, out, err = cli("import", "--format", "activitywatch", str(path))
-    assert code == 0, err  # the streaming parser reads a lone surrogate escape as "?"
-    (event,) = json.loads(cli("events", "--json")[1])
-    assert event["data"]["title"] == "?"
+    assert code == 0, err
+    assert json.loads(out)["imported"] == 1 and json.loads(out)["invalid"] == 1
+    # A file of nothing else is refused: exit 2, and the message says why.
+    path.write_text(_aw({"timestamp": T.isoformat(), "duration": 1, "data": {"app": "a", "title": "\ud800"}}))
+    code, out, err = cli("import", "--format", "activitywatch", str(path))
+    assert code == 2 and "not valid Unicode" in err
 
 
 def test_long_titles_are_truncated_with_a_marker(cli, tmp_path):

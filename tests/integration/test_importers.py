@@ -128,9 +128,11 @@ GOOD_AW = {"timestamp": "2026-01-05T09:00:00+00:00", "duration": 60, "data": {"a
 @pytest.mark.parametrize("fmt, bad", [
     # Each of these raised OverflowError (exit 1 and a traceback) instead of being skipped.
     ("activitywatch", {"timestamp": "2026-01-05T09:00:00Z", "duration": 1e300, "data": {"app": "a"}}),
+    ("activitywatch", {"timestamp": "2026-01-05T09:00:00Z", "duration": float("inf"), "data": {"app": "a"}}),
     ("activitywatch", {"timestamp": "9999-12-31T23:59:00Z", "duration": 3600, "data": {"app": "a"}}),
     ("activitywatch", {"timestamp": "0001-01-01T00:00:00+01:00", "duration": 1, "data": {"app": "a"}}),
     ("wakatime", {"time": 1e300, "entity": "/a.py"}),
+    ("wakatime", {"time": float("inf"), "entity": "/a.py"}),
 ])
 def test_out_of_range_records_are_skipped_and_a_file_of_only_those_is_refused(cli, tmp_path, fmt, bad):
     path = tmp_path / "in.json"

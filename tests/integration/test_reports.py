@@ -98,8 +98,13 @@ def test_report_json_for_the_hand_built_day(cli, data_dir, monkeypatch):
         {"name": "Comms > Meetings", "seconds": 1800.0, "score": 75.0},
         {"name": "Media > Video", "seconds": 1800.0, "score": 0.0},
     ]
-    assert r["apps"] == [{"name": "code", "seconds": 10800.0}, {"name": "firefox", "seconds": 1800.0},
-                         {"name": "slack", "seconds": 1800.0}]
+    assert [{k: a[k] for k in ("name", "seconds")} for a in r["apps"]] == [
+        {"name": "code", "seconds": 10800.0}, {"name": "firefox", "seconds": 1800.0},
+        {"name": "slack", "seconds": 1800.0}]
+    # Each app with its top window titles (a browser's refined by its tab's title).
+    assert [a["titles"] for a in r["apps"]] == [
+        [{"name": "main.py — tracker", "seconds": 10800.0}], [{"name": "cats", "seconds": 1800.0}],
+        [{"name": "general", "seconds": 1800.0}]]
     assert r["domains"] == [{"name": "youtube.com", "seconds": 1800.0}]
     assert r["projects"] == [{"name": "tracker", "seconds": 3600.0}]
     assert r["languages"] == [{"name": "Python", "seconds": 3600.0}]
@@ -331,12 +336,12 @@ def test_today_stays_current_as_heartbeats_arrive(db):
     assert rollups.computed_days == before
 
 
-def test_rows_added_without_marks_are_found_by_the_id_watermark(db):
+def test_rows_added_without_an_explicit_mark_are_marked_by_the_triggers(db):
     _, uow = db
     rollups = service(uow)
     add(uow, hand_built_day())
     assert ReportService(rollups).report(day_period(DAY)).active_seconds == 16200
-    # Another writer adds a row with a plain INSERT, no dirty mark.
+    # Another writer adds a row without calling mark_dirty: the insert trigger marks it.
     add(uow, [ev("window", "18:00", "18:30", app="code", title="late")])
     assert ReportService(rollups).report(day_period(DAY)).active_seconds == 16200 + 1800
 

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:  # the report module is imported lazily (start-up time); its types are not
     from tracker_desktop.commands.base import Context
-    from tracker_desktop.services.reports import CategoryTime, NamedTime, Report
+    from tracker_desktop.services.reports import AppTime, CategoryTime, NamedTime, Report
+
+# Window titles shown under each app in the table (--json lists up to 10).
+TITLES_IN_TABLE = 5
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -104,19 +107,28 @@ def _clock(when: datetime) -> str:
     return when.strftime("%H:%M")
 
 
-def _table(title: str, rows: Sequence[NamedTime | CategoryTime], top: int,
-           with_score: bool = False) -> list[str]:
+def _cut(name: str, width: int) -> str:
+    return name if len(name) <= width else name[:width - 1] + "…"
+
+
+def _table(title: str, rows: Sequence[NamedTime | CategoryTime | AppTime], top: int,
+           with_score: bool = False, titles: int = 0) -> list[str]:
+    """Names and times, most first; with `titles`, each app's top window titles indented under
+    it (in the name column, so the times stay aligned)."""
     if not rows or top == 0:
         return []
-    width = max(len(title), *(min(len(r.name), 48) for r in rows[:top]))
+    subs_of = {id(r): list(getattr(r, "titles", ()))[:titles] for r in rows[:top]}
+    width = max(len(title), *(min(len(r.name), 48) for r in rows[:top]),
+                *(min(len(t.name) + 2, 48) for subs in subs_of.values() for t in subs))
     out = [f"{title:<{width}}  {'time':>8}" + ("  score" if with_score else "")]
     for r in rows[:top]:
-        name = r.name if len(r.name) <= 48 else r.name[:47] + "…"
-        line = f"{name:<{width}}  {hm(r.seconds):>8}"
+        line = f"{_cut(r.name, 48):<{width}}  {hm(r.seconds):>8}"
         if with_score:
             sc = getattr(r, "score", None)
             line += f"  {'' if sc is None else round(sc):>5}"
         out.append(line)
+        out += [f"  {_cut(t.name, width - 2):<{width - 2}}  {hm(t.seconds):>8}"
+                for t in subs_of[id(r)]]
     if len(rows) > top:
         out.append(f"  … {len(rows) - top} more")
     return out + [""]
@@ -140,8 +152,8 @@ def render(r: Report, top: int = 10, blocks: bool = False) -> str:
                      + ", ".join(f"{h.hour:02d}:00" for h in r.best_hours))
     lines.append("")
     lines += _table("Category", r.categories, top, with_score=True)
-    for rows, title in ((r.apps, "App"), (r.domains, "Site"), (r.projects, "Project"),
-                        (r.languages, "Language")):
+    lines += _table("App", r.apps, top, titles=TITLES_IN_TABLE)
+    for rows, title in ((r.domains, "Site"), (r.projects, "Project"), (r.languages, "Language")):
         lines += _table(title, rows, top)
     if r.goals:
         lines.append("Goals")

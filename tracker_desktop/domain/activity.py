@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from .events import AFK, BROWSER, EDITOR, INPUT, MANUAL, WINDOW, Event
@@ -35,6 +35,9 @@ EDITOR_APPS = (r"^(code|code-oss|codium|vscodium|cursor|windsurf|zed|zeditor|sub
                # Terminal editors (vim, helix...) report through plugins while a terminal is active.
                r"|terminal|konsole|alacritty|kitty|wezterm|xterm|urxvt|tilix|terminator|foot"
                r"|ghostty|iterm|cmd\.exe|powershell|pwsh")
+# The title `[privacy] redact_titles` records instead of the real one (collectors.privacy.REDACTED;
+# the domain cannot import it, a test checks they agree).
+REDACTED_TITLE = "[redacted]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,8 +125,12 @@ def browser_activity(e: Event, app: str | None = None, fallback_title: str | Non
     domain = _str(d.get("domain")) or domain_of(url)
     if domain and domain.startswith("www."):
         domain = domain[4:]
+    # A window title redacted at record time stays redacted: the tab's title (from an extension
+    # or an import, which the window's privacy rules never saw) must not bring it back in reports.
+    title = (fallback_title if fallback_title == REDACTED_TITLE
+             else _str(d.get("title")) or fallback_title)
     return Activity(BROWSER, app=app or _str(d.get("browser")) or "browser",
-                    title=_str(d.get("title")) or fallback_title, domain=domain, url=url)
+                    title=title, domain=domain, url=url)
 
 
 def editor_activity(e: Event, app: str | None = None, title: str | None = None) -> Activity:
@@ -139,8 +146,9 @@ def manual_activity(e: Event) -> Activity:
                     category=_str(d.get("category")), task=_str(d.get("task")))
 
 
-def _items(events: Iterable[Event], start: datetime, end: datetime, make) -> list:  # type: ignore[no-untyped-def]
-    out = []
+def _items(events: Iterable[Event], start: datetime, end: datetime,
+           make: Callable[[Event], Activity]) -> list[tuple[Span, Activity]]:
+    out: list[tuple[Span, Activity]] = []
     for e in events:
         a, b = max(e.start, start), min(e.end, end)
         if b > a:
@@ -233,9 +241,9 @@ def active_segments(events: Mapping[str, Sequence[Event]], start: datetime, end:
     to_refine: dict[tuple[str, str], list[tuple[Span, Activity]]] = {}
     for span, act in present:
         app = act.app or ""
-        fam = layer_for(app) if layers and opts.browser_apps.search(app) else None
-        if fam is not None:
-            to_refine.setdefault(("browser", fam), []).append((span, act))
+        refining = layer_for(app) if layers and opts.browser_apps.search(app) else None
+        if refining is not None:
+            to_refine.setdefault(("browser", refining), []).append((span, act))
         elif editor_layer and opts.editor_apps.search(app):
             to_refine.setdefault(("editor", ""), []).append((span, act))
         else:

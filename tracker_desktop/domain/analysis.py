@@ -23,7 +23,7 @@ from .days import hour_starts
 from .events import Event
 from .intervals import Span
 from .scoring import ScoringPolicy, Visit, points
-from .summary import BlockSummary, DaySummary, Stretch
+from .summary import BlockSummary, DaySummary, Stretch, bounded_titles, short_title
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ def analyze_day(events: Mapping[str, Sequence[Event]], day: date, start: datetim
     categories: dict[str, list[float]] = {}
     levels: dict[int, float] = {}
     dims: dict[str, dict[str, float]] = {d: {} for d in ("apps", "domains", "projects", "languages", "files")}
+    titles: dict[str, dict[str, float]] = {}
     for seg, cat, sec, pt in zip(segs, cats, secs, pts):
         name = format_category(cat)
         acc = categories.get(name)
@@ -87,6 +88,10 @@ def analyze_day(events: Mapping[str, Sequence[Event]], day: date, start: datetim
             if value:
                 d = dims[dim]
                 d[value] = d.get(value, 0.0) + sec
+        if a.app and a.title:
+            per = titles.setdefault(a.app, {})
+            t = short_title(a.title)
+            per[t] = per.get(t, 0.0) + sec
 
     away = away_spans(events, start, end, config.activity)
     blocks = _blocks(segs, cats, pts, away, config)
@@ -98,6 +103,7 @@ def analyze_day(events: Mapping[str, Sequence[Event]], day: date, start: datetim
         categories={k: (v[0], v[1]) for k, v in categories.items()}, levels=levels,
         apps=dims["apps"], domains=dims["domains"], projects=dims["projects"],
         languages=dims["languages"], files=dims["files"],
+        titles=bounded_titles(titles, dims["apps"]),
         hourly=_hourly(segs, start, end, tz), input=_clean(counts), editor=_clean(editor_counts),
         context_switches=_switches(segs, config.break_after, _window_key),
         app_switches=_switches(segs, config.break_after, _app_key),

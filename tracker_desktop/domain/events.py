@@ -80,43 +80,56 @@ def _valid_text(text: str, what: str) -> str:
 
 
 def limited_data(data: Mapping[str, Scalar] | None) -> Mapping[str, Scalar]:
-    """`data` within the limits: long strings truncated; too many keys, lone surrogates,
-    huge integers and non-finite numbers refused."""
-    frozen = _frozen_data(data)
-    if not frozen:
-        return frozen
-    if len(frozen) > MAX_KEYS:
-        raise InvalidEvent(f"data has {len(frozen)} keys (at most {MAX_KEYS})")
+    """`data` frozen and within the limits: long strings truncated; too many keys, lone
+    surrogates, huge integers and non-finite numbers refused. One pass: every heartbeat runs it."""
+    if not data:
+        return _EMPTY
+    if len(data) > MAX_KEYS:
+        raise InvalidEvent(f"data has {len(data)} keys (at most {MAX_KEYS})")
     out: dict[str, Scalar] = {}
-    for key, value in frozen.items():
+    for key, value in data.items():
+        if not isinstance(key, str):
+            raise InvalidEvent(f"data key {key!r} is not a string")
         if len(key) > MAX_KEY_LENGTH:
             raise InvalidEvent(f"data key {key[:20]!r}... is longer than {MAX_KEY_LENGTH} characters")
-        key = _valid_text(key, "a data key")
+        if not key.isascii():
+            _valid_text(key, "a data key")
         if isinstance(value, str):
-            value = _valid_text(value, f"data[{key!r}]")
-        elif isinstance(value, bool) or value is None:
+            if len(value) > MAX_TEXT or not value.isascii():
+                value = _valid_text(value, f"data[{key!r}]")
+        elif value is None or isinstance(value, bool):
             pass
         elif isinstance(value, int):
             if not -MAX_INT <= value <= MAX_INT:
                 raise InvalidEvent(f"data[{key!r}] is out of range (at most {MAX_INT})")
-        elif isinstance(value, float) and not math.isfinite(value):
-            raise InvalidEvent(f"data[{key!r}] must be a finite number")
+        elif isinstance(value, float):
+            if not math.isfinite(value):
+                raise InvalidEvent(f"data[{key!r}] must be a finite number")
+        else:
+            raise InvalidEvent(f"data[{key!r}] must be a string, number, boolean or null")
         out[key] = value
     return MappingProxyType(out)
 
 
 def limited_counts(counts: Mapping[str, int] | None) -> Mapping[str, int]:
-    """`counts` within the limits: at most MAX_KEYS keys, each value at most MAX_COUNT."""
-    frozen = _frozen_counts(counts)
-    if len(frozen) > MAX_KEYS:
-        raise InvalidEvent(f"counts has {len(frozen)} keys (at most {MAX_KEYS})")
-    for key, value in frozen.items():
+    """`counts` frozen and within the limits: at most MAX_KEYS keys, each value a non-negative
+    integer of at most MAX_COUNT."""
+    if not counts:
+        return _EMPTY
+    if len(counts) > MAX_KEYS:
+        raise InvalidEvent(f"counts has {len(counts)} keys (at most {MAX_KEYS})")
+    for key, value in counts.items():
+        if not isinstance(key, str):
+            raise InvalidEvent(f"counts key {key!r} is not a string")
         if len(key) > MAX_KEY_LENGTH:
             raise InvalidEvent(f"counts key {key[:20]!r}... is longer than {MAX_KEY_LENGTH} characters")
-        _valid_text(key, "a counts key")
+        if not key.isascii():
+            _valid_text(key, "a counts key")
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise InvalidEvent(f"counts[{key!r}] must be a non-negative integer")
         if value > MAX_COUNT:
             raise InvalidEvent(f"counts[{key!r}] = {value} is absurd (at most {MAX_COUNT:,})")
-    return frozen
+    return counts if isinstance(counts, MappingProxyType) else MappingProxyType(dict(counts))
 
 
 def check_span(start: datetime, duration: timedelta, what: str = "record") -> None:

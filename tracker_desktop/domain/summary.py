@@ -17,6 +17,15 @@ DIMENSIONS = ("apps", "domains", "projects", "languages", "files")
 # A day keeps at most this many names per dimension (the rest is dropped from the lists, never
 # from the totals) so that one pathological day (thousands of generated file names) stays small.
 MAX_NAMES_PER_DAY = 500
+# Window titles per app (issue 7, item 9), bounded per day so a year of rollups stays small and a
+# year report fast: the day's top apps each keep their top titles; the rest of an app's time is
+# its "other" remainder, never stored (the app's seconds minus its listed titles' seconds). So a
+# range's title totals are exact for titles in every day's top list and low only in the tail.
+MAX_TITLE_APPS_PER_DAY = 50
+MAX_TITLES_PER_APP_PER_DAY = 20
+# Titles are shown, not searched: 200 characters is more than any table shows, and keeps a year
+# report's JSON small whatever the titles (the stored limit is 2,000).
+MAX_TITLE_CHARS = 200
 
 
 def _dt(text: str) -> datetime:
@@ -29,6 +38,20 @@ def _ms(x: float) -> float:
 
 def _msd(values: Mapping[str, float]) -> dict[str, float]:
     return {k: round(v, 3) for k, v in values.items()}
+
+
+def short_title(title: str) -> str:
+    """`title` cut to MAX_TITLE_CHARS, ending in `…` when cut (as the stored limit marks it)."""
+    return title if len(title) <= MAX_TITLE_CHARS else title[:MAX_TITLE_CHARS - 1] + "…"
+
+
+def bounded_titles(titles: Mapping[str, Mapping[str, float]], apps: Mapping[str, float]
+                   ) -> dict[str, dict[str, float]]:
+    """A day's seconds per (app, title) kept to the apps with the most time (`apps`) and each
+    one's top titles; what is dropped stays in the app's own seconds (its "other" remainder)."""
+    keep = {a for a, _ in ranked(apps, MAX_TITLE_APPS_PER_DAY)}
+    return {app: dict(ranked(per, MAX_TITLES_PER_APP_PER_DAY))
+            for app, per in titles.items() if app in keep and per}
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +112,9 @@ class DaySummary:
     projects: Mapping[str, float] = field(default_factory=dict)
     languages: Mapping[str, float] = field(default_factory=dict)
     files: Mapping[str, float] = field(default_factory=dict)
+    # app: {title: seconds}, bounded (see bounded_titles); titles as recorded, so "[redacted]"
+    # ones stay redacted.
+    titles: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     hourly: tuple[float, ...] = (0.0,) * 24  # active seconds per local clock hour
     input: Mapping[str, float] = field(default_factory=dict)  # keys, clicks, scrolls, moves
     editor: Mapping[str, float] = field(default_factory=dict)  # lines_added, ...
@@ -120,6 +146,7 @@ class DaySummary:
             if len(values) > MAX_NAMES_PER_DAY:
                 values = dict(sorted(values.items(), key=lambda kv: -kv[1])[:MAX_NAMES_PER_DAY])
             d[dim] = _msd(values)
+        d["titles"] = {app: _msd(per) for app, per in self.titles.items()}
         if with_blocks:
             d["blocks"] = [b.to_dict() for b in self.blocks]
         return d
@@ -135,7 +162,8 @@ class DaySummary:
             categories={k: (v[0], v[1]) for k, v in d["categories"].items()},
             levels={int(k): v for k, v in d["levels"].items()},
             apps=d["apps"], domains=d["domains"], projects=d["projects"],
-            languages=d["languages"], files=d["files"], hourly=tuple(d["hourly"]),
+            languages=d["languages"], files=d["files"], titles=d.get("titles", {}),
+            hourly=tuple(d["hourly"]),
             input=d["input"], editor=d["editor"], context_switches=d["context_switches"],
             app_switches=d.get("app_switches", 0),
             focus=None if not focus else Stretch(focus[0], _dt(focus[1]), _dt(focus[2])),
@@ -168,6 +196,7 @@ class Totals:
     projects: dict[str, float] = field(default_factory=dict)
     languages: dict[str, float] = field(default_factory=dict)
     files: dict[str, float] = field(default_factory=dict)
+    titles: dict[str, dict[str, float]] = field(default_factory=dict)  # app: {title: seconds}
     hourly: list[float] = field(default_factory=lambda: [0.0] * 24)
     input: dict[str, float] = field(default_factory=dict)
     editor: dict[str, float] = field(default_factory=dict)
@@ -196,6 +225,12 @@ class Totals:
         _add(self.projects, day.projects)
         _add(self.languages, day.languages)
         _add(self.files, day.files)
+        for app, per in day.titles.items():
+            acc_titles = self.titles.get(app)
+            if acc_titles is None:
+                self.titles[app] = dict(per)
+            else:
+                _add(acc_titles, per)
         hourly = self.hourly
         for i, v in enumerate(day.hourly):
             if v:

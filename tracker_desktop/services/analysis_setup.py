@@ -33,8 +33,9 @@ from tracker_desktop.domain.scoring import (
 )
 
 # Bump when the meaning of a stored DaySummary changes: every rollup becomes stale.
-# 3: blocks merge short gaps and carry their active seconds; 4: window switches, app switches
-ROLLUP_FORMAT = 4
+# 3: blocks merge short gaps and carry their active seconds; 4: window switches, app switches;
+# 5: top window titles per app
+ROLLUP_FORMAT = 5
 
 
 class SystemLocalTimezone(tzinfo):

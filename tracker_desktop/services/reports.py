@@ -53,6 +53,22 @@ class NamedTime:
 
 
 @dataclass(frozen=True, slots=True)
+class AppTime:
+    """Time spent in one app, with its window titles that had the most of it."""
+
+    name: str
+    seconds: float
+    # Most first. Over several days a title's time is exact when it was among its app's top titles
+    # every day (summary.MAX_TITLES_PER_APP_PER_DAY); the tail can be low. The app's seconds
+    # minus these is the time in other titles (or in none).
+    titles: tuple[NamedTime, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"name": self.name, "seconds": self.seconds,
+                "titles": [t.to_json() for t in self.titles]}
+
+
+@dataclass(frozen=True, slots=True)
 class CategoryTime:
     name: str
     seconds: float
@@ -136,7 +152,7 @@ class Report:
     productivity: Mapping[str, float]  # seconds per level name, very_productive first
     categories: tuple[CategoryTime, ...]  # most time first
     category_tree: tuple[CategoryTime, ...]  # every category and its parents, by name
-    apps: tuple[NamedTime, ...]
+    apps: tuple[AppTime, ...]  # each with its top window titles
     domains: tuple[NamedTime, ...]
     projects: tuple[NamedTime, ...]
     languages: tuple[NamedTime, ...]
@@ -191,6 +207,11 @@ def _names(values: dict[str, float], limit: int | None) -> tuple[NamedTime, ...]
     return tuple(NamedTime(n, _r(s)) for n, s in ranked(values, limit))
 
 
+def _apps(totals: Totals, limit: int | None, titles: int | None) -> tuple[AppTime, ...]:
+    return tuple(AppTime(n, _r(s), _names(totals.titles.get(n, {}), titles))
+                 for n, s in ranked(totals.apps, limit))
+
+
 def _category(name: str, secs: float, pts: float) -> CategoryTime:
     return CategoryTime(name, _r(secs), _score(pts / (secs * 4) * 100 if secs else None))
 
@@ -199,6 +220,7 @@ def _category(name: str, secs: float, pts: float) -> CategoryTime:
 class ReportService:
     rollups: RollupService
     top: int | None = 50  # longest lists (apps, domains, files...) are cut to this many names
+    titles: int | None = 10  # window titles listed per app
 
     def report(self, period: Period, progress: Progress | None = None, *,
                blocks: bool | None = None) -> Report:
@@ -239,7 +261,7 @@ class ReportService:
             categories=tuple(_category(n, v[0], v[1]) for n, v in
                              sorted(totals.categories.items(), key=lambda kv: (-kv[1][0], kv[0]))),
             category_tree=tuple(_category(n, v[0], v[1]) for n, v in sorted(tree.items())),
-            apps=_names(totals.apps, self.top), domains=_names(totals.domains, self.top),
+            apps=_apps(totals, self.top, self.titles), domains=_names(totals.domains, self.top),
             projects=_names(totals.projects, self.top), languages=_names(totals.languages, self.top),
             files=_names(totals.files, self.top),
             keystrokes=round(totals.input.get("keys", 0.0)),

@@ -92,26 +92,38 @@ class Recorded:
     """The stored events of one source near a time, read a window at a time, plus what this
     import wrote there: answers "is this already recorded?" without loading a whole history.
 
-    `flush` is called before a window is read, so rows this import has queued are in it."""
+    `flush` is called before a window is read, so rows this import has queued are in it.
+    `ordered` keeps the events sorted by start too, which `covering` needs (JSON lines only)."""
 
-    def __init__(self, uow: Any, source: str, flush: Callable[[], None]) -> None:
+    def __init__(self, uow: Any, source: str, flush: Callable[[], None], ordered: bool = False) -> None:
         self._uow = uow
         self._source = source
         self._flush = flush
+        self._ordered = ordered
         self._lo: datetime | None = None
         self._hi: datetime | None = None
+        self._by_start: dict[datetime, list[Event]] = {}
         self._starts: list[datetime] = []
         self._events: list[Event] = []
         self._longest = timedelta(0)
 
     def _load(self, when: datetime) -> None:
         self._flush()
-        self._lo, self._hi = when - WINDOW, when + WINDOW
+        # The window reaches ahead in the direction the file goes (exports run oldest first or
+        # newest first), so rows this import just wrote behind it are not read back.
+        if self._lo is not None and when < self._lo:
+            self._lo, self._hi = when - 2 * WINDOW, when + _US
+        else:
+            self._lo, self._hi = when, when + 2 * WINDOW
         # One microsecond before the window, so an event ending exactly at its start is seen.
         events = self._uow.events.range(self._source, self._lo - _US, self._hi)
-        self._events = sorted(events, key=lambda e: e.start)
-        self._starts = [e.start for e in self._events]
-        self._longest = max((e.duration for e in self._events), default=timedelta(0))
+        self._by_start = {}
+        for e in events:
+            self._by_start.setdefault(e.start, []).append(e)
+        if self._ordered:
+            self._events = sorted(events, key=lambda e: e.start)
+            self._starts = [e.start for e in self._events]
+            self._longest = max((e.duration for e in self._events), default=timedelta(0))
 
     def reload(self, when: datetime) -> None:
         """Read the window around `when` again (after this import wrote into it)."""
@@ -122,7 +134,7 @@ class Recorded:
             self._load(when)
 
     def covering(self, start: datetime, end: datetime, data: Any) -> Event | None:
-        """A recorded event with this data spanning [start, end], if any."""
+        """A recorded event with this data spanning [start, end], if any (needs `ordered`)."""
         self._ensure(start)
         i = bisect.bisect_right(self._starts, start) - 1
         while i >= 0 and self._starts[i] >= start - self._longest:
@@ -135,25 +147,38 @@ class Recorded:
     def same_start(self, start: datetime, data: Any) -> Event | None:
         """A recorded event with this start and data, if any."""
         self._ensure(start)
-        i = bisect.bisect_left(self._starts, start)
-        while i < len(self._starts) and self._starts[i] == start:
-            if self._events[i].data == data:
-                return self._events[i]
-            i += 1
+        for e in self._by_start.get(start, ()):
+            if e.data == data:
+                return e
         return None
 
     def note(self, event: Event, replaces: Event | None = None) -> None:
         """`event` is now recorded (written by this import, or queued to be)."""
-        if replaces is not None:
-            for i in range(bisect.bisect_left(self._starts, replaces.start), len(self._events)):
-                if self._events[i] is replaces:
-                    self._events[i] = event
-                    break
-        elif self._lo is not None and self._hi is not None and self._lo <= event.start < self._hi:
-            i = bisect.bisect_right(self._starts, event.start)
-            self._starts.insert(i, event.start)
-            self._events.insert(i, event)
-        self._longest = max(self._longest, event.duration)
+        if self._lo is None or self._hi is None or not self._lo <= event.start < self._hi:
+            return  # outside the window: read from the store when a window reaches it
+        same = self._by_start.setdefault(event.start, [])
+        if replaces is not None and replaces in same:
+            same[same.index(replaces)] = event
+        else:
+            same.append(event)
+        if self._ordered:
+            if replaces is not None:
+                i = bisect.bisect_left(self._starts, replaces.start)
+                while i < len(self._events) and self._starts[i] == replaces.start:
+                    if self._events[i] == replaces:
+                        self._events[i] = event
+                        break
+                    i += 1
+                else:
+                    self._insert(event)
+            else:
+                self._insert(event)
+            self._longest = max(self._longest, event.duration)
+
+    def _insert(self, event: Event) -> None:
+        i = bisect.bisect_right(self._starts, event.start)
+        self._starts.insert(i, event.start)
+        self._events.insert(i, event)
 
 
 class Writer:

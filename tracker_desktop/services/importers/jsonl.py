@@ -55,7 +55,9 @@ def _number(value: Any, what: str) -> float:
 
 def _loads(line: str | bytes) -> Any:
     try:
-        return json.loads(line)
+        # Decoding first spares json.loads its encoding detection; surrogatepass as json.loads
+        # does, so an encoded lone surrogate reaches the domain's check and its clear message.
+        return json.loads(line.decode("utf-8", "surrogatepass") if isinstance(line, bytes) else line)
     except json.JSONDecodeError as exc:
         raise InvalidEvent(f"not valid JSON ({exc.msg} at column {exc.colno})") from None
     except UnicodeDecodeError as exc:
@@ -71,8 +73,8 @@ def parse_heartbeat_line(line: str | bytes, now: datetime | None = None) -> Puls
     obj = _loads(line)
     if not isinstance(obj, dict):
         raise InvalidEvent("expected a JSON object")
-    unknown = set(obj) - _FIELDS
-    if unknown:
+    if not _FIELDS.issuperset(obj):
+        unknown = set(obj) - _FIELDS
         raise InvalidEvent(f"unknown field(s): {', '.join(sorted(unknown))[:200]}")
     source = obj.get("source")
     if not isinstance(source, str) or not source.strip() or len(source) > 64:
@@ -180,7 +182,7 @@ def import_heartbeats(uow_factory: Callable[..., Any], heartbeats: Iterable[Puls
                 progress(1)
             rec = recorded.get(hb.source)
             if rec is None:
-                rec = recorded[hb.source] = Recorded(uow, hb.source, writer.flush)
+                rec = recorded[hb.source] = Recorded(uow, hb.source, writer.flush, ordered=True)
                 stored = uow.events.last(hb.source)
                 last[hb.source] = stored
                 if stored is not None:

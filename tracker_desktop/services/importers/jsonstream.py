@@ -1,119 +1,152 @@
-"""Reading a big JSON document a token at a time (ijson's basic_parse), so an export of years is
-never in memory whole: the format modules walk the structure and build one record at a time.
+"""Reading a big JSON document a record at a time, so an export of years is never in memory whole.
 
-basic_parse rather than ijson's prefix-based `items`: prefixes grow with nesting, and 100k nested
-arrays made them quadratic (out of memory). Here nesting is capped and bad input becomes an
-ImportFormatError naming the format.
+The format modules walk the outer structure (`keys`, `items`) and decode each record whole with
+the standard library's C decoder (`value`), reading the file in chunks. Why not ijson: its fast
+path (`items` with a prefix) builds prefix strings that grow with nesting, and 100k nested arrays
+ran it out of memory (killed); its safe token-by-token path costs a Python step per token and made
+imports 20–30 % slower than loading the whole file. Bad input becomes an ImportFormatError naming
+the format, never a traceback.
 """
 
 from __future__ import annotations
 
 import codecs
+import json
+import re
 from typing import Any, BinaryIO, Iterator
-
-import ijson
 
 from .base import ImportFormatError
 
-MAX_DEPTH = 64  # far deeper than any export; beyond it the file is refused
-Token = tuple[str, Any]
-_OPEN = {"start_map", "start_array"}
-_CLOSE = {"end_map", "end_array"}
+CHUNK = 1 << 20  # characters read at a time
+MAX_DEPTH = 64  # levels `skip` descends before refusing the file
+MAX_VALUE = 8 << 20  # characters of one record (an event, a heartbeat); titles are cut to 2,000
+_TAIL = 16  # an error this close to the buffer's end may be a cut "nu|ll" or "\\u00|e9": read on
+_WS = re.compile(r"[ \t\n\r]*").match
+_raw_decode = json.JSONDecoder().raw_decode
 
 
-class Tokens:
-    """The tokens of `stream`; `what` names the expected format in errors ("an ActivityWatch export")."""
+class Scanner:
+    """The JSON document in `stream`; `what` names the expected format in errors ("an ActivityWatch
+    export"). Memory: one chunk plus the record being decoded."""
 
     def __init__(self, stream: BinaryIO, what: str) -> None:
         self.what = what
-        head = stream.read(4096)
-        try:  # a cut multi-byte character at the end of the peek is fine
-            codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        except UnicodeDecodeError:
-            raise ImportFormatError(f"not {what}: the file is not UTF-8 text") from None
-        self._it = ijson.basic_parse(_Rejoined(head, stream), use_float=True)
+        self._stream = stream
+        self._decoder = codecs.getincrementaldecoder("utf-8-sig")()
+        self._buf = ""
+        self._pos = 0
+        self._done = 0  # characters dropped from the front of the buffer
+        self._eof = False
 
-    def next(self) -> Token:
+    def _error(self, detail: str) -> ImportFormatError:
+        return ImportFormatError(f"not {self.what}: invalid JSON ({detail} at character "
+                                 f"{self._done + self._pos:,})")
+
+    def _more(self) -> bool:
+        """Append the next chunk to the buffer; False at the end of the file."""
+        if self._eof:
+            return False
+        raw = self._stream.read(CHUNK)
         try:
-            return next(self._it)
-        except StopIteration:
-            raise ImportFormatError(f"not {self.what}: the file ends too early") from None
-        except ijson.JSONError as exc:
-            detail = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise ImportFormatError(f"not {self.what}: invalid JSON ({detail})") from None
-        except (ValueError, SystemError, OverflowError):  # a 5000-digit integer
-            raise ImportFormatError(f"not {self.what}: a number in it cannot be read") from None
+            text = self._decoder.decode(raw, final=not raw)
+        except UnicodeDecodeError:
+            raise ImportFormatError(f"not {self.what}: the file is not UTF-8 text") from None
+        self._eof = not raw
+        self._done += self._pos
+        self._buf = self._buf[self._pos:] + text
+        self._pos = 0
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not white space ("" at the end of the file)."""
+        while True:
+            self._pos = _WS(self._buf, self._pos).end()
+            if self._pos < len(self._buf):
+                return self._buf[self._pos]
+            if not self._more():
+                return ""
+
+    def _expect(self, chars: str) -> str:
+        c = self.peek()
+        if not c:
+            raise self._error("the file ends too early")
+        if c not in chars:
+            raise self._error(f"expected {' or '.join(repr(x) for x in chars)}, found {c!r}")
+        self._pos += 1
+        return c
+
+    def open(self, kind: str) -> bool:
+        """Step into an object ("{") or array ("["); False (nothing read) if another value is next."""
+        c = self.peek()
+        if c == kind:
+            self._pos += 1
+            return True
+        if not c:
+            raise self._error("the file ends too early")
+        return False
 
     def keys(self) -> Iterator[str]:
-        """After a start_map: each key, leaving the caller to read (or skip) its value."""
-        while True:
-            kind, value = self.next()
-            if kind == "end_map":
-                return
-            yield str(value)
-
-    def items(self) -> Iterator[Token]:
-        """After a start_array: the first token of each item."""
-        while True:
-            token = self.next()
-            if token[0] == "end_array":
-                return
-            yield token
-
-    def build(self, first: Token) -> Any:
-        """The whole value that starts with `first` (nesting capped at MAX_DEPTH)."""
-        kind, value = first
-        if kind not in _OPEN:
-            return value
-        stack: list[Any] = [{} if kind == "start_map" else []]
-        keys: list[str | None] = [None]
-        while True:
-            kind, value = self.next()
-            if kind == "map_key":
-                keys[-1] = value
-                continue
-            if kind in _CLOSE:
-                done = stack.pop()
-                keys.pop()
-                if not stack:
-                    return done
-                value = done
-            elif kind in _OPEN:
-                if len(stack) >= MAX_DEPTH:
-                    raise ImportFormatError(f"not {self.what}: nested more than {MAX_DEPTH} deep")
-                stack.append({} if kind == "start_map" else [])
-                keys.append(None)
-                continue
-            top = stack[-1]
-            if isinstance(top, list):
-                top.append(value)
-            else:
-                top[keys[-1]] = value
-
-    def skip(self, first: Token) -> None:
-        """Read past the value that starts with `first`, building nothing."""
-        if first[0] not in _OPEN:
+        """Inside an object just opened: each key. The caller reads (or skips) its value."""
+        if self.peek() == "}":
+            self._pos += 1
             return
-        depth = 1
-        while depth:
-            kind = self.next()[0]
-            if kind in _OPEN:
-                depth += 1
-            elif kind in _CLOSE:
-                depth -= 1
+        while True:
+            if self.peek() != '"':
+                raise self._error("expected a key")
+            key = self.value()
+            self._expect(":")
+            yield key
+            if self._expect(",}") == "}":
+                return
 
+    def items(self) -> Iterator[None]:
+        """Inside an array just opened: once per item. The caller reads (or skips) the item."""
+        if self.peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            yield None
+            if self._expect(",]") == "]":
+                return
 
-class _Rejoined:
-    """`stream` with its first bytes (already read for the UTF-8 check) put back in front."""
+    def value(self) -> Any:
+        """The next value, decoded whole; at most MAX_VALUE characters."""
+        if not self.peek():
+            raise self._error("the file ends too early")
+        while True:
+            try:
+                value, end = _raw_decode(self._buf, self._pos)
+            except json.JSONDecodeError as exc:
+                # The record may run past the buffer: read on, unless the decoder stopped
+                # before the buffer's end (a real error; an unterminated string reports its start).
+                cut = exc.pos >= len(self._buf) - _TAIL or exc.msg.startswith("Unterminated string")
+                if cut and self._grow():
+                    continue
+                self._pos = max(self._pos, min(exc.pos, len(self._buf)))
+                raise self._error(exc.msg) from None
+            except RecursionError:  # 100k nested arrays: the C decoder gives up
+                raise ImportFormatError(f"not {self.what}: nested too deeply") from None
+            except ValueError:  # a 5000-digit integer passes Python's int-digit limit
+                raise ImportFormatError(f"not {self.what}: a number in it has too many digits") from None
+            if end > len(self._buf) - _TAIL and self._grow():
+                continue  # a number near the buffer's end may be cut ("1|.5"): decode it whole
+            self._pos = end
+            return value
 
-    def __init__(self, head: bytes, stream: BinaryIO) -> None:
-        self._head = head
-        self._stream = stream
+    def _grow(self) -> bool:
+        if len(self._buf) - self._pos > MAX_VALUE:
+            raise ImportFormatError(f"not {self.what}: a record longer than {MAX_VALUE:,} characters")
+        return self._more()
 
-    def read(self, size: int = -1) -> bytes:
-        if size == 0:  # ijson reads 0 bytes to check the stream's type
-            return b""
-        if self._head:
-            out, self._head = self._head, b""
-            return out
-        return self._stream.read(size)
+    def skip(self, depth: int = 0) -> None:
+        """Read past the next value; arrays item by item, so a long one is never held whole."""
+        if depth > MAX_DEPTH:
+            raise ImportFormatError(f"not {self.what}: nested too deeply")
+        if self.open("["):
+            for _ in self.items():
+                self.skip(depth + 1)
+        elif self.open("{"):
+            for _ in self.keys():
+                self.skip(depth + 1)
+        else:
+            self.value()

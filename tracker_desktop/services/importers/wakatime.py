@@ -24,10 +24,10 @@ from typing import Any, BinaryIO, Callable, Iterator, Mapping
 from tracker_desktop.domain.activity import domain_of
 from tracker_desktop.domain.days import EARLIEST, LATEST
 from tracker_desktop.domain.events import (BROWSER, EDITOR, MAX_COUNT, WINDOW, Event, InvalidEvent, add_counts,
-                                           within_limits)
+                                           limited_counts, limited_data)
 
 from .base import ImportFormatError, Progress
-from .jsonstream import Tokens
+from .jsonstream import Scanner
 
 TIMEOUT = timedelta(minutes=15)
 # Durations need the heartbeats in time order. A dump is in order (days ascending, each day's
@@ -63,7 +63,7 @@ def _count(value: Any) -> int:
 
 
 def _parse(hb: Any, agents: Mapping[str, str]) -> tuple[float, str, dict[str, Any], dict[str, int]]:
-    if not isinstance(hb, Mapping):
+    if not isinstance(hb, dict):  # a dict, not typing.Mapping: that check costs 2 µs a heartbeat
         raise InvalidEvent("heartbeat is not an object")
     t = hb.get("time")
     if isinstance(t, bool) or not isinstance(t, (int, float)) or not math.isfinite(t):
@@ -102,7 +102,7 @@ class WakaTimeImporter:
 
     def read(self, stream: BinaryIO, progress: Progress,
              on_invalid: Callable[[str], None] | None = None) -> Iterator[Event]:
-        parsed = self._parsed(Tokens(stream, "a WakaTime data dump"), progress, on_invalid)
+        parsed = self._parsed(Scanner(stream, "a WakaTime data dump"), progress, on_invalid)
         limit = self.timeout.total_seconds()
         current: Event | None = None
         prev: tuple[float, str, dict[str, Any], dict[str, int]] | None = None
@@ -120,7 +120,8 @@ class WakaTimeImporter:
                     if current is not None:
                         yield current
                     try:
-                        current = within_limits(Event(source, start, timedelta(seconds=seconds), data, counts))
+                        current = Event(source, start, timedelta(seconds=seconds), limited_data(data),
+                                        limited_counts(counts))
                     except InvalidEvent as exc:
                         current = None
                         if on_invalid is not None:
@@ -129,7 +130,7 @@ class WakaTimeImporter:
         if current is not None:
             yield current
 
-    def _parsed(self, tokens: Tokens, progress: Progress, on_invalid: Callable[[str], None] | None
+    def _parsed(self, doc: Scanner, progress: Progress, on_invalid: Callable[[str], None] | None
                 ) -> Iterator[tuple[float, str, dict[str, Any], dict[str, int]]]:
         """Each readable heartbeat in file order; the bad ones go to `on_invalid`."""
         agents: dict[str, str] = {}
@@ -137,49 +138,47 @@ class WakaTimeImporter:
 
         def heartbeats() -> Iterator[tuple[float, str, dict[str, Any], dict[str, int]]]:
             nonlocal done
-            for first in tokens.items():
+            for _ in doc.items():
                 done += 1
                 if done % 5000 == 0:
                     progress(done, None)
                 try:
-                    yield _parse(tokens.build(first), agents)
+                    yield _parse(doc.value(), agents)
                 except InvalidEvent as exc:
                     if on_invalid is not None:
                         on_invalid(str(exc))
 
-        kind = tokens.next()[0]
-        if kind == "start_array":  # a bare list of heartbeats
+        if doc.open("["):  # a bare list of heartbeats
             yield from heartbeats()
-        elif kind == "start_map":
+        elif doc.open("{"):
             found = summaries = False
-            for key in tokens.keys():
-                first = tokens.next()
-                if key == "user_agents" and first[0] == "start_array":
+            for key in doc.keys():
+                if key == "user_agents" and doc.open("["):
                     # Read where they are: a dump listing them after the heartbeats names
                     # editors from each heartbeat's own user_agent instead.
-                    for ua in tokens.build(first):
+                    for _ in doc.items():
+                        ua = doc.value()
                         if isinstance(ua, Mapping) and ua.get("id"):
                             name = ua.get("editor") or editor_from_user_agent(_str(ua.get("value")))
                             if name:
                                 agents[str(ua["id"])] = str(name).lower()
-                elif key == "data" and first[0] == "start_array":
+                elif key == "data" and doc.open("["):
                     found = True
                     yield from heartbeats()
-                elif key == "days" and first[0] == "start_array":
+                elif key == "days" and doc.open("["):
                     found = True
-                    for day in tokens.items():
-                        if day[0] != "start_map":
-                            tokens.skip(day)
+                    for _ in doc.items():
+                        if not doc.open("{"):
+                            doc.skip()
                             continue
-                        for day_key in tokens.keys():
-                            value = tokens.next()
-                            if day_key == "heartbeats" and value[0] == "start_array":
+                        for day_key in doc.keys():
+                            if day_key == "heartbeats" and doc.open("["):
                                 yield from heartbeats()
                             else:
                                 summaries = summaries or day_key == "grand_total"
-                                tokens.skip(value)
+                                doc.skip()
                 else:
-                    tokens.skip(first)
+                    doc.skip()
             if not found:
                 raise ImportFormatError('not a WakaTime data dump: expected {"days": [{"heartbeats": [...]}]}')
             if summaries and not done:
@@ -187,6 +186,7 @@ class WakaTimeImporter:
                     "this is a WakaTime daily-summaries dump: it has totals but no times of day. "
                     "Export the \"heartbeats\" dump instead (wakatime.com → Settings → Export).")
         else:
+            doc.value()  # invalid JSON says so
             raise ImportFormatError("not a WakaTime data dump")
         progress(done, done)
 
