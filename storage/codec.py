@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
@@ -55,3 +56,11 @@ def row_to_event(id_: int, source: str, start_us: int, duration_us: int, data: s
         load_map(counts),
         id_,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class StateValue:
+    """A value of the `state` table and when it was written."""
+
+    value: Any
+    updated: datetime

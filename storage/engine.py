@@ -8,8 +8,6 @@ front so two writers queue on busy_timeout instead of failing with SQLITE_BUSY o
 from __future__ import annotations
 
 import logging
-import re
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,45 +15,16 @@ from filelock import FileLock
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.pool import QueuePool
 
+from .schema import MIGRATIONS_DIR, NewerSchema, script_head, script_revisions
+
 if TYPE_CHECKING:  # Alembic is imported only when a migration must run (start-up time)
     from alembic.config import Config
 
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
-# `revision = "0003"` / `down_revision = "0002"` (or a tuple of them, for a merge) at the start
-# of a line of a migration script, as Alembic's template writes them.
-_REVISION_LINE = re.compile(r"^(revision|down_revision)\b[^=\n]*=(.*)$", re.MULTILINE)
-_QUOTED = re.compile(r"[\"']([^\"']+)[\"']")
-
-
-class NewerSchema(RuntimeError):
-    """The database was migrated by a newer version than this one; it must not be touched."""
-
-
-@cache
-def script_revisions() -> dict[str, tuple[str, ...]]:
-    """Each migration script's revision -> the revisions it follows, read from the files with a
-    regex: the start-up check of a current database must not import Alembic (~85 ms and 12 MB of
-    every CLI call and native-host start), and a constant bumped by hand gets forgotten."""
-    out: dict[str, tuple[str, ...]] = {}
-    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
-        found = {k: _QUOTED.findall(v) for k, v in _REVISION_LINE.findall(path.read_text("utf-8"))}
-        if len(found.get("revision", ())) != 1:
-            raise RuntimeError(f"{path.name}: no `revision = \"...\"` line")
-        out[found["revision"][0]] = tuple(found.get("down_revision", ()))
-    return out
-
-
-@cache
-def script_head() -> str:
-    """The newest revision of the migration scripts (the one no other script follows)."""
-    revisions = script_revisions()
-    heads = set(revisions) - {d for downs in revisions.values() for d in downs}
-    if len(heads) != 1:
-        raise RuntimeError(f"migration scripts have {len(heads)} heads ({sorted(heads)}): merge them")
-    return heads.pop()
+__all__ = ["MIGRATIONS_DIR", "BUSY_TIMEOUT_MS", "NewerSchema", "create_sqlite_engine", "migrate",
+           "open_database", "script_head", "script_revisions", "writer"]
 
 
 def __getattr__(name: str) -> str:

@@ -6,7 +6,6 @@ import heapq
 import itertools
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable, Iterable, Protocol, Sequence, cast
 
@@ -15,19 +14,13 @@ from sqlalchemy.orm import Session
 
 from tracker_desktop.domain.events import Event
 
-from .codec import event_to_row, from_us, row_to_event, to_us
+from .codec import StateValue, event_to_row, from_us, row_to_event, to_us
 from .models.events import EventRow, StateRow
 
 # Called with (old, new) for every stored change: (None, e) for an add, (e, e2) for an update.
 ChangeListener = Callable[[Event | None, Event | None], None]
 # The mapped class's __table__ is typed as a FromClause; insert()/update() want the Table it is.
 _EVENTS = cast(Table, EventRow.__table__)
-
-
-@dataclass(frozen=True, slots=True)
-class StateValue:
-    value: Any
-    updated: datetime
 
 
 class EventRepository(Protocol):

@@ -19,48 +19,34 @@ with an in-memory twin that marks changes the way the triggers do.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, replace
-from datetime import date, datetime, timedelta
-from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Iterable, Protocol, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Protocol, Sequence
 
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from tracker_desktop.domain.days import EARLIEST, LATEST
 from tracker_desktop.domain.events import Event
 
-from .codec import EPOCH, from_us, to_us
-from .models.events import EventRow
+from .codec import from_us, to_us
 from .models.rollups import RollupDayRow, RollupDirtyRow, RollupMetaRow
+from .rollup_rows import (
+    FIRST_HOUR,
+    HOUR_US,
+    LAST_HOUR,
+    MANY_HOURS,
+    DirtySpan,
+    RollupReads,
+    Rows,
+    StoredDay,
+    clamped_span,
+    hours_of,
+)
 
 if TYPE_CHECKING:
     from .repositories import MemoryEventRepository
 
-HOUR_US = 3_600_000_000
-# A span of more hours than this (an event lasting years, or an explicit mark from a stray
-# timestamp far from the rest) is not expanded hour by hour: only the hours its events touch and
-# the days already stored in it are invalidated, so it cannot cost millions of hours.
-MANY_HOURS = 24 * 366
-_EARLIEST_US, _LATEST_US = to_us(EARLIEST), to_us(LATEST)
-FIRST_HOUR, LAST_HOUR = _EARLIEST_US // HOUR_US, _LATEST_US // HOUR_US
 _dumps = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
-_EMPTY: Any = MappingProxyType({})
-DirtySpan = tuple[int, int, int]  # (first hour, last hour, gen)
-
-
-@dataclass(frozen=True, slots=True)
-class StoredDay:
-    day: date
-    fingerprint: str
-    active_seconds: float
-    idle_seconds: float = 0.0
-    break_seconds: float = 0.0
-    points: float = 0.0
-    summary: dict[str, Any] | None = None
-    blocks: list[dict[str, Any]] | None = None
-    computed: datetime | None = None
-    gen: int = 0  # on put: the gen read with the events; the row is written only if unchanged
 
 
 class RollupRepository(Protocol):
@@ -84,57 +70,14 @@ class RollupRepository(Protocol):
     def events_near(self, source: str, start: datetime, end: datetime) -> list[Event]: ...
 
 
-def hours_of(start_us: int, end_us: int) -> range:
-    """UTC hour numbers an event [start, end) touches (its start hour if it has no length)."""
-    first = start_us // HOUR_US
-    last = (max(end_us, start_us + 1) - 1) // HOUR_US
-    return range(first, last + 1)
+class SqlRollupRepository(RollupReads):
+    """Rollups in SQLite through a SQLAlchemy session: the reads of RollupReads, and the writes."""
 
-
-def _clamped_span(start_us: int, end_us: int) -> tuple[int, int] | None:
-    """The hours of [start, end) that reports can cover (1900..9998), or None."""
-    lo, hi = max(start_us, _EARLIEST_US), min(end_us, _LATEST_US)
-    if hi < lo:
-        return None
-    hours = hours_of(lo, hi)
-    return hours.start, hours.stop - 1
-
-
-class SqlRollupRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    # -- days ------------------------------------------------------------------------------
-    def get(self, first: date, last: date, fingerprint: str, *, blocks: bool = True
-            ) -> dict[date, StoredDay]:
-        """Fresh rows (computed with `fingerprint`) for days in [first, last]."""
-        t = RollupDayRow.__table__.c
-        cols = [t.day, t.active_us, t.idle_us, t.break_us, t.points, t.summary, t.gen]
-        if blocks:
-            cols.append(t.blocks)
-        rows = self._s.execute(
-            select(*cols).where(t.day >= first.isoformat(), t.day <= last.isoformat(),
-                                t.fingerprint == fingerprint))
-        loads = json.loads
-        out = {}
-        for r in rows:
-            d = date.fromisoformat(r[0])
-            out[d] = StoredDay(d, fingerprint, r[1] / 1e6, r[2] / 1e6, r[3] / 1e6, r[4],
-                               loads(r[5]), loads(r[7]) if blocks else None, gen=r[6])
-        return out
-
-    def active_seconds(self, first: date, last: date, fingerprint: str) -> dict[date, float]:
-        t = RollupDayRow.__table__.c
-        rows = self._s.execute(
-            select(t.day, t.active_us).where(t.day >= first.isoformat(), t.day <= last.isoformat(),
-                                             t.fingerprint == fingerprint))
-        return {date.fromisoformat(d): us / 1e6 for d, us in rows}
-
-    def gens(self, first: date, last: date) -> dict[date, int]:
-        t = RollupDayRow.__table__.c
-        rows = self._s.execute(select(t.day, t.gen).where(t.day >= first.isoformat(),
-                                                          t.day <= last.isoformat()))
-        return {date.fromisoformat(d): g for d, g in rows}
+    def _rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Rows:
+        return self._s.execute(text(sql), dict(params or {})).tuples()
 
     def put(self, days: Sequence[StoredDay]) -> None:
         """Store computed days; a day whose gen moved on since it was read is left alone."""
@@ -166,45 +109,15 @@ class SqlRollupRepository:
                 "summary, blocks, computed_us, gen) VALUES (:day, '', 0, 0, 0, 0, '{}', '[]', 0, 1) "
                 "ON CONFLICT(day) DO UPDATE SET fingerprint = '', gen = rollup_days.gen + 1"), params)
 
-    def stored_days(self, first: date, last: date) -> list[date]:
-        """Days in [first, last] with a row, whatever its settings or freshness."""
-        t = RollupDayRow.__table__.c
-        rows = self._s.execute(select(t.day).where(t.day >= first.isoformat(), t.day <= last.isoformat()))
-        return [date.fromisoformat(d) for (d,) in rows]
-
-    def count(self, fingerprint: str | None = None) -> int:
-        q = select(func.count()).select_from(RollupDayRow)
-        if fingerprint is not None:
-            q = q.where(RollupDayRow.fingerprint == fingerprint)
-        return int(self._s.execute(q).scalar_one())
-
-    # -- change marks ----------------------------------------------------------------------
     def mark_dirty(self, start: datetime, end: datetime) -> None:
         """Mark [start, end] changed by hand. Changes to `events` need no call: the triggers mark
         them; this stays for callers written before them and for invalidating on purpose."""
-        span = _clamped_span(to_us(start), to_us(end))
+        span = clamped_span(to_us(start), to_us(end))
         if span is not None:
             self._s.execute(
                 text("INSERT INTO rollup_dirty (first_hour, last_hour, gen) VALUES (:a, :b, 1) "
                      "ON CONFLICT(first_hour, last_hour) DO UPDATE SET gen = gen + 1"),
                 {"a": span[0], "b": span[1]})
-
-    def hours_with_events(self, first_hour: int, last_hour: int) -> set[int]:
-        """Hours in [first_hour, last_hour] that some event touches."""
-        lo, hi = first_hour * HOUR_US, (last_hour + 1) * HOUR_US - 1
-        rows = self._s.execute(
-            text("SELECT start_us, start_us + duration_us FROM events "
-                 "WHERE start_us <= :hi AND start_us + duration_us >= :lo"), {"lo": lo, "hi": hi})
-        hours: set[int] = set()
-        for a, b in rows:
-            h = hours_of(int(a), int(b))
-            hours.update(range(max(h.start, first_hour), min(h.stop - 1, last_hour) + 1))
-        return hours
-
-    def dirty(self) -> list[DirtySpan]:
-        t = RollupDirtyRow.__table__.c
-        rows = self._s.execute(select(t.first_hour, t.last_hour, t.gen).order_by(t.first_hour, t.last_hour))
-        return [(int(a), int(b), int(g)) for a, b, g in rows]
 
     def clear_dirty(self, entries: Iterable[DirtySpan]) -> None:
         params = [{"a": a, "b": b, "gen": g} for a, b, g in entries]
@@ -212,58 +125,8 @@ class SqlRollupRepository:
             self._s.execute(text("DELETE FROM rollup_dirty WHERE first_hour = :a AND last_hour = :b "
                                  "AND gen = :gen"), params)
 
-    def dirty_hours_between(self, first_hour: int, last_hour: int) -> bool:
-        """Whether a pending mark overlaps the hours [first_hour, last_hour]."""
-        t = RollupDirtyRow.__table__.c
-        return self._s.execute(
-            select(t.gen).where(t.first_hour <= last_hour, t.last_hour >= first_hour).limit(1)
-        ).first() is not None
-
-    # -- meta ------------------------------------------------------------------------------
-    def get_meta(self, key: str) -> Any:
-        row = self._s.get(RollupMetaRow, key)
-        return None if row is None else json.loads(row.value)
-
     def set_meta(self, key: str, value: Any) -> None:
         self._s.merge(RollupMetaRow(key=key, value=json.dumps(value)))
-
-    # -- reading events in bulk ------------------------------------------------------------
-    def events_near(self, source: str, start: datetime, end: datetime) -> list[Event]:
-        """Events of `source` overlapping [start, end), oldest first: what EventRepository.range
-        returns, decoded faster for bulk analysis (a day repeats the same data text a lot, so
-        each distinct text is parsed once per call)."""
-        t = EventRow.__table__.c
-        lookback = self._s.execute(select(func.max(t.duration_us)).where(t.source == source)).scalar() or 0
-        lo, hi = to_us(start), to_us(end)
-        rows = self._s.execute(
-            text("SELECT id, start_us, duration_us, data, counts FROM events "
-                 "WHERE source = :src AND start_us >= :lb AND start_us < :hi "
-                 "AND (start_us + duration_us > :lo OR start_us >= :lo) ORDER BY start_us, id"),
-            {"src": source, "lb": lo - lookback, "lo": lo, "hi": hi})
-        memo: dict[str, Any] = {"{}": _EMPTY}
-        out = []
-        for id_, start_us, dur_us, data, counts in rows:
-            d = memo.get(data)
-            if d is None:
-                d = memo[data] = MappingProxyType(json.loads(data))
-            c = memo.get(counts)
-            if c is None:
-                c = memo[counts] = MappingProxyType(json.loads(counts))
-            out.append(Event(source, EPOCH + timedelta(microseconds=start_us),
-                             timedelta(microseconds=dur_us), d, c, id_))
-        return out
-
-    def event_span_us(self, lo_us: int | None = None, hi_us: int | None = None
-                      ) -> tuple[int, int] | None:
-        """[first start, last end] of all events, or of those overlapping [lo_us, hi_us)."""
-        t = EventRow.__table__.c
-        q = select(func.min(t.start_us), func.max(t.start_us + t.duration_us))
-        if lo_us is not None:
-            q = q.where(t.start_us + t.duration_us >= lo_us)
-        if hi_us is not None:
-            q = q.where(t.start_us < hi_us)
-        lo, hi = self._s.execute(q).one()
-        return None if lo is None else (int(lo), int(hi))
 
 
 class MemoryRollupRepository:
@@ -327,7 +190,7 @@ class MemoryRollupRepository:
 
     # -- change marks ----------------------------------------------------------------------
     def mark_dirty(self, start: datetime, end: datetime) -> None:
-        span = _clamped_span(to_us(start), to_us(end))
+        span = clamped_span(to_us(start), to_us(end))
         if span is not None:
             self._dirty[span] = self._dirty.get(span, 0) + 1
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sqlite3
 import sys
 import threading
 import time
@@ -15,20 +16,18 @@ from dataclasses import dataclass, field
 from datetime import tzinfo
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, cast
 
-from sqlalchemy import Engine
-
-from storage.engine import open_database
-from storage.heartbeat_engine import HeartbeatEngine
-from storage.uow import SqlUnitOfWorkFactory
-from storage.writer import Writer
 from tracker_desktop.config import Settings
 from tracker_desktop.domain.clock import Clock
 from tracker_desktop.services.state import StateService
 
 if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
     from collectors.input import PynputInputListener
+    from storage.uow import SqlUnitOfWorkFactory, UnitOfWorkFactory
+    from storage.writer import Writer
     from collectors.window import X11SwitchWatcher
     from tracker_desktop.services.analysis_setup import AnalysisSetup
     from tracker_desktop.services.reports import ReportService
@@ -48,38 +47,74 @@ def has_display() -> bool:
     return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
-@dataclass
 class Store:
-    """The database and the objects every process builds on it."""
+    """The database. Writes and bulk reads go through SQLAlchemy (`engine`, `uow`), opened and
+    migrated on first use; reads of state and rollups (`reads`) run on a plain sqlite3 connection
+    while the schema is current, so a verb that only reads never imports SQLAlchemy (start-up).
+    Not for sharing between threads: the tracker gives its threads their own services on `uow`.
+    """
 
-    engine: Engine
-    uow: SqlUnitOfWorkFactory
-    state: StateService
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = db_path
+        self._lite: sqlite3.Connection | None = None
+
+    @cached_property
+    def engine(self) -> Engine:
+        from sqlalchemy.exc import DBAPIError
+
+        from storage.engine import open_database
+        from storage.files import explain
+
+        try:
+            return open_database(self.db_path)
+        except DBAPIError as exc:
+            reason = explain(exc, self.db_path)
+            if reason is None:
+                raise
+            raise reason from None
+
+    @cached_property
+    def uow(self) -> SqlUnitOfWorkFactory:
+        from storage.uow import SqlUnitOfWorkFactory
+
+        return SqlUnitOfWorkFactory(self.engine)
+
+    @cached_property
+    def reads(self) -> UnitOfWorkFactory:
+        """Read units of work on sqlite3 (writes on `uow`); all on `uow` if the schema must be
+        migrated first."""
+        from storage.lite import ReadThenWrite, connect_current
+
+        self._lite = connect_current(self.db_path)
+        if self._lite is None:
+            return self.uow
+        return cast("UnitOfWorkFactory", ReadThenWrite(self._lite, lambda: self.uow))
+
+    @cached_property
+    def state(self) -> StateService:
+        return StateService(self.reads)
 
     def close(self) -> None:
-        self.engine.dispose()
+        if self._lite is not None:
+            self._lite.close()
+            self._lite = None
+        if "engine" in self.__dict__:
+            self.engine.dispose()
 
 
 def open_store(settings: Settings, *, create: bool = True) -> Store:
-    """Open (and migrate) the database; `create=False` for verbs that only read.
+    """The database at the settings' path; `create=False` for verbs that only read.
 
     Raises storage.files.DatabaseUnavailable (NoDatabase when missing and not `create`) with a
     message a person can act on; the files are checked before SQLite opens them.
     """
-    from sqlalchemy.exc import DBAPIError
-
-    from storage.files import explain, prepare_database
+    from storage.files import prepare_database
 
     prepare_database(settings.db_path, create=create)
-    try:
-        engine = open_database(settings.db_path)
-    except DBAPIError as exc:
-        reason = explain(exc, settings.db_path)
-        if reason is None:
-            raise
-        raise reason from None
-    uow = SqlUnitOfWorkFactory(engine)
-    return Store(engine, uow, StateService(uow))
+    store = Store(settings.db_path)
+    if create:
+        store.engine  # noqa: B018  (create and migrate it now, as a writing verb expects)
+    return store
 
 
 class App:
@@ -106,21 +141,30 @@ class App:
 
     @cached_property
     def rollups(self) -> "RollupService":
+        """Rollups kept current: consumes change marks, stores what it computes (rebuild)."""
         from tracker_desktop.services.rollups import RollupService
 
-        return RollupService(self.store.uow, self.analysis, self.clock)
+        return RollupService(self.store.reads, self.analysis, self.clock)
+
+    @cached_property
+    def reading_rollups(self) -> "RollupService":
+        """Rollups for showing figures: leaves marks to the tracker and stores only sizeable
+        work, so status and report rarely take the write lock or import SQLAlchemy."""
+        from tracker_desktop.services.rollups import RollupService
+
+        return RollupService(self.store.reads, self.analysis, self.clock, read_mostly=True)
 
     @cached_property
     def reports(self) -> "ReportService":
         from tracker_desktop.services.reports import ReportService
 
-        return ReportService(self.rollups)
+        return ReportService(self.reading_rollups)
 
     @cached_property
     def status(self) -> "StatusService":
         from tracker_desktop.services.status import StatusService
 
-        return StatusService(self.state, self.rollups, self.clock)
+        return StatusService(self.state, self.reading_rollups, self.clock)
 
     def close(self) -> None:
         self.store.close()
@@ -309,12 +353,19 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
     from tracker_desktop.scheduler import make_scheduler
     from tracker_desktop.services.tracking import TrackingService
 
+    from storage.heartbeat_engine import HeartbeatEngine
+    from storage.writer import Writer
+    from tracker_desktop.services.rollups import RollupService
+
     settings, clock, store = app.settings, app.clock, app.store
     run_lock = claim_tracking(store, settings.db_path)
     writer = Writer(HeartbeatEngine(store.uow, clock), clock)
     collectors, listener, watcher = build_collectors(settings, clock)
-    service = TrackingService(writer, clock, collectors, store.state, headless=headless)
-    rollups = app.rollups
+    # The writer thread does these services' reads too: they get their own connections (`uow`),
+    # not the read connection the main thread uses.
+    service = TrackingService(writer, clock, collectors, StateService(store.uow),
+                              headless=headless)
+    rollups = RollupService(store.uow, app.analysis, clock)
     scheduler = make_scheduler({
         # Keep today's and yesterday's rollups current so reports never wait on raw events; it
         # writes, so it runs on the writer thread like every other write of this process.

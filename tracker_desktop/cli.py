@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None,
     args = parser.parse_args(argv)
     # Past parsing (`--help` and usage errors exit there, before anything heavy is imported).
     from storage.files import DatabaseUnavailable
+    from storage.schema import NewerSchema
     from tracker_desktop.config import ConfigError
     from tracker_desktop.domain.events import InvalidEvent
 
@@ -76,7 +77,7 @@ def main(argv: list[str] | None = None, *, clock: Clock | None = None,
         level = "DEBUG" if args.verbose else (ctx.settings.logging.level if to_file else "INFO")
         setup_logging(level, to_file=to_file, stderr_level="DEBUG" if args.verbose else "WARNING")
         return int(args.handler(args, ctx) or 0)
-    except (UsageError, ConfigError, InvalidEvent, DatabaseUnavailable) as exc:
+    except (UsageError, ConfigError, InvalidEvent, DatabaseUnavailable, NewerSchema) as exc:
         print(f"tracker-desktop: {exc}", file=ctx.err)
         return 2
     except BrokenPipeError:

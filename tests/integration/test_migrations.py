@@ -122,7 +122,7 @@ def test_a_database_from_a_newer_version_is_a_clear_error_not_a_traceback(tmp_pa
     ('revision: str = "b"\ndown_revision: str | None = "a"\n', {"b"}),
 ])
 def test_the_revision_lines_alembic_templates_write_are_understood(tmp_path, monkeypatch, text, heads):
-    import storage.engine as engine_module
+    import storage.schema as engine_module
 
     versions = tmp_path / "versions"
     versions.mkdir()

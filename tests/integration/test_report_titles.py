@@ -8,12 +8,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from collectors.afk import AfkTracker
-from collectors.input import InputCounter, InputMinuteTracker
-from collectors.privacy import REDACTED, PrivacyRules
-from collectors.window import WindowInfo, WindowTracker
+from collectors.input import InputCounter
+from tracker_desktop.domain.afk import AfkTracker
+from tracker_desktop.domain.input_minutes import InputMinuteTracker
+from tracker_desktop.domain.privacy import REDACTED, PrivacyRules
+from tracker_desktop.domain.window import WindowInfo, WindowTracker
 from storage.engine import open_database
 from storage.heartbeat_engine import HeartbeatEngine
+from storage.writer import Writer
 from storage.uow import SqlUnitOfWorkFactory
 from tracker_desktop.config import AnalysisSettings, PrivacySettings
 from tracker_desktop.domain.clock import FakeClock
@@ -149,8 +151,8 @@ def test_redacted_titles_stay_redacted_and_excluded_apps_never_appear(db):
     probe = ScriptedWindow()
     rules = PrivacyRules.from_settings(PrivacySettings(
         exclude_apps=["keepassxc"], redact_titles=["(?i)bank"]))
-    engine = HeartbeatEngine(db, clock)
-    tracking = TrackingService(engine, clock, Collectors(
+    writer = Writer(HeartbeatEngine(db, clock), clock)
+    tracking = TrackingService(writer, clock, Collectors(
         window_probe=probe, idle_probe=NeverIdle(), input_counter=InputCounter(clock),
         window=WindowTracker(rules, 1.0), afk=AfkTracker(timeout=180, poll_seconds=1.0),
         minutes=InputMinuteTracker()), StateService(db))
@@ -162,8 +164,10 @@ def test_redacted_titles_stay_redacted_and_excluded_apps_never_appear(db):
         probe.info = WindowInfo(app, title, 42)
         for _ in range(seconds):
             tracking.tick()
+            writer.run_pending()
             clock.advance(1)
     tracking.shutdown()
+    assert writer.stop()
 
     r = report_service(db, now=t0 + timedelta(days=1)).report(day_period(DAY))
     apps = {a.name: {t.name for t in a.titles} for a in r.apps}

@@ -49,7 +49,7 @@ class Context:
     def app(self) -> App:
         """The typed services over the opened (and migrated) database."""
         if self._app is None:
-            from storage.engine import NewerSchema
+            from storage.schema import NewerSchema
             from storage.files import DatabaseUnavailable
             from tracker_desktop.app import build_app
 

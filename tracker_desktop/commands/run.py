@@ -29,7 +29,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def handle(args: argparse.Namespace, ctx: Context) -> int:
-    from storage.engine import NewerSchema
+    from storage.schema import NewerSchema
     from tracker_desktop.app import AlreadyTracking, build_tracker, has_display, run_gui
     from tracker_desktop.commands.base import UsageError
 

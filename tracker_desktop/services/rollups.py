@@ -21,11 +21,10 @@ import logging
 from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from storage.codec import from_us, to_us
-from storage.rollups import HOUR_US, MANY_HOURS, DirtySpan, StoredDay, hours_of
-from storage.uow import UnitOfWorkFactory
+from storage.rollup_rows import HOUR_US, MANY_HOURS, DirtySpan, StoredDay, hours_of
 from tracker_desktop.domain.analysis import analyze_day
 from tracker_desktop.domain.clock import Clock, SystemClock
 from tracker_desktop.domain.days import EARLIEST, LATEST, day_bounds, day_of, days
@@ -33,6 +32,9 @@ from tracker_desktop.domain.events import AFK, BROWSER, EDITOR, INPUT, MANUAL, W
 from tracker_desktop.domain.summary import BlockSummary, DaySummary
 
 from .analysis_setup import AnalysisSetup, build_setup
+
+if TYPE_CHECKING:  # SQLAlchemy stays unimported on the read path (start-up time)
+    from storage.uow import UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +45,8 @@ EARLIEST_US, LATEST_US = to_us(EARLIEST), to_us(LATEST)
 # The hours h with EARLIEST_US <= h * HOUR_US < LATEST_US: those a report can show.
 FIRST_HOUR, LAST_HOUR = -(-EARLIEST_US // HOUR_US), -(-LATEST_US // HOUR_US) - 1
 CHUNK_DAYS = 7
+# A read-mostly service (status, report) stores the days it computes only past this many at once.
+SMALL_COMPUTE = 2
 Progress = Callable[[int], None]  # called with the number of days just finished
 
 
@@ -107,8 +111,15 @@ def _near(events: list[Event], starts: list[datetime], longest: timedelta, lo: d
 
 class RollupService:
     def __init__(self, uow_factory: UnitOfWorkFactory, setup: AnalysisSetup | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None, *, read_mostly: bool = False) -> None:
         self._uow = uow_factory
+        # A verb that only shows figures (status, report) leaves pending marks to the tracker
+        # and computes the few days they touch without storing them: no write lock, no
+        # SQLAlchemy import (start-up time). It still stores what is worth keeping: more than
+        # SMALL_COMPUTE days computed at once (a range never rolled up).
+        self._read_mostly = read_mostly
+        self._unsaved: set[date] = set()  # days pending marks make stale, not invalidated yet
+        self._unsaved_span: list[int] | None = None
         self.setup = setup or build_setup()
         self._clock = clock or SystemClock()
         self._margin = timedelta(seconds=self.setup.config.activity.flood_seconds + 1)
@@ -166,7 +177,7 @@ class RollupService:
     def data_days(self) -> tuple[date, date] | None:
         """First and last local day with recorded events (as far as the rollups know)."""
         with self._uow() as uow:
-            span = uow.rollups.get_meta("span")
+            span = self._unsaved_span or uow.rollups.get_meta("span")
         if span is None:
             self.refresh()
             with self._uow() as uow:
@@ -186,6 +197,16 @@ class RollupService:
         with self._uow() as uow:  # read first: usually nothing is pending, and no lock is needed
             pending = uow.rollups.dirty()
             span = uow.rollups.get_meta("span")
+            if self._read_mostly and pending:
+                # Note what the marks make stale, and leave them for a writer to consume.
+                self._unsaved, hours = self._stale_days(uow.rollups, pending)
+                span = span if span is not None else _span(uow.rollups)
+                if hours:
+                    lo, hi = hours[0] * HOUR_US, (hours[1] + 1) * HOUR_US
+                    span = [min(span[0], lo), max(span[1], hi)] if span else [lo, hi]
+                self._unsaved_span = span
+                return len(self._unsaved)
+        self._unsaved, self._unsaved_span = set(), None
         if not pending and span is not None:
             return 0
         with self._uow(write=True) as uow:
@@ -215,7 +236,9 @@ class RollupService:
         fp = self.setup.fingerprint
         with self._uow() as uow:
             stored = uow.rollups.get(first, last, fp, blocks=blocks)
-            span = uow.rollups.get_meta("span")
+            span = self._unsaved_span or uow.rollups.get_meta("span")
+        for d in self._unsaved:
+            stored.pop(d, None)
         out = {d: DayRollup(DaySummary.from_dict(s.summary or {}, []), s.blocks or [])
                for d, s in stored.items()}
         missing = [d for d in days(first, last) if d not in out]
@@ -238,7 +261,9 @@ class RollupService:
         """Active seconds per day (what streaks need), computing only days not rolled up."""
         with self._uow() as uow:
             values = uow.rollups.active_seconds(first, last, self.setup.fingerprint)
-            span = uow.rollups.get_meta("span")
+            span = self._unsaved_span or uow.rollups.get_meta("span")
+        for d in self._unsaved:
+            values.pop(d, None)
         missing = [d for d in days(first, last) if d not in values]
         todo = self._within_span(missing, span)
         if todo:
@@ -294,11 +319,17 @@ class RollupService:
                 gens = uow.rollups.gens(run[0], run[-1])
                 result = self._analyze(uow, run)
             out.update(result)
+            if self._read_mostly and len(todo) <= SMALL_COMPUTE:
+                continue  # a day or two: cheaper to recompute next time than to take the lock
             now = self._clock.now()
             tz = self.setup.tz
+            # Days under marks not consumed yet could not be kept anyway (see _store).
             rows = [StoredDay(d, fp, s.active, s.idle, s.breaks, s.points,
                               s.to_dict(with_blocks=False), [block_json(b, tz) for b in s.blocks],
-                              now, gens.get(d, 0)) for d, s in result.items()]
+                              now, gens.get(d, 0)) for d, s in result.items()
+                    if d not in self._unsaved]
+            if not rows:
+                continue
             stored += self._store(rows)
             if progress is not None:
                 progress(len(run))
