@@ -181,6 +181,10 @@ class Recorded:
         self._events.insert(i, event)
 
 
+def _index_order(e: Event) -> tuple[str, datetime]:
+    return e.source, e.start
+
+
 class Writer:
     """Queues new and changed events and writes them in batches, inside the caller's transaction."""
 
@@ -213,6 +217,9 @@ class Writer:
         if self._changed:
             self._uow.events.update_many(self._changed)
         if self._new:
+            # In index order: SQLite fills pages when keys arrive ascending (exports may run
+            # newest first).
+            self._new.sort(key=_index_order)
             self._uow.events.add_many(self._new)
         if self._on_written is not None:
             self._on_written(len(self._new) + len(self._changed))
