@@ -11,7 +11,7 @@ Each format is imported by a fresh `tracker-desktop import` process into a fresh
 
     .venv/bin/python bench/bench_import.py                     # all three formats
     .venv/bin/python bench/bench_import.py --formats jsonl --again
-    .venv/bin/python bench/bench_import.py --tree /tmp/before   # the same with older code
+    .venv/bin/python bench/bench_import.py --tree DIR   # the same with another tree's code
 """
 
 from __future__ import annotations
