@@ -196,9 +196,9 @@ def import_heartbeats(uow_factory: Callable[..., Any], heartbeats: Iterable[Puls
             last[hb.source] = current
         if check is not None and not check():
             return ImportResult(received, 0)  # leaving without commit rolls everything back
-        for current in last.values():
-            if current is not None:
-                finish(current)
+        for unfinished in last.values():
+            if unfinished is not None:
+                finish(unfinished)
         writer.finish()
         uow.commit()
     return ImportResult(received, events)
