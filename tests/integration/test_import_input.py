@@ -142,3 +142,14 @@ def test_long_titles_are_truncated_with_a_marker(cli, tmp_path):
     assert code == 0, err
     (event,) = json.loads(cli("events", "--json")[1])
     assert len(event["data"]["title"]) == 2000 and event["data"]["title"].endswith("…")
+
+
+def test_what_an_import_writes_never_hides_its_own_later_heartbeats(cli):
+    # code [0, 4.25 s], then term, then code at 2 s: ActivityWatch's rule makes a new code event
+    # (the last event is term's); it is not "already recorded" by the first one.
+    lines = [beat(0, duration=4.25), beat(1, "term"), beat(2)]
+    code, out, err = cli("import", "-", stdin="\n".join(lines))
+    assert code == 0, err and json.loads(out) == {"received": 3, "events": 3}
+    stored = json.loads(cli("events", "--json")[1])
+    assert [(e["data"]["app"], e["duration"]) for e in stored] == [("code", 4.25), ("term", 0.0), ("code", 0.0)]
+    assert json.loads(cli("import", "-", stdin="\n".join(lines))[1]) == {"received": 3, "events": 0}
