@@ -6,12 +6,12 @@ Generates into bench/out/ (git-ignored), once, then reuses them:
   - aw-export.json: an ActivityWatch export of the same size (a window and an AFK bucket);
   - wakatime.json: a WakaTime heartbeats dump of the same count (a heartbeat every 30 s).
 Each format is imported by a fresh `tracker-desktop import` process into a fresh data dir, then
-(with --again) the same file a second time into the same database; peak RSS is the child's
-ru_maxrss from wait4.
+(with --again) the same file a second time into the same database. Peak RSS and CPU time
+(user + system) come from the child's rusage; CPU time is the steadier figure on a shared machine.
 
     .venv/bin/python bench/bench_import.py                     # all three formats
     .venv/bin/python bench/bench_import.py --formats jsonl --again
-    .venv/bin/python bench/bench_import.py --tree /tmp/before   # the same with older code
+    .venv/bin/python bench/bench_import.py --tree DIR   # the same with another tree's code
 """
 
 from __future__ import annotations
@@ -97,8 +97,8 @@ FILES = {"jsonl": ("import.jsonl", write_jsonl), "activitywatch": ("aw-export.js
          "wakatime": ("wakatime.json", write_wakatime)}
 
 
-def run(fmt: str, path: Path, data_dir: Path, tree: Path | None = None) -> tuple[float, float, str]:
-    """(wall seconds, peak RSS MB, stdout) of one `tracker-desktop import` process; `tree` runs
+def run(fmt: str, path: Path, data_dir: Path, tree: Path | None = None) -> tuple[float, float, float, str]:
+    """(wall seconds, peak RSS MB, CPU seconds, stdout) of one `tracker-desktop import` process; `tree` runs
     another source tree's code (e.g. an older commit's) with this virtualenv."""
     env = dict(os.environ, TRACKER_LOG_DIR=str(data_dir / "logs"), XDG_CONFIG_HOME=str(data_dir / "cfg"))
     cmd = [str(TOOL), "--data-dir", str(data_dir), "import", "--format", fmt, str(path)]
@@ -114,8 +114,8 @@ def run(fmt: str, path: Path, data_dir: Path, tree: Path | None = None) -> tuple
     # largest ru_maxrss of any reaped child, so each run below is measured in its own runner.
     if proc.returncode != 0:
         raise SystemExit(f"{fmt}: exit {proc.returncode}: {err.decode()[-2000:]}")
-    rss_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return wall, rss_mb, out.decode().strip()
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, out.decode().strip()
 
 
 def main() -> None:
@@ -129,8 +129,8 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     if args.one:  # a runner: one import, so RUSAGE_CHILDREN is this import's peak alone
         fmt, data_dir = args.one
-        wall, rss, out = run(fmt, OUT / FILES[fmt][0], Path(data_dir), args.tree)
-        print(json.dumps({"wall": wall, "rss_mb": rss, "out": out}))
+        wall, rss, cpu, out = run(fmt, OUT / FILES[fmt][0], Path(data_dir), args.tree)
+        print(json.dumps({"wall": wall, "rss_mb": rss, "cpu": cpu, "out": out}))
         return
     print(machine())
     for fmt in args.formats:
@@ -146,7 +146,8 @@ def main() -> None:
             res = json.loads(subprocess.run([sys.executable, __file__, "--one", fmt, str(data_dir), *tree],
                                             capture_output=True, text=True, check=True).stdout)
             print(f"{fmt:14s} {attempt:5s} {path.stat().st_size / 1e6:6.1f} MB  "
-                  f"wall {res['wall']:6.1f} s  peak RSS {res['rss_mb']:6.0f} MB  -> {res['out']}")
+                  f"wall {res['wall']:6.1f} s  CPU {res['cpu']:6.1f} s  peak RSS {res['rss_mb']:6.0f} MB  "
+                  f"-> {res['out'][:120]}")
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

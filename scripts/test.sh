@@ -8,5 +8,7 @@ bash scripts/setup.sh
 export TRACKER_LOG_DIR="${TRACKER_LOG_DIR:-$(mktemp -d)}"
 echo "== import contracts"
 .venv/bin/lint-imports --no-cache
+echo "== type check (mypy; strict on the domain)"
+.venv/bin/mypy
 echo "== pytest"
 .venv/bin/python -m pytest -q -p no:cacheprovider "$@"

@@ -58,7 +58,7 @@ def clamped_span(start_us: int, end_us: int) -> tuple[int, int] | None:
     return hours.start, hours.stop - 1
 
 
-Rows = Iterable[tuple[Any, ...]]
+Rows = Iterable[Any]  # tuples, or rows that unpack like them
 
 
 class RollupReads:

@@ -77,7 +77,7 @@ class SqlRollupRepository(RollupReads):
         self._s = session
 
     def _rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Rows:
-        return self._s.execute(text(sql), dict(params or {})).tuples()
+        return self._s.execute(text(sql), dict(params or {}))
 
     def put(self, days: Sequence[StoredDay]) -> None:
         """Store computed days; a day whose gen moved on since it was read is left alone."""

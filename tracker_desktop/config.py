@@ -1,87 +1,124 @@
-"""Settings: a TOML file in the platform config dir, validated with messages a person can act on."""
+"""Settings: a TOML file in the platform config dir, validated with messages a person can act on.
+
+Validated with msgspec rather than pydantic: every CLI verb loads the settings, and pydantic's
+import plus model building cost ~110 ms of a 250 ms start-up budget (issue 6); msgspec costs a
+few. Limits live in `Meta` on each field; what `Meta` cannot say (regexes that must compile,
+levels in -2..2, a pulsetime that covers a poll, time zones that exist) is checked in
+`__post_init__`, which msgspec runs on every conversion.
+"""
 
 from __future__ import annotations
 
 import os
 import re
-import tomllib
+from collections.abc import Collection
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+import msgspec
+from msgspec import Meta, field
+
+if TYPE_CHECKING:
+    from typing import Self
 
 APP_NAME = "tracker-desktop"
 ENV_DATA_DIR = "TRACKER_DATA_DIR"
 ENV_CONFIG = "TRACKER_CONFIG"
 
 
-Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-WORK_WEEK: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri")
 
 class ConfigError(ValueError):
     """The config file is missing, unreadable or invalid; the message says where and why."""
 
 
-class _Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class InvalidSettings(ConfigError):
+    """Settings that do not validate; `problems` holds one "dotted.path: reason" line each."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("invalid settings\n" + "\n".join(f"  {p}" for p in problems))
+        self.problems = problems
 
 
-class TrackingSettings(_Section):
-    poll_seconds: float = Field(1.0, gt=0, le=60, description="How often the active window is read")
-    afk_timeout: float = Field(180.0, ge=1, le=86400,
-                               description="Seconds without input before you count as away")
-    record_input: bool = Field(True, description="Count keystrokes/clicks/scrolls/moves (never which key)")
-    window_pulsetime: float | None = Field(
-        None, gt=0, description="Merge window heartbeats up to this many seconds apart "
-        "(default: poll_seconds + 1)")
+class _Invalid(ValueError):
+    """A `__post_init__` check failed; carries the field so the message can name the setting."""
 
-    @model_validator(mode="after")
-    def _pulsetime_covers_a_poll(self) -> "TrackingSettings":
-        if self.window_pulsetime is not None and self.window_pulsetime < self.poll_seconds + 1:
-            raise ValueError(
-                f"window_pulsetime ({self.window_pulsetime:g} s) must be at least poll_seconds + 1 "
-                f"({self.poll_seconds + 1:g} s), or consecutive polls of one window would not merge")
-        return self
+    def __init__(self, field_name: str | None, reason: str) -> None:
+        super().__init__(reason)
+        self.field_name = field_name
 
 
-def _check_patterns(patterns: list[str]) -> list[str]:
+_S = TypeVar("_S", bound="_Section")
+
+
+class _Section(msgspec.Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
+    # The two method names are pydantic's: callers (the analysis setup, tests) used them before.
+    @classmethod
+    def model_validate(cls, data: Any) -> Self:
+        """Validate a dict as TOML gives it; `InvalidSettings` names every bad setting."""
+        return _validate(cls, data)
+
+    def model_dump(self, *, exclude: Collection[str] = ()) -> dict[str, Any]:
+        """The values as plain dicts, lists, strings and numbers (paths as strings)."""
+        dumped: dict[str, Any] = msgspec.to_builtins(self, enc_hook=str)
+        return {k: v for k, v in dumped.items() if k not in exclude}
+
+
+def _check_patterns(field_name: str, patterns: list[str]) -> None:
     for p in patterns:
         try:
             re.compile(p)
         except re.error as exc:
-            raise ValueError(f"{p!r} is not a valid regular expression: {exc}") from None
-    return patterns
+            raise _Invalid(field_name, f"{p!r} is not a valid regular expression: {exc}") from None
 
 
-class PrivacySettings(_Section):
-    exclude_apps: list[str] = Field(default_factory=list,
-                                    description="Apps (process names, case-insensitive) never recorded")
-    exclude_titles: list[str] = Field(default_factory=list,
-                                      description="Regexes: windows whose title matches are never recorded")
-    redact_titles: list[str] = Field(default_factory=list,
-                                     description="Regexes: matching titles are stored as '[redacted]'")
-
-    _v_ex = field_validator("exclude_titles")(_check_patterns)
-    _v_red = field_validator("redact_titles")(_check_patterns)
+def _check_category(field_name: str | None, name: str) -> str:
+    if not name or any(not part.strip() for part in name.split(">")):
+        raise _Invalid(field_name, f"{name!r}: a category is names separated by '>', "
+                                   "e.g. 'Work > Programming'")
+    return " > ".join(part.strip() for part in name.split(">"))
 
 
-class LoggingSettings(_Section):
-    level: str = Field("INFO", pattern=r"^(DEBUG|INFO|WARNING|ERROR)$")
+class TrackingSettings(_Section, frozen=True):
+    poll_seconds: Annotated[float, Meta(gt=0, le=60, description="How often the active window is read")] = 1.0
+    afk_timeout: Annotated[float, Meta(ge=1, le=86400,
+                                       description="Seconds without input before you count as away")] = 180.0
+    record_input: Annotated[bool, Meta(
+        description="Count keystrokes/clicks/scrolls/moves (never which key)")] = True
+    window_pulsetime: Annotated[float, Meta(
+        gt=0, description="Merge window heartbeats up to this many seconds apart "
+        "(default: poll_seconds + 1)")] | None = None
+
+    def __post_init__(self) -> None:
+        if self.window_pulsetime is not None and self.window_pulsetime < self.poll_seconds + 1:
+            raise _Invalid("window_pulsetime",
+                           f"window_pulsetime ({self.window_pulsetime:g} s) must be at least poll_seconds + 1 "
+                           f"({self.poll_seconds + 1:g} s), or consecutive polls of one window would not merge")
+
+
+class PrivacySettings(_Section, frozen=True):
+    exclude_apps: Annotated[list[str], Meta(
+        description="Apps (process names, case-insensitive) never recorded")] = field(default_factory=list)
+    exclude_titles: Annotated[list[str], Meta(
+        description="Regexes: windows whose title matches are never recorded")] = field(default_factory=list)
+    redact_titles: Annotated[list[str], Meta(
+        description="Regexes: matching titles are stored as '[redacted]'")] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        _check_patterns("exclude_titles", self.exclude_titles)
+        _check_patterns("redact_titles", self.redact_titles)
+
+
+class LoggingSettings(_Section, frozen=True):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
 
 _RULE_FIELDS = ("app", "title", "domain", "url", "project", "language", "file")
 
 
-def _check_category(name: str) -> str:
-    if not name or any(not part.strip() for part in name.split(">")):
-        raise ValueError(f"{name!r}: a category is names separated by '>', e.g. 'Work > Programming'")
-    return " > ".join(part.strip() for part in name.split(">"))
-
-
-class CategoryRuleSettings(_Section):
+class CategoryRuleSettings(_Section, frozen=True):
     """One rule: activities whose fields all match these regexes belong to `category`."""
 
-    category: str = Field(description="e.g. 'Work > Clients > Acme'; the deepest matching rule wins")
+    category: Annotated[str, Meta(description="e.g. 'Work > Clients > Acme'; the deepest matching rule wins")]
     app: str | None = None
     title: str | None = None
     domain: str | None = None
@@ -91,132 +128,122 @@ class CategoryRuleSettings(_Section):
     file: str | None = None
     ignore_case: bool = True
 
-    _v_cat = field_validator("category")(_check_category)
-
-    @field_validator(*_RULE_FIELDS)
-    @classmethod
-    def _v_pattern(cls, value: str | None) -> str | None:
-        if value is not None:
+    def __post_init__(self) -> None:
+        # Stored normalised ("Work>Code" -> "Work > Code") so rules and levels name one category.
+        msgspec.structs.force_setattr(self, "category", _check_category("category", self.category))
+        for name in _RULE_FIELDS:
+            value = getattr(self, name)
             if value == "":
-                raise ValueError("an empty pattern would match everything")
-            _check_patterns([value])
-        return value
-
-    @model_validator(mode="after")
-    def _v_any(self) -> "CategoryRuleSettings":
+                raise _Invalid(name, "an empty pattern would match everything")
+            if value is not None:
+                _check_patterns(name, [value])
         if not any(getattr(self, f) for f in _RULE_FIELDS):
-            raise ValueError(f"rule for {self.category!r} needs at least one of: {', '.join(_RULE_FIELDS)}")
-        return self
+            raise _Invalid(None, f"rule for {self.category!r} needs at least one of: {', '.join(_RULE_FIELDS)}")
 
 
-class GoalSettings(_Section):
+class GoalSettings(_Section, frozen=True):
     """A daily or weekly target (min_minutes) or cap (max_minutes)."""
 
     name: str
-    metric: Literal["active", "coding", "category"] = Field(
-        "category", description="active time, coding time (analysis.coding_category) or a category's time")
-    category: str | None = Field(None, description="for metric = 'category' (includes subcategories)")
+    metric: Annotated[Literal["active", "coding", "category"], Meta(
+        description="active time, coding time (analysis.coding_category) or a category's time")] = "category"
+    category: Annotated[str, Meta(description="for metric = 'category' (includes subcategories)")] | None = None
     period: Literal["day", "week"] = "day"
-    min_minutes: float | None = Field(None, ge=0)
-    max_minutes: float | None = Field(None, ge=0)
+    min_minutes: Annotated[float, Meta(ge=0)] | None = None
+    max_minutes: Annotated[float, Meta(ge=0)] | None = None
 
-    @model_validator(mode="after")
-    def _v_goal(self) -> "GoalSettings":
+    def __post_init__(self) -> None:
         if (self.min_minutes is None) == (self.max_minutes is None):
-            raise ValueError(f"goal {self.name!r}: give exactly one of min_minutes (a target) "
-                             "or max_minutes (a cap)")
+            raise _Invalid(None, f"goal {self.name!r}: give exactly one of min_minutes (a target) "
+                                 "or max_minutes (a cap)")
         if self.metric == "category":
             if not self.category:
-                raise ValueError(f"goal {self.name!r}: metric 'category' needs a category")
-            _check_category(self.category)
-        return self
+                raise _Invalid("category", f"goal {self.name!r}: metric 'category' needs a category")
+            _check_category("category", self.category)
 
 
 def _default_goals() -> list[GoalSettings]:
     return [GoalSettings(name="Media at most 1 h a day", metric="category", category="Media",
-                         period="day", max_minutes=60)]
+                         period="day", max_minutes=60.0)]
 
 
-class AnalysisSettings(_Section):
+WorkDay = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _default_work_days() -> list[WorkDay]:
+    return ["mon", "tue", "wed", "thu", "fri"]
+
+
+class AnalysisSettings(_Section, frozen=True):
     """How the record becomes a day: time zone, day start, breaks, categories, scores, goals."""
 
-    timezone: str | None = Field(None, description="IANA zone for days (default: TZ, then the system's)")
-    day_start_hour: int = Field(0, ge=0, le=23, description="a day runs from this hour to the same hour next day")
-    break_minutes: float = Field(15.0, gt=0, le=1440,
-                                 description="time away at least this long is a break; shorter is idle")
-    merge_gap_seconds: float = Field(
-        120.0, ge=0, le=3600,
-        description="active time with gaps shorter than this (and no AFK) is one block; 0: a block per gap")
-    flood_seconds: float = Field(5.0, ge=0, le=60,
-                                 description="fill gaps up to this long between events of one source")
-    focus_interruption_seconds: float = Field(
-        60.0, ge=0, le=3600, description="interruptions shorter than this do not end a focus stretch")
-    rules: list[CategoryRuleSettings] = Field(
-        default_factory=list, description="your category rules; checked before the defaults")
-    default_rules: bool = Field(True, description="also use the built-in rules for common apps and sites")
-    levels: dict[str, int] = Field(
-        default_factory=dict, description="productivity per category, -2..2 (inherited by subcategories)")
-    kinds: dict[str, Literal["standard", "research", "entertainment"]] = Field(
-        default_factory=dict, description="scoring strategy per category (inherited by subcategories)")
-    research_min_dwell_seconds: float = Field(
-        30.0, ge=0, description="research pages count as productive only after this long")
-    entertainment_glance_seconds: float = Field(
-        5.0, ge=0, description="entertainment visits shorter than this are neutral")
-    entertainment_allowance_minutes: float = Field(
-        0.0, ge=0, description="daily entertainment time that counts as neutral (a planned break)")
-    coding_category: str = Field("Work > Programming", description="what 'coding' goals count")
-    daily_active_goal_minutes: float = Field(
-        240.0, gt=0, description="the daily active-time goal; the streak counts days meeting it")
-    goals: list[GoalSettings] = Field(default_factory=_default_goals)
-    work_days: list[Weekday] = Field(
-        default_factory=lambda: list(WORK_WEEK), min_length=1,
-        description="days daily goals and the streak count; other days never break the streak")
-    browser_apps: str | None = Field(None, description="regex: apps whose time browser tabs refine")
-    editor_apps: str | None = Field(None, description="regex: apps whose time editor events refine")
+    timezone: Annotated[str, Meta(
+        description="IANA zone for days (default: TZ, then the system's)")] | None = None
+    day_start_hour: Annotated[int, Meta(
+        ge=0, le=23, description="a day runs from this hour to the same hour next day")] = 0
+    break_minutes: Annotated[float, Meta(
+        gt=0, le=1440, description="time away at least this long is a break; shorter is idle")] = 15.0
+    merge_gap_seconds: Annotated[float, Meta(
+        ge=0, le=3600,
+        description="active time with gaps shorter than this (and no AFK) is one block; 0: a block per gap")] = 120.0
+    flood_seconds: Annotated[float, Meta(
+        ge=0, le=60, description="fill gaps up to this long between events of one source")] = 5.0
+    focus_interruption_seconds: Annotated[float, Meta(
+        ge=0, le=3600, description="interruptions shorter than this do not end a focus stretch")] = 60.0
+    rules: Annotated[list[CategoryRuleSettings], Meta(
+        description="your category rules; checked before the defaults")] = field(default_factory=list)
+    default_rules: Annotated[bool, Meta(
+        description="also use the built-in rules for common apps and sites")] = True
+    levels: Annotated[dict[str, int], Meta(
+        description="productivity per category, -2..2 (inherited by subcategories)")] = field(default_factory=dict)
+    kinds: Annotated[dict[str, Literal["standard", "research", "entertainment"]], Meta(
+        description="scoring strategy per category (inherited by subcategories)")] = field(default_factory=dict)
+    research_min_dwell_seconds: Annotated[float, Meta(
+        ge=0, description="research pages count as productive only after this long")] = 30.0
+    entertainment_glance_seconds: Annotated[float, Meta(
+        ge=0, description="entertainment visits shorter than this are neutral")] = 5.0
+    entertainment_allowance_minutes: Annotated[float, Meta(
+        ge=0, description="daily entertainment time that counts as neutral (a planned break)")] = 0.0
+    coding_category: Annotated[str, Meta(description="what 'coding' goals count")] = "Work > Programming"
+    daily_active_goal_minutes: Annotated[float, Meta(
+        gt=0, description="the daily active-time goal; the streak counts days meeting it")] = 240.0
+    goals: list[GoalSettings] = field(default_factory=_default_goals)
+    work_days: Annotated[list[WorkDay], Meta(
+        min_length=1, description="days daily goals and the streak count; other days never break the streak",
+    )] = field(default_factory=_default_work_days)
+    browser_apps: Annotated[str, Meta(description="regex: apps whose time browser tabs refine")] | None = None
+    editor_apps: Annotated[str, Meta(description="regex: apps whose time editor events refine")] | None = None
 
-    _v_coding = field_validator("coding_category")(_check_category)
-
-    @field_validator("browser_apps", "editor_apps")
-    @classmethod
-    def _v_regex(cls, value: str | None) -> str | None:
-        if value is not None:
-            _check_patterns([value])
-        return value
-
-    @field_validator("levels")
-    @classmethod
-    def _v_levels(cls, value: dict[str, int]) -> dict[str, int]:
-        for name, level in value.items():
-            _check_category(name)
+    def __post_init__(self) -> None:
+        msgspec.structs.force_setattr(
+            self, "coding_category", _check_category("coding_category", self.coding_category))
+        for name in ("browser_apps", "editor_apps"):
+            value = getattr(self, name)
+            if value is not None:
+                _check_patterns(name, [value])
+        for category, level in self.levels.items():
+            _check_category("levels", category)
             if not -2 <= level <= 2:
-                raise ValueError(f"{name!r}: level {level} is outside -2 (very distracting) .. 2 (very productive)")
-        return value
-
-    @field_validator("kinds")
-    @classmethod
-    def _v_kinds(cls, value: dict[str, str]) -> dict[str, str]:
-        for name in value:
-            _check_category(name)
-        return value
-
-    @field_validator("timezone")
-    @classmethod
-    def _v_tz(cls, value: str | None) -> str | None:
-        if value is not None:
+                raise _Invalid("levels", f"{category!r}: level {level} is outside -2 (very distracting) "
+                                         ".. 2 (very productive)")
+        for category in self.kinds:
+            _check_category("kinds", category)
+        if self.timezone is not None:
+            # zoneinfo only when a zone is set: most configs leave it to the system.
             from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
             try:
-                ZoneInfo(value)
+                ZoneInfo(self.timezone)
             except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"{value!r} is not a known time zone (e.g. 'Europe/Berlin')") from None
-        return value
+                raise _Invalid("timezone", f"{self.timezone!r} is not a known time zone "
+                                           "(e.g. 'Europe/Berlin')") from None
 
 
-class Settings(_Section):
-    tracking: TrackingSettings = Field(default_factory=TrackingSettings)
-    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
-    logging: LoggingSettings = Field(default_factory=LoggingSettings)
-    analysis: AnalysisSettings = Field(default_factory=AnalysisSettings)
+class Settings(_Section, frozen=True):
+    tracking: TrackingSettings = field(default_factory=TrackingSettings)
+    privacy: PrivacySettings = field(default_factory=PrivacySettings)
+    logging: LoggingSettings = field(default_factory=LoggingSettings)
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     data_dir: Path | None = None  # resolved: flag > env > file > platform default
 
     @property
@@ -224,9 +251,14 @@ class Settings(_Section):
         assert self.data_dir is not None, "resolve_settings() fills data_dir"
         return self.data_dir / "tracker.sqlite3"
 
-    def with_tracking(self, **changes: Any) -> "Settings":
-        tracking = self.tracking.model_copy(update={k: v for k, v in changes.items() if v is not None})
-        return self.model_copy(update={"tracking": TrackingSettings.model_validate(tracking.model_dump())})
+    def with_tracking(self, **changes: Any) -> Settings:
+        """A copy with these `[tracking]` overrides (None keeps the value), validated like the file."""
+        raw = self.tracking.model_dump() | {k: v for k, v in changes.items() if v is not None}
+        try:
+            tracking = _validate(TrackingSettings, raw, where="tracking")
+        except InvalidSettings as exc:
+            raise ConfigError("; ".join(exc.problems)) from None
+        return msgspec.structs.replace(self, tracking=tracking)
 
 
 def default_config_path() -> Path:
@@ -247,16 +279,147 @@ def default_log_dir() -> Path:
     return user_log_path(APP_NAME, appauthor=False)
 
 
-def _format_errors(path: Path, exc: ValidationError) -> str:
-    lines = [f"{path}: invalid settings"]
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err["loc"]) or "(top level)"
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown setting (check the spelling)"
-        lines.append(f"  {where}: {msg}")
-    return "\n".join(lines)
+# --- validation, and messages that name the setting ---------------------------------------
 
+def _dec_hook(type_: type, obj: Any) -> Any:
+    if type_ is Path:
+        if isinstance(obj, str):
+            return Path(obj)
+        raise ValueError("Input should be a path in quotes")
+    raise NotImplementedError(type_)
+
+
+def _convert(raw: Any, type_: Any) -> Any:
+    # strict=False: a quoted number ("2") or boolean ("true") passed before (pydantic's lax
+    # mode), so a config file that worked keeps working.
+    return msgspec.convert(raw, type_, strict=False, dec_hook=_dec_hook)
+
+
+def _validate(cls: type[_S], raw: Any, where: str = "") -> _S:
+    try:
+        result: _S = _convert(raw, cls)
+        return result
+    except msgspec.ValidationError as exc:
+        # msgspec stops at the first problem; a person fixing a file wants all of them, so the
+        # slow path (only ever taken for a bad file) checks setting by setting.
+        raise InvalidSettings(_problems(cls, raw, where) or [_explain(exc, where, cls, raw)]) from None
+
+
+def _join(where: str, key: object) -> str:
+    return f"{where}.{key}" if where else str(key)
+
+
+def _problems(cls: type[msgspec.Struct], raw: Any, where: str) -> list[str]:
+    """Every problem in `raw` as "dotted.path: reason", checking each setting on its own."""
+    if not isinstance(raw, dict):
+        return []  # the caller's own conversion error says what the table should be
+    fields = {f.encode_name: f for f in msgspec.structs.fields(cls)}
+    found: list[str] = []
+    for key, value in raw.items():
+        info = fields.get(key)
+        if info is None:
+            found.append(f"{_join(where, key)}: {_unknown(key, fields)}")
+        else:
+            found += _value_problems(info.type, value, _join(where, key))
+    if not found:  # each setting is fine alone: the section's own checks (__post_init__) failed
+        try:
+            _convert(raw, cls)
+        except msgspec.ValidationError as exc:
+            found.append(_explain(exc, where, cls, raw))
+    return found
+
+
+def _value_problems(type_: Any, value: Any, where: str) -> list[str]:
+    from typing import get_args, get_origin
+
+    try:
+        _convert(value, type_)
+        return []
+    except msgspec.ValidationError as exc:
+        error = exc
+    # Look inside tables, lists of tables and dicts to name the exact setting (and all of them).
+    bare = get_args(type_)[0] if get_origin(type_) is Annotated else type_
+    found: list[str] = []
+    if isinstance(bare, type) and issubclass(bare, msgspec.Struct):
+        found = _problems(bare, value, where)
+    elif get_origin(bare) is list and isinstance(value, list):
+        (item,) = get_args(bare)
+        if isinstance(item, type) and issubclass(item, msgspec.Struct):
+            found = [p for i, v in enumerate(value) for p in _value_problems(item, v, f"{where}[{i}]")]
+    elif get_origin(bare) is dict and isinstance(value, dict):
+        item = get_args(bare)[1]
+        found = [p for k, v in value.items() for p in _value_problems(item, v, f'{where}["{k}"]')]
+    return found or [_explain(error, where, type_, value)]
+
+
+def _unknown(key: str, fields: Collection[str]) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(key, fields, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown setting (check the spelling{hint})"
+
+
+_TYPE_WORDS = {"float": "a number", "int": "a whole number", "str": "text in quotes",
+               "bool": "true or false", "array": "a list", "object": "a table", "Path": "a path in quotes"}
+_COMPARISONS = {">": "greater than", ">=": "greater than or equal to",
+                "<": "less than", "<=": "less than or equal to"}
+
+
+def _explain(exc: msgspec.ValidationError, where: str, type_: Any, value: Any) -> str:
+    """msgspec's message as "dotted.path: reason", with the value given and the choices allowed."""
+    cause = exc.__cause__
+    message, _, at = str(exc).partition(" - at `$")
+    at = at.rstrip("`")
+    value = _lookup(value, at)
+    where = where + at if where else at.lstrip(".")
+    if isinstance(cause, _Invalid):
+        return f"{_join(where, cause.field_name) if cause.field_name else where or '(top level)'}: {cause}"
+    got = _shown(value)
+    if m := re.fullmatch(r"Expected `([^`]+)`, got `[^`]+`", message):
+        wanted = " or ".join(_TYPE_WORDS.get(t, t) for t in m[1].split(" | ") if t != "null")
+        reason = f"Input should be {wanted}, got {got}"
+    elif m := re.fullmatch(r"Expected `[^`]+` (>=|>|<=|<) (\S+)", message):
+        reason = f"Input should be {_COMPARISONS[m[1]]} {float(m[2]):g}, got {got}"
+    elif m := re.fullmatch(r"Expected `\w+` of length >= (\d+)", message):
+        reason = f"Input should have at least {m[1]} item{'s' if m[1] != '1' else ''}"
+    elif message.startswith("Invalid enum value"):
+        choices = ", ".join(_shown(c) for c in _literals(type_))
+        reason = f"Input should be one of {choices}, got {got}"
+    elif m := re.fullmatch(r"Object contains unknown field `(.+)`", message):
+        return f"{_join(where, m[1])}: unknown setting (check the spelling)"
+    elif m := re.fullmatch(r"Object missing required field `(.+)`", message):
+        return f"{_join(where, m[1])}: required, but missing"
+    else:
+        reason = message
+    return f"{where or '(top level)'}: {reason}"
+
+
+def _lookup(value: Any, at: str) -> Any:
+    for key, index in re.findall(r"\.(\w+)|\[(\d+)\]", at):
+        try:
+            value = value[int(index)] if index else value[key]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return value
+
+
+def _literals(type_: Any) -> list[Any]:
+    from typing import get_args, get_origin
+
+    if get_origin(type_) is Literal:
+        return list(get_args(type_))
+    return [choice for arg in get_args(type_) for choice in _literals(arg)]
+
+
+def _shown(value: Any) -> str:
+    # As TOML spells it: "text", true, 1.5, ["a"].
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+# --- loading -------------------------------------------------------------------------------
 
 def load_settings(path: Path | None, *, required: bool = False) -> Settings:
     """Read and validate the TOML file at `path`; a missing optional file gives the defaults."""
@@ -268,6 +431,8 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
         if required and path is not None:
             raise ConfigError(f"{path}: config file not found")
         return Settings()
+    import tomllib  # only when there is a file: most runs have none
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
@@ -279,9 +444,9 @@ def load_settings(path: Path | None, *, required: bool = False) -> Settings:
         raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); save it "
                           "as UTF-8") from None
     try:
-        return Settings.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(_format_errors(path, exc)) from None
+        return _validate(Settings, raw)
+    except InvalidSettings as exc:
+        raise ConfigError(f"{path}: {exc}") from None
 
 
 def resolve_settings(config: Path | None = None, data_dir: Path | None = None) -> Settings:
@@ -291,4 +456,4 @@ def resolve_settings(config: Path | None = None, data_dir: Path | None = None) -
     settings = load_settings(path, required=explicit)
     chosen = data_dir or (Path(os.environ[ENV_DATA_DIR]) if os.environ.get(ENV_DATA_DIR) else None) \
         or settings.data_dir or default_data_dir()
-    return settings.model_copy(update={"data_dir": Path(chosen).expanduser()})
+    return msgspec.structs.replace(settings, data_dir=Path(chosen).expanduser())

@@ -36,7 +36,8 @@ def test_importing_a_jsonl_file_twice_changes_nothing(cli, data_dir, tmp_path):
     path = tmp_path / "h.jsonl"
     path.write_text("\n".join(lines))
     code, out, err = cli("import", str(path))
-    assert code == 0, err and json.loads(out) == {"received": 7, "events": 4}
+    assert code == 0, err
+    assert json.loads(out) == {"received": 7, "events": 4}
     first = json.loads(cli("events", "--json")[1])
     code, out, err = cli("import", str(path))
     assert code == 0, err
@@ -142,3 +143,15 @@ def test_long_titles_are_truncated_with_a_marker(cli, tmp_path):
     assert code == 0, err
     (event,) = json.loads(cli("events", "--json")[1])
     assert len(event["data"]["title"]) == 2000 and event["data"]["title"].endswith("…")
+
+
+def test_what_an_import_writes_never_hides_its_own_later_heartbeats(cli):
+    # code [0, 4.25 s], then term, then code at 2 s: ActivityWatch's rule makes a new code event
+    # (the last event is term's); it is not "already recorded" by the first one.
+    lines = [beat(0, duration=4.25), beat(1, "term"), beat(2)]
+    code, out, err = cli("import", "-", stdin="\n".join(lines))
+    assert code == 0, err
+    assert json.loads(out) == {"received": 3, "events": 3}
+    stored = json.loads(cli("events", "--json")[1])
+    assert [(e["data"]["app"], e["duration"]) for e in stored] == [("code", 4.25), ("term", 0.0), ("code", 0.0)]
+    assert json.loads(cli("import", "-", stdin="\n".join(lines))[1]) == {"received": 3, "events": 0}

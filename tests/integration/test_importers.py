@@ -94,7 +94,7 @@ def test_wakatime_heartbeats_dump(cli, tmp_path, monkeypatch):
     assert r["active_seconds"] == 7200.0
     assert r["projects"] == [{"name": "api", "seconds": 7200.0}]
     assert r["languages"] == [{"name": "Python", "seconds": 7200.0}]
-    assert r["apps"] == [{"name": "vscode", "seconds": 7200.0}]
+    assert [(a["name"], a["seconds"]) for a in r["apps"]] == [("vscode", 7200.0)]
     assert r["editor"] == {"lines_added": 7}
     assert r["productivity_score"] == 100.0
 

@@ -77,7 +77,7 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
     config_path = args.config or (os.environ.get(ENV_CONFIG) or default_config_path())
     settings = ctx.settings
     db = settings.db_path
-    out = {
+    out: dict[str, Any] = {
         "config_file": str(config_path),
         "config_file_exists": os.path.exists(config_path),
         "data_dir": str(settings.data_dir),
@@ -85,12 +85,12 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         # A look, not an open: `config` must work (and create nothing) on a typo'd --data-dir.
         "database_exists": db.is_file(),
         "log_dir": str(log_dir()),
-        "settings": json.loads(settings.model_dump_json(exclude={"data_dir"})),
+        "settings": settings.model_dump(exclude={"data_dir"}),
     }
     if args.json:
         print(json.dumps(out, indent=2, ensure_ascii=False), file=ctx.out)
         return 0
-    defaults = json.loads(Settings().model_dump_json(exclude={"data_dir"}))
+    defaults = Settings().model_dump(exclude={"data_dir"})
     config_note = "" if out["config_file_exists"] else "  (not created; the defaults are in use)"
     db_note = "" if out["database_exists"] else (
         "  (does not exist yet; `tracker-desktop run` or `import` starts it)")

@@ -72,7 +72,7 @@ def _write_text(events: Iterable[Any], out: TextIO, tz: tzinfo | None) -> None:
 def handle(args: argparse.Namespace, ctx: Context) -> int:
     from tracker_desktop.commands.base import UsageError
     from tracker_desktop.commands.timeargs import parse_when
-    from tracker_desktop.services.importing import event_json
+    from tracker_desktop.services.importers.jsonl import event_json
 
     tz = ctx.tz  # dates and the table in the same zone as `report`
     start = parse_when(args.start, "--start", tz) if args.start else None

@@ -6,13 +6,13 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
-from typing import Mapping, Union
+from typing import Any, Mapping, Union
 
 from .days import EARLIEST, LATEST
 
 Scalar = Union[str, int, float, bool, None]
 ZERO = timedelta(0)
-_EMPTY: Mapping = MappingProxyType({})
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
 
 # Sources the application itself writes; other strings are allowed (imports, extensions).
 WINDOW = "window"

@@ -30,6 +30,7 @@ from tracker_desktop.domain.scoring import (
     ResearchScorer,
     ScoringPolicy,
     StandardScorer,
+    Strategy,
 )
 
 # Bump when the meaning of a stored DaySummary changes: every rollup becomes stale.
@@ -130,7 +131,7 @@ def build_setup(settings: AnalysisSettings | None = None, tz_name: str | None = 
     levels.update({parse_category(k): v for k, v in s.levels.items()})
     kinds = {parse_category(k): v for k, v in DEFAULT_KINDS.items()}
     kinds.update({parse_category(k): v for k, v in s.kinds.items()})
-    strategies = {
+    strategies: dict[str, Strategy] = {
         "standard": StandardScorer(),
         "research": ResearchScorer(s.research_min_dwell_seconds),
         "entertainment": EntertainmentScorer(s.entertainment_glance_seconds,

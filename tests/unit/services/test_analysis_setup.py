@@ -73,24 +73,24 @@ def test_user_rules_and_levels_reach_the_analysis(monkeypatch):
 
 def test_merge_gap_reaches_the_analysis_and_is_validated():
     import pytest
-    from pydantic import ValidationError
+    from tracker_desktop.config import InvalidSettings
 
     assert build_setup(AnalysisSettings()).config.merge_gap == timedelta(seconds=120)
     s = AnalysisSettings.model_validate({"merge_gap_seconds": 30})
     assert build_setup(s).config.merge_gap == timedelta(seconds=30)
     for bad in (-1, 3601, "soon"):
-        with pytest.raises(ValidationError):
+        with pytest.raises(InvalidSettings):
             AnalysisSettings.model_validate({"merge_gap_seconds": bad})
 
 
 def test_work_days_reach_the_setup_are_validated_and_do_not_change_the_fingerprint():
     import pytest
-    from pydantic import ValidationError
+    from tracker_desktop.config import InvalidSettings
 
     base = build_setup(AnalysisSettings())
     assert base.work_days == frozenset({0, 1, 2, 3, 4})
     weekend = build_setup(AnalysisSettings.model_validate({"work_days": ["sat", "sun"]}))
     assert weekend.work_days == frozenset({5, 6}) and weekend.fingerprint == base.fingerprint
     for bad in ([], ["monday"], "mon"):
-        with pytest.raises(ValidationError):
+        with pytest.raises(InvalidSettings):
             AnalysisSettings.model_validate({"work_days": bad})

@@ -134,3 +134,10 @@ def test_wakatime_daily_summaries_dump_is_refused_with_a_hint():
         read("wakatime", {"days": [{"date": "2026-01-05", "grand_total": {"total_seconds": 10}}]})
     with pytest.raises(ImportFormatError):
         read("wakatime", {"something": 1})
+
+
+def test_the_import_verb_names_every_format():
+    from tracker_desktop.commands.import_ import FORMAT_NAMES
+    from tracker_desktop.services.importers import FORMATS
+
+    assert set(FORMAT_NAMES) == {"jsonl", *FORMATS}

@@ -92,14 +92,19 @@ class Recorded:
     """The stored events of one source near a time, read a window at a time, plus what this
     import wrote there: answers "is this already recorded?" without loading a whole history.
 
-    `flush` is called before a window is read, so rows this import has queued are in it.
-    `ordered` keeps the events sorted by start too, which `covering` needs (JSON lines only)."""
+    The writer is flushed before a window is read, so rows this import has queued are in it;
+    with `own=False` they are left out instead (with the stored events this import changed seen
+    as they were), so only what was recorded before the import counts. `ordered` keeps the
+    events sorted by start too, which `covering` needs (JSON lines only)."""
 
-    def __init__(self, uow: Any, source: str, flush: Callable[[], None], ordered: bool = False) -> None:
+    def __init__(self, uow: Any, source: str, writer: "Writer", ordered: bool = False,
+                 own: bool = True) -> None:
         self._uow = uow
         self._source = source
-        self._flush = flush
+        self._writer = writer
         self._ordered = ordered
+        self._own = own
+        self._originals: dict[int, Event] = {}
         self._lo: datetime | None = None
         self._hi: datetime | None = None
         self._by_start: dict[datetime, list[Event]] = {}
@@ -107,8 +112,13 @@ class Recorded:
         self._events: list[Event] = []
         self._longest = timedelta(0)
 
+    def keep_original(self, event: Event) -> None:
+        """`event` is stored and this import may change it: see it as it is now."""
+        if event.id is not None:
+            self._originals[event.id] = event
+
     def _load(self, when: datetime) -> None:
-        self._flush()
+        self._writer.flush()
         # The window reaches ahead in the direction the file goes (exports run oldest first or
         # newest first), so rows this import just wrote behind it are not read back.
         if self._lo is not None and when < self._lo:
@@ -117,6 +127,10 @@ class Recorded:
             self._lo, self._hi = when, when + 2 * WINDOW
         # One microsecond before the window, so an event ending exactly at its start is seen.
         events = self._uow.events.range(self._source, self._lo - _US, self._hi)
+        if not self._own:
+            first = self._writer.first_id  # rows with this id or later are this import's
+            events = [e if e.id is None else self._originals.get(e.id, e) for e in events
+                      if first is None or e.id is None or e.id < first]
         self._by_start = {}
         for e in events:
             self._by_start.setdefault(e.start, []).append(e)
@@ -181,6 +195,10 @@ class Recorded:
         self._events.insert(i, event)
 
 
+def _index_order(e: Event) -> tuple[str, datetime]:
+    return e.source, e.start
+
+
 class Writer:
     """Queues new and changed events and writes them in batches, inside the caller's transaction."""
 
@@ -189,12 +207,17 @@ class Writer:
         self._new: list[Event] = []
         self._changed: list[Event] = []
         self._on_written = on_written
+        self.first_id: int | None = None  # the id of the first row this import added
         self.first: datetime | None = None
         self.last: datetime | None = None
 
     def add(self, event: Event) -> None:
-        self._new.append(event)
         self._span(event)
+        if self.first_id is None:
+            # Added alone for its id: every row stored before the import has a smaller one.
+            self.first_id = self._uow.events.add(event)
+            return
+        self._new.append(event)
         if len(self._new) >= BATCH:
             self.flush()
 
@@ -213,6 +236,9 @@ class Writer:
         if self._changed:
             self._uow.events.update_many(self._changed)
         if self._new:
+            # In index order: SQLite fills pages when keys arrive ascending (exports may run
+            # newest first).
+            self._new.sort(key=_index_order)
             self._uow.events.add_many(self._new)
         if self._on_written is not None:
             self._on_written(len(self._new) + len(self._changed))
@@ -271,7 +297,7 @@ def run_import(importer: Importer, stream: BinaryIO, uow_factory: Callable[..., 
                 summary.read += 1
                 rec = recorded.get(e.source)
                 if rec is None:
-                    rec = recorded[e.source] = Recorded(uow, e.source, writer.flush)
+                    rec = recorded[e.source] = Recorded(uow, e.source, writer)
                 stored = rec.same_start(e.start, e.data)
                 if stored is None:
                     writer.add(e)

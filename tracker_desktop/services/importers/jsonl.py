@@ -164,15 +164,15 @@ def import_heartbeats(uow_factory: Callable[..., Any], heartbeats: Iterable[Puls
 
         def finish(event: Event) -> None:
             nonlocal events
+            # Not noted in `recorded`: what this import writes never hides a later heartbeat of
+            # the same file, so a file merges exactly as ActivityWatch would merge it.
             if event.id is None:
                 writer.add(event)
-                recorded[event.source].note(event)
                 events += 1
                 return
             before = stored_last[event.source]
             if event != before:
                 writer.change(event, before)
-                recorded[event.source].note(event, replaces=before)
                 events += 1
 
         for item in heartbeats:
@@ -182,11 +182,12 @@ def import_heartbeats(uow_factory: Callable[..., Any], heartbeats: Iterable[Puls
                 progress(1)
             rec = recorded.get(hb.source)
             if rec is None:
-                rec = recorded[hb.source] = Recorded(uow, hb.source, writer.flush, ordered=True)
+                rec = recorded[hb.source] = Recorded(uow, hb.source, writer, ordered=True, own=False)
                 stored = uow.events.last(hb.source)
                 last[hb.source] = stored
                 if stored is not None:
                     stored_last[hb.source] = stored
+                    rec.keep_original(stored)
             if rec.covering(hb.timestamp, hb.timestamp + hb.duration, hb.data) is not None:
                 continue  # already recorded (a file imported before, or a repeated line)
             prev = last[hb.source]
@@ -196,9 +197,9 @@ def import_heartbeats(uow_factory: Callable[..., Any], heartbeats: Iterable[Puls
             last[hb.source] = current
         if check is not None and not check():
             return ImportResult(received, 0)  # leaving without commit rolls everything back
-        for current in last.values():
-            if current is not None:
-                finish(current)
+        for unfinished in last.values():
+            if unfinished is not None:
+                finish(unfinished)
         writer.finish()
         uow.commit()
     return ImportResult(received, events)

@@ -60,7 +60,9 @@ class Scanner:
     def peek(self) -> str:
         """The next character that is not white space ("" at the end of the file)."""
         while True:
-            self._pos = _WS(self._buf, self._pos).end()
+            blank = _WS(self._buf, self._pos)
+            assert blank is not None  # "[ \t\n\r]*" matches everywhere, if only the empty string
+            self._pos = blank.end()
             if self._pos < len(self._buf):
                 return self._buf[self._pos]
             if not self._more():

@@ -15,15 +15,16 @@ The "daily summaries" dump has no timestamps to place time in a day, so it is re
 from __future__ import annotations
 
 import heapq
-from itertools import chain
 import math
 import re
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from itertools import chain
 from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from tracker_desktop.domain.activity import domain_of
 from tracker_desktop.domain.days import EARLIEST, LATEST
-from tracker_desktop.domain.events import (BROWSER, EDITOR, MAX_COUNT, WINDOW, Event, InvalidEvent, add_counts,
+from tracker_desktop.domain.events import (BROWSER, EDITOR, MAX_COUNT, WINDOW, Event, InvalidEvent,
                                            limited_counts, limited_data)
 
 from .base import ImportFormatError, Progress
@@ -34,7 +35,7 @@ TIMEOUT = timedelta(minutes=15)
 # heartbeats by time); this many are held to put a slightly shuffled file back in order.
 REORDER = 20_000
 _FIRST, _LAST = EARLIEST.timestamp(), LATEST.timestamp()  # times reports can place in a day
-_JOIN = timedelta(milliseconds=1)  # float seconds round to microseconds two ways
+_JOIN_S = 0.001  # seconds: float sums of heartbeat gaps land within this of the next heartbeat
 _PLUGIN = re.compile(r"(?:^|\s)([A-Za-z0-9_.]+)-wakatime/", re.I)
 _EDITOR = re.compile(r"\s([A-Za-z][A-Za-z0-9_.]*)/[0-9]")
 
@@ -104,31 +105,23 @@ class WakaTimeImporter:
              on_invalid: Callable[[str], None] | None = None) -> Iterator[Event]:
         parsed = self._parsed(Scanner(stream, "a WakaTime data dump"), progress, on_invalid)
         limit = self.timeout.total_seconds()
-        current: Event | None = None
+        run: _Run | None = None
         prev: tuple[float, str, dict[str, Any], dict[str, int]] | None = None
         for item in chain(_in_order(parsed), [None]):
             if prev is not None:
                 nxt = item[0] if item is not None else None
                 t, source, data, counts = prev
                 seconds = nxt - t if nxt is not None and nxt - t <= limit else 0.0
-                start = datetime.fromtimestamp(t, timezone.utc)
-                if (current is not None and current.source == source and current.data == data
-                        and abs(current.end - start) <= _JOIN):
-                    current = current.with_(duration=current.duration + timedelta(seconds=seconds),
-                                            counts=add_counts(current.counts, counts))
+                if run is not None and run.source == source and run.data == data and abs(run.end - t) <= _JOIN_S:
+                    run.extend(t + seconds, seconds, counts)
                 else:
-                    if current is not None:
-                        yield current
-                    try:
-                        current = Event(source, start, timedelta(seconds=seconds), limited_data(data),
-                                        limited_counts(counts))
-                    except InvalidEvent as exc:
-                        current = None
-                        if on_invalid is not None:
-                            on_invalid(str(exc))
+                    if run is not None:
+                        yield from run.event(on_invalid)
+                    run = _Run(source, t, data, dict(counts))
+                    run.extend(t + seconds, seconds, {})
             prev = item
-        if current is not None:
-            yield current
+        if run is not None:
+            yield from run.event(on_invalid)
 
     def _parsed(self, doc: Scanner, progress: Progress, on_invalid: Callable[[str], None] | None
                 ) -> Iterator[tuple[float, str, dict[str, Any], dict[str, int]]]:
@@ -189,6 +182,33 @@ class WakaTimeImporter:
             doc.value()  # invalid JSON says so
             raise ImportFormatError("not a WakaTime data dump")
         progress(done, done)
+
+
+@dataclass(slots=True)
+class _Run:
+    """Consecutive heartbeats on the same thing, becoming one event (built once, at its end)."""
+
+    source: str
+    start: float
+    data: dict[str, Any]
+    counts: dict[str, int]
+    end: float = 0.0
+    duration: timedelta = timedelta(0)
+
+    def extend(self, end: float, seconds: float, counts: Mapping[str, int]) -> None:
+        self.end = end
+        # Added a heartbeat at a time, as timedeltas: the stored duration rounds as it always did.
+        self.duration += timedelta(seconds=seconds)
+        for key, value in counts.items():
+            self.counts[key] = self.counts.get(key, 0) + value
+
+    def event(self, on_invalid: Callable[[str], None] | None) -> Iterator[Event]:
+        try:
+            yield Event(self.source, datetime.fromtimestamp(self.start, timezone.utc), self.duration,
+                        limited_data(self.data), limited_counts(self.counts))
+        except InvalidEvent as exc:
+            if on_invalid is not None:
+                on_invalid(str(exc))
 
 
 def _in_order(items: Iterator[tuple[float, str, dict[str, Any], dict[str, int]]]
