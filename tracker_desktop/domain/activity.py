@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 from .events import AFK, BROWSER, EDITOR, INPUT, MANUAL, WINDOW, Event
 from .flood import flood
 from .intervals import Span, clip, cut, overlay, subtract, union
+from .privacy import REDACTED
 
 BROWSER_APPS = (r"firefox|chrom|brave|msedge|microsoft-edge|^edge|vivaldi|opera|safari|librewolf"
                 r"|waterfox|floorp|^zen|epiphany|falkon|qutebrowser|^arc$|yandex|thorium|mullvad")
@@ -35,9 +36,8 @@ EDITOR_APPS = (r"^(code|code-oss|codium|vscodium|cursor|windsurf|zed|zeditor|sub
                # Terminal editors (vim, helix...) report through plugins while a terminal is active.
                r"|terminal|konsole|alacritty|kitty|wezterm|xterm|urxvt|tilix|terminator|foot"
                r"|ghostty|iterm|cmd\.exe|powershell|pwsh")
-# The title `[privacy] redact_titles` records instead of the real one (collectors.privacy.REDACTED;
-# the domain cannot import it, a test checks they agree).
-REDACTED_TITLE = "[redacted]"
+# The title `[privacy] redact_titles` records instead of the real one.
+REDACTED_TITLE = REDACTED
 
 
 @dataclass(frozen=True, slots=True)

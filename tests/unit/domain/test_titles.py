@@ -4,11 +4,11 @@ day, redacted titles kept redacted, and added up over days."""
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from collectors.privacy import REDACTED
 from tracker_desktop.domain.activity import REDACTED_TITLE
 from tracker_desktop.domain.analysis import AnalysisConfig, analyze_day
 from tracker_desktop.domain.days import day_bounds
 from tracker_desktop.domain.events import Event
+from tracker_desktop.domain.privacy import REDACTED
 from tracker_desktop.domain.summary import (
     MAX_TITLE_APPS_PER_DAY,
     MAX_TITLE_CHARS,
@@ -75,7 +75,7 @@ def test_long_titles_are_cut_and_cut_alike_ones_add_up():
 
 
 def test_a_redacted_title_stays_redacted_even_when_a_tab_names_the_page():
-    assert REDACTED_TITLE == REDACTED  # the collectors write what the domain recognises
+    assert REDACTED_TITLE == REDACTED  # the privacy rules write what the analysis recognises
     tab = Event("browser", NINE, timedelta(minutes=10),
                 {"url": "https://bank.example/account", "title": "My Bank — balance",
                  "browser": "firefox"})
