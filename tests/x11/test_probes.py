@@ -163,13 +163,16 @@ def test_input_listener_counts_exactly_what_was_typed_and_clicked(desktop):
         assert counts["moves"] >= 1
         assert counter.last_input is not None
     finally:
+        threads = list(listener._listeners)
         started = time.monotonic()
         listener.stop()
         stop_seconds = time.monotonic() - started
     assert stop_seconds < 1.0, f"stop() took {stop_seconds:.2f} s"  # it sends no wake-up input
     assert not listener.running
     desktop.type_keys(5)
-    time.sleep(0.2)
+    desktop.move_pointer(220, 170)
+    # The listener threads end with the next real input (stop() sent none of its own).
+    wait_until(lambda: not any(t.is_alive() for t in threads), 5, "the listener threads to end")
     assert counter.take("test")["keys"] == 0  # nothing counted after stop
 
 
