@@ -41,13 +41,15 @@ def event_to_row(event: Event) -> dict[str, Any]:
         "duration_us": td_to_us(event.duration),
         "data": dump_map(event.data),
         "counts": dump_map(event.counts),
+        "device": event.device,
     }
     if event.id is not None:
         row["id"] = event.id
     return row
 
 
-def row_to_event(id_: int, source: str, start_us: int, duration_us: int, data: str, counts: str) -> Event:
+def row_to_event(id_: int, source: str, start_us: int, duration_us: int, data: str, counts: str,
+                 device: str = "") -> Event:
     return Event(
         source,
         from_us(start_us),
@@ -55,6 +57,7 @@ def row_to_event(id_: int, source: str, start_us: int, duration_us: int, data: s
         load_map(data),
         load_map(counts),
         id_,
+        device or "",
     )
 
 

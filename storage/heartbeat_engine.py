@@ -1,6 +1,6 @@
 """The hot path: heartbeats merged in memory, written in batches.
 
-The last event of each source lives in memory (loaded from the store the first time a source is
+The last event of each source and device lives in memory (loaded from the store the first time a source is
 seen), so a merge costs no query. A batch is due when more than `max_pending` heartbeats are
 waiting or the oldest has waited `max_delay` seconds; `flush()` writes it in one transaction.
 A failed write keeps everything pending for the next try.
@@ -12,6 +12,7 @@ The engine has no lock, so nothing can hold one while it waits on the database.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import timedelta
 
 
@@ -22,6 +23,7 @@ from tracker_desktop.domain.heartbeat import apply, default_pulsetime, rebase
 from .uow import UnitOfWork, UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
+Key = tuple[str, str]  # (source, device): events merge only within one
 
 class HeartbeatEngine:
     def __init__(
@@ -30,13 +32,16 @@ class HeartbeatEngine:
         clock: Clock,
         max_pending: int = 100,
         max_delay: float = 5.0,
+        device: str = "",
     ) -> None:
         self._uow_factory = uow_factory
         self._clock = clock
         self.max_pending = max_pending
         self.max_delay = max_delay
-        self._last: dict[str, Event | None] = {}
-        self._dirty: set[str] = set()  # sources whose in-memory last event is not yet stored
+        # Heartbeats that name no device were observed here: they are stored under this name.
+        self.device = device
+        self._last: dict[Key, Event | None] = {}
+        self._dirty: set[Key] = set()  # (source, device)s whose last event is not yet stored
         self._closed_new: list[Event] = []  # finished events never stored
         self._closed_updated: list[Event] = []  # finished events stored earlier, since changed
         self._pending = 0
@@ -51,17 +56,20 @@ class HeartbeatEngine:
     def heartbeat(self, hb: Heartbeat, pulsetime: float | None = None) -> Event:
         """Merge `hb` into its source's last event (or start a new one); returns the current event."""
         pulse = timedelta(seconds=default_pulsetime(hb.source) if pulsetime is None else pulsetime)
-        last = self._last_event(hb.source)
+        if not hb.device and self.device:
+            hb = replace(hb, device=self.device)
+        key = (hb.source, hb.device)
+        last = self._last_event(key)
         if hb.source in self._no_merge:
             self._no_merge.discard(hb.source)
             current, merged = hb.to_event(), False
         else:
             current, merged = apply(last, hb, pulse)
-        if not merged and last is not None and hb.source in self._dirty:
+        if not merged and last is not None and key in self._dirty:
             (self._closed_updated if last.id is not None else self._closed_new).append(last)
         if current is not last:
-            self._dirty.add(hb.source)
-        self._last[hb.source] = current
+            self._dirty.add(key)
+        self._last[key] = current
         self._note_pending()
         return current
 
@@ -71,6 +79,8 @@ class HeartbeatEngine:
 
     def insert(self, event: Event) -> None:
         """Store an event as it is, never merged (per-minute input counts, manual entries)."""
+        if not event.device and self.device:
+            event = event.with_(device=self.device)
         self._closed_new.append(event)
         self._note_pending()
 
@@ -79,12 +89,12 @@ class HeartbeatEngine:
         if self._first_pending_at is None:
             self._first_pending_at = self._clock.monotonic()
 
-    def _last_event(self, source: str) -> Event | None:
-        if source in self._last:
-            return self._last[source]
+    def _last_event(self, key: Key) -> Event | None:
+        if key in self._last:
+            return self._last[key]
         with self._uow_factory() as uow:
-            last = uow.events.last(source)
-        self._last[source] = last
+            last = uow.events.last(*key)
+        self._last[key] = last
         if last is not None and last.id is not None:
             self._base[last.id] = last
         return last
@@ -116,33 +126,33 @@ class HeartbeatEngine:
         if not self._pending and not self._dirty:
             return True
         try:
-            assigned: dict[str, int] = {}
+            assigned: dict[Key, int] = {}
             updates = [*self._closed_updated,
                        *(e for s in self._dirty if (e := self._last[s]) is not None and e.id is not None)]
             with self._uow_factory(write=True) as uow:
                 uow.events.add_many(self._closed_new)
                 resolved = self._write_updates(uow, updates)
-                for source in self._dirty:
-                    event = self._last[source]
+                for key in self._dirty:
+                    event = self._last[key]
                     assert event is not None
                     if event.id is None:
-                        assigned[source] = uow.events.add(event)
+                        assigned[key] = uow.events.add(event)
                 uow.commit()
         except Exception:
             logger.warning("could not write %d pending heartbeats; will retry", self._pending,
                            exc_info=True)
             return False
-        for source, event_id in assigned.items():
-            event = self._last[source]
+        for key, event_id in assigned.items():
+            event = self._last[key]
             assert event is not None
-            self._last[source] = event.with_(id=event_id)
-        for source in self._dirty:
-            event = self._last[source]
+            self._last[key] = event.with_(id=event_id)
+        for key in self._dirty:
+            event = self._last[key]
             if event is not None and event.id in resolved:
                 if resolved[event.id] is None:
-                    self._last.pop(source)  # deleted elsewhere: re-read on the next heartbeat
+                    self._last.pop(key)  # deleted elsewhere: re-read on the next heartbeat
                 else:
-                    self._last[source] = resolved[event.id]
+                    self._last[key] = resolved[event.id]
         self._base = {e.id: e for e in self._last.values() if e is not None and e.id is not None}
         self._closed_new.clear()
         self._closed_updated.clear()
@@ -187,7 +197,9 @@ class HeartbeatEngine:
         if source is None:
             self._last.clear()
         else:
-            self._last.pop(source, None)
+            for key in [k for k in self._last if k[0] == source]:
+                self._last.pop(key)
 
-    def current(self, source: str) -> Event | None:
-        return self._last_event(source)
+    def current(self, source: str, device: str | None = None) -> Event | None:
+        """The last event of `source` recorded on `device` (default: this engine's)."""
+        return self._last_event((source, self.device if device is None else device))

@@ -27,7 +27,7 @@ class EventRepository(Protocol):
     def add(self, event: Event) -> int: ...
     def add_many(self, events: Sequence[Event]) -> None: ...
     def update_many(self, events: Sequence[Event]) -> None: ...
-    def last(self, source: str) -> Event | None: ...
+    def last(self, source: str, device: str | None = None) -> Event | None: ...
     def get_many(self, ids: Sequence[int]) -> dict[int, Event]: ...
     def update_if(self, event: Event, expected: Event) -> bool: ...
     def range(self, source: str | None = None, start: datetime | None = None,
@@ -86,7 +86,7 @@ class SqlEventRepository:
                 raise ValueError("update_many needs stored events (with an id)")
             r = event_to_row(e)
             r["_id"] = r.pop("id")
-            del r["source"]
+            del r["source"], r["device"]  # an event never moves to another source or device
             rows.append(r)
         self._s.connection().execute(stmt, rows)
 
@@ -98,7 +98,7 @@ class SqlEventRepository:
         old = event_to_row(expected)
         new = event_to_row(event)
         result = self._s.connection().execute(
-            update(t).where(t.c.id == event.id, t.c.source == old["source"],
+            update(t).where(t.c.id == event.id, t.c.source == old["source"], t.c.device == old["device"],
                             t.c.start_us == old["start_us"], t.c.duration_us == old["duration_us"],
                             t.c.data == old["data"], t.c.counts == old["counts"])
             .values(start_us=new["start_us"], duration_us=new["duration_us"], data=new["data"],
@@ -110,21 +110,25 @@ class SqlEventRepository:
             return {}
         t = _EVENTS.c
         rows = self._s.connection().execute(
-            select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts).where(t.id.in_(list(ids))))
+            select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts, t.device).where(t.id.in_(list(ids))))
         return {r[0]: row_to_event(*r) for r in rows}
 
-    def last(self, source: str) -> Event | None:
+    def last(self, source: str, device: str | None = None) -> Event | None:
+        """The latest event of `source` (recorded on `device`, if given)."""
         t = _EVENTS.c
-        row = self._s.execute(
-            select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts)
-            .where(t.source == source).order_by(t.start_us.desc(), t.id.desc()).limit(1)
-        ).first()
+        q = select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts, t.device).where(
+            t.source == source)
+        if device is not None:
+            # Walks (source, start) back to the device's latest row: the live tracker's own rows
+            # are the latest of its sources, so this stops at once in the common case.
+            q = q.where(t.device == device)
+        row = self._s.execute(q.order_by(t.start_us.desc(), t.id.desc()).limit(1)).first()
         return row_to_event(*row) if row else None
 
     def range(self, source: str | None = None, start: datetime | None = None,
               end: datetime | None = None, limit: int | None = None) -> list[Event]:
         t = _EVENTS.c
-        q = select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts)
+        q = select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts, t.device)
         sources = [source] if source is not None else self.sources()
         if source is not None:
             q = q.where(t.source == source)
@@ -162,7 +166,7 @@ class SqlEventRepository:
     def _stream_source(self, source: str, start: datetime | None, end: datetime | None,
                        newest_first: bool, limit: int | None) -> Iterator[Event]:
         t = EventRow.__table__.c
-        q = select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts).where(
+        q = select(t.id, t.source, t.start_us, t.duration_us, t.data, t.counts, t.device).where(
             t.source == source)
         if end is not None:
             q = q.where(t.start_us < to_us(end))
@@ -258,8 +262,9 @@ class MemoryEventRepository:
     def _sorted(self) -> list[Event]:
         return sorted(self._events.values(), key=lambda e: (e.start, e.id))
 
-    def last(self, source: str) -> Event | None:
-        mine = [e for e in self._sorted() if e.source == source]
+    def last(self, source: str, device: str | None = None) -> Event | None:
+        mine = [e for e in self._sorted()
+                if e.source == source and (device is None or e.device == device)]
         return mine[-1] if mine else None
 
     def range(self, source: str | None = None, start: datetime | None = None,

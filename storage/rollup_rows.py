@@ -150,13 +150,13 @@ class RollupReads:
         lookback = (row[0] if row else None) or 0
         lo, hi = to_us(start), to_us(end)
         rows = self._rows(
-            "SELECT id, start_us, duration_us, data, counts FROM events "
+            "SELECT id, start_us, duration_us, data, counts, device FROM events "
             "WHERE source = :src AND start_us >= :lb AND start_us < :hi "
             "AND (start_us + duration_us > :lo OR start_us >= :lo) ORDER BY start_us, id",
             {"src": source, "lb": lo - lookback, "lo": lo, "hi": hi})
         memo: dict[str, Any] = {"{}": _EMPTY}
         out = []
-        for id_, start_us, dur_us, data, counts in rows:
+        for id_, start_us, dur_us, data, counts, device in rows:
             d = memo.get(data)
             if d is None:
                 d = memo[data] = MappingProxyType(json.loads(data))
@@ -164,7 +164,7 @@ class RollupReads:
             if c is None:
                 c = memo[counts] = MappingProxyType(json.loads(counts))
             out.append(Event(source, EPOCH + timedelta(microseconds=start_us),
-                             timedelta(microseconds=dur_us), d, c, id_))
+                             timedelta(microseconds=dur_us), d, c, id_, device or ""))
         return out
 
     def event_span_us(self, lo_us: int | None = None, hi_us: int | None = None

@@ -135,9 +135,10 @@ class App:
 
     @cached_property
     def analysis(self) -> "AnalysisSetup":
+        from tracker_desktop.config import this_device
         from tracker_desktop.services.analysis_setup import build_setup
 
-        return build_setup(self.settings.analysis)
+        return build_setup(self.settings.analysis, local_device=this_device(self.settings.tracking))
 
     @cached_property
     def rollups(self) -> "RollupService":
@@ -153,6 +154,16 @@ class App:
         from tracker_desktop.services.rollups import RollupService
 
         return RollupService(self.store.reads, self.analysis, self.clock, read_mostly=True)
+
+    def device_reports(self, device: str) -> "ReportService":
+        """Reports of one device's events: computed from raw events, never stored (rollups hold
+        the all-devices view)."""
+        from tracker_desktop.services.analysis_setup import for_device
+        from tracker_desktop.services.reports import ReportService
+        from tracker_desktop.services.rollups import RollupService
+
+        return ReportService(RollupService(self.store.reads, for_device(self.analysis, device),
+                                           self.clock, read_mostly=True))
 
     @cached_property
     def reports(self) -> "ReportService":
@@ -359,7 +370,10 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
 
     settings, clock, store = app.settings, app.clock, app.store
     run_lock = claim_tracking(store, settings.db_path)
-    writer = Writer(HeartbeatEngine(store.uow, clock), clock)
+    from tracker_desktop.config import this_device
+
+    # Every heartbeat and event this tracker records carries this machine's device name.
+    writer = Writer(HeartbeatEngine(store.uow, clock, device=this_device(settings.tracking)), clock)
     collectors, listener, watcher = build_collectors(settings, clock)
     # The writer thread does these services' reads too: they get their own connections (`uow`),
     # not the read connection the main thread uses.

@@ -87,12 +87,32 @@ class TrackingSettings(_Section, frozen=True):
     window_pulsetime: Annotated[float, Meta(
         gt=0, description="Merge window heartbeats up to this many seconds apart "
         "(default: poll_seconds + 1)")] | None = None
+    device: Annotated[str, Meta(
+        description="This machine's name on the events it records (default: the host name, "
+        "without its domain); `report --device NAME` picks one machine")] | None = None
 
     def __post_init__(self) -> None:
+        if self.device is not None:
+            if not self.device.strip():
+                raise _Invalid("device", "a device name must not be blank")
+            if len(self.device) > 64:
+                raise _Invalid("device", f"{self.device[:20]!r}... is longer than 64 characters")
+            if not self.device.isprintable():
+                raise _Invalid("device", f"{self.device!r} has control characters")
         if self.window_pulsetime is not None and self.window_pulsetime < self.poll_seconds + 1:
             raise _Invalid("window_pulsetime",
                            f"window_pulsetime ({self.window_pulsetime:g} s) must be at least poll_seconds + 1 "
                            f"({self.poll_seconds + 1:g} s), or consecutive polls of one window would not merge")
+
+
+def this_device(settings: TrackingSettings) -> str:
+    """This machine's device name: the `[tracking] device` setting, else the host name's first
+    label ("laptop.example.org" → "laptop"), cut to 64 characters."""
+    if settings.device:
+        return settings.device
+    import socket
+
+    return socket.gethostname().split(".", 1)[0][:64]
 
 
 class PrivacySettings(_Section, frozen=True):

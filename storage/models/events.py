@@ -18,6 +18,10 @@ class EventRow(Base):
     # Canonical JSON (sorted keys, compact): equal data compares equal as text too.
     data: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
     counts: Mapped[str] = mapped_column(Text, default="{}", server_default="{}")
+    # The machine it was recorded on; "" is this machine (rows from before migration 0004, and
+    # imports that name none). Not in an index: range scans stay on (source, start) for every
+    # device, and a day holds few devices, so filtering them costs nothing worth an index.
+    device: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
     __table_args__ = (
         Index("ix_events_source_start", "source", "start_us"),

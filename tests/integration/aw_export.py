@@ -1,7 +1,8 @@
 """Make a real ActivityWatch export: load events into aw-server's API, print what /api/0/export gives.
 
 Run with the interpreter of .venv-aw (aw-server installed), never imported by our code:
-stdin: JSON lines {"bucket", "type", "timestamp", "duration", "data"};
+stdin: JSON lines {"bucket", "type", "timestamp", "duration", "data"} and optionally "hostname"
+(default "host") and "client", which create the bucket on its first line;
 stdout: {"buckets": ServerAPI.export_all()} as the web UI's "Export all buckets" saves it.
 """
 
@@ -23,7 +24,8 @@ def main() -> None:
             continue
         row = json.loads(line)
         if row["bucket"] not in made:
-            api.create_bucket(row["bucket"], row["type"], row.get("client", "aw-watcher"), "host")
+            api.create_bucket(row["bucket"], row["type"], row.get("client", "aw-watcher"),
+                              row.get("hostname", "host"))
             made.add(row["bucket"])
         api.create_events(row["bucket"], [Event(timestamp=datetime.fromisoformat(row["timestamp"]),
                                                 duration=timedelta(seconds=row["duration"]),

@@ -28,9 +28,10 @@ def test_import_merges_and_events_json_has_the_documented_shape(cli):
     events = json.loads(out)
     assert events == [
         {"source": "window", "start": "2026-01-05T09:00:00+00:00", "end": "2026-01-05T09:00:03+00:00",
-         "duration": 3.0, "data": {"app": "code", "title": "main.py"}, "counts": {"keys": 5}},
+         "duration": 3.0, "data": {"app": "code", "title": "main.py"}, "counts": {"keys": 5},
+         "device": ""},
         {"source": "window", "start": "2026-01-05T09:00:06+00:00", "end": "2026-01-05T09:00:06+00:00",
-         "duration": 0.0, "data": {"app": "firefox", "title": "docs"}, "counts": {}},
+         "duration": 0.0, "data": {"app": "firefox", "title": "docs"}, "counts": {}, "device": ""},
     ]
     _, out, _ = cli("events", "--json", "--start", "2026-01-05T09:00:04Z", "--end", "2026-01-05T11:00:00+01:00")
     assert [e["data"]["app"] for e in json.loads(out) if e["source"] == "window"] == ["firefox"]

@@ -185,3 +185,26 @@ def test_an_event_deleted_elsewhere_stays_deleted(db):
     engine.flush()
     (event,) = stored(uow)
     assert event.start == T0 + 2 * S and event.counts["keys"] == 3
+
+
+def test_heartbeats_carry_the_engines_device_and_two_devices_never_merge(db):
+    _, uow = db
+    clock = FakeClock(T0)
+    engine = HeartbeatEngine(uow, clock, device="laptop")
+    engine.heartbeat(beat(clock))
+    clock.advance(1)
+    engine.heartbeat(beat(clock))  # merges: same source, data and device
+    engine.heartbeat(Heartbeat("window", clock.now(), data={"app": "code"}, device="desktop"))
+    clock.advance(1)
+    engine.heartbeat(Heartbeat("window", clock.now(), data={"app": "code"}, device="desktop"))
+    assert engine.flush()
+    got = sorted((e.device, e.start - T0, e.duration) for e in stored(uow))
+    assert got == [("desktop", S, S), ("laptop", timedelta(0), S)]
+
+    # A restarted engine continues each device's own last event.
+    again = HeartbeatEngine(uow, clock, device="laptop")
+    clock.advance(1)
+    again.heartbeat(beat(clock))
+    assert again.flush()
+    got = sorted((e.device, e.start - T0, e.duration) for e in stored(uow))
+    assert got == [("desktop", S, S), ("laptop", timedelta(0), 3 * S)]

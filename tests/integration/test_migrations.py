@@ -107,6 +107,25 @@ def test_0003_keeps_pending_marks_and_turns_rows_past_the_watermark_into_marks(t
     assert meta["watermark"] == "3" and triggers == []
 
 
+def test_0004_gives_old_rows_this_machines_empty_device_and_keeps_the_triggers(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    _upgrade(path, "0003")
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO events (source, start_us, duration_us) VALUES ('w', 0, 1)")
+        conn.execute("DELETE FROM rollup_dirty")
+    _upgrade(path, "0004")
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT device FROM events").fetchall() == [("",)]
+        conn.execute("INSERT INTO events (source, start_us, duration_us, device) "
+                     "VALUES ('w', ?, 1, 'laptop')", (10 * HOUR_US,))
+        assert conn.execute("SELECT first_hour FROM rollup_dirty").fetchall() == [(10,)]
+    _upgrade(path, "0003", down=True)
+    with sqlite3.connect(path) as conn:
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(events)")]
+        triggers = conn.execute("SELECT count(*) FROM sqlite_master WHERE type = 'trigger'").fetchone()
+    assert "device" not in columns and columns[-1] == "counts" and triggers == (3,)
+
+
 def test_a_database_from_a_newer_version_is_a_clear_error_not_a_traceback(tmp_path, cli, data_dir):
     open_database(data_dir / "tracker.sqlite3").dispose()
     with sqlite3.connect(data_dir / "tracker.sqlite3") as conn:

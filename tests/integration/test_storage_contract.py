@@ -83,6 +83,23 @@ def test_last_and_update(uow):
         assert u.events.last("afk") is None
 
 
+def test_events_keep_their_device_and_last_finds_each_devices_own(uow):
+    with uow(write=True) as u:
+        u.events.add_many([ev(0, 1).with_(device="laptop"), ev(10, 1), ev(20, 1).with_(device="desk")])
+        u.commit()
+    with uow(write=True) as u:
+        assert u.events.last("window").device == "desk"
+        laptop = u.events.last("window", "laptop")
+        assert laptop.device == "laptop" and laptop.start == T0
+        assert u.events.last("window", "").start == T0 + 10 * S
+        assert u.events.last("window", "phone") is None
+        assert u.events.update_if(laptop.with_(duration=5 * S), laptop)
+        u.commit()
+    with uow() as u:
+        got = [(e.device, e.duration) for e in u.events.range("window")]
+        assert got == [("laptop", 5 * S), ("", S), ("desk", S)]
+
+
 def test_update_needs_an_id(uow):
     with uow(write=True) as u, pytest.raises(ValueError):
         u.events.update_many([ev(0, 1)])

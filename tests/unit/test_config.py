@@ -6,6 +6,7 @@ from tracker_desktop.config import (
     AnalysisSettings,
     ConfigError,
     InvalidSettings,
+    this_device,
     Settings,
     load_settings,
     resolve_settings,
@@ -122,6 +123,11 @@ def test_window_pulsetime_must_cover_a_poll(tmp_path):
     ('[[analysis.goals]]\nname = "g"\nmetric = "active"\nmax_minutes = -5\n',
      "analysis.goals[0].max_minutes: Input should be greater than or equal to 0, got -5"),
     ("data_dir = 3\n", "data_dir: Input should be a path in quotes"),
+    ('[tracking]\ndevice = ""\n', "tracking.device: a device name must not be blank"),
+    ('[tracking]\ndevice = "   "\n', "tracking.device: a device name must not be blank"),
+    (f'[tracking]\ndevice = "{"x" * 65}"\n', "tracking.device: 'xxxxxxxxxxxxxxxxxxxx'... is longer than 64"),
+    ('[tracking]\ndevice = "a\\tb"\n', "tracking.device: 'a\\tb' has control characters"),
+    ("[tracking]\ndevice = 3\n", "tracking.device: Input should be text in quotes, got 3"),
     ("tracking = 3\n", "tracking: Input should be a table, got 3"),
     ("[analysis]\nmerge_gap = 60\n", "analysis.merge_gap: unknown setting (check the spelling; did you mean 'merge_gap_seconds'?)"),
 ])
@@ -151,6 +157,7 @@ poll_seconds = 1.5
 afk_timeout = 300
 record_input = false
 window_pulsetime = 3
+device = "desk"
 [privacy]
 exclude_apps = ["keepassxc"]
 exclude_titles = ["(?i)private browsing"]
@@ -190,6 +197,7 @@ def test_a_file_with_every_setting_loads_and_round_trips(tmp_path):
     s = load_settings(write(tmp_path, FULL))
     assert s.data_dir == Path("~/tracker-data")  # expanded by resolve_settings, not here
     assert s.tracking.window_pulsetime == 3.0 and isinstance(s.tracking.afk_timeout, float)
+    assert s.tracking.device == "desk" and this_device(s.tracking) == "desk"
     assert s.privacy.redact_titles == [r"\bbank\b"] and s.logging.level == "DEBUG"
     a = s.analysis
     assert a.timezone == "Europe/Berlin" and a.day_start_hour == 4 and a.levels == {"Work": 2, "Media > Video": -2}
@@ -210,7 +218,7 @@ def test_values_quoted_by_mistake_still_load_as_before(tmp_path):
 def test_the_defaults_dump_as_config_shows_them():
     dumped = Settings().model_dump()
     assert dumped["tracking"] == {"poll_seconds": 1.0, "afk_timeout": 180.0, "record_input": True,
-                                  "window_pulsetime": None}
+                                  "window_pulsetime": None, "device": None}
     assert dumped["analysis"]["goals"] == [{"name": "Media at most 1 h a day", "metric": "category",
                                             "category": "Media", "period": "day", "min_minutes": None,
                                             "max_minutes": 60.0}]

@@ -34,6 +34,11 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="one JSON object: start, end, active_seconds, idle_seconds, idle_percent, "
                         "productivity_score, categories, apps, domains, projects, languages, blocks, "
                         "best_hours, streak_days, goals, ...")
+    p.add_argument("--device", metavar="NAME",
+                   help="only what was recorded on this machine (a host name, as `events --json` "
+                        "shows it; this machine's is its host name or [tracking] device). Default: "
+                        "every device, time active on two at once counted once. Computed from raw "
+                        "events, so a long period takes longer")
     p.add_argument("--blocks", action="store_true",
                    help="list the active/idle/break blocks of every day even for a range longer "
                         "than a week (a day or a week lists them anyway)")
@@ -81,9 +86,19 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         period = _period(args, ctx.app.rollups.today())
     except InvalidPeriod as exc:
         raise UsageError(str(exc)) from None
+    reports = ctx.app.reports
+    if args.device is not None:
+        from tracker_desktop.domain.events import InvalidEvent, check_device
+
+        try:
+            device = check_device(args.device, "--device")
+        except InvalidEvent as exc:
+            raise UsageError(str(exc)) from None
+        if not device:
+            raise UsageError("--device needs a name")
+        reports = ctx.app.device_reports(device)
     with progress_bar("rolling up") as bar:
-        report = ctx.app.reports.report(period, progress=bar.update,
-                                        blocks=True if args.blocks else None)
+        report = reports.report(period, progress=bar.update, blocks=True if args.blocks else None)
     if args.json:
         json.dump(report.to_json(), ctx.out, ensure_ascii=False)
         ctx.out.write("\n")
@@ -138,7 +153,9 @@ def render(r: Report, top: int = 10, blocks: bool = False) -> str:
     """The human form: headline figures, one small table per dimension, the days of a range, and
     the timeline of a day (of every day with `blocks`)."""
     score = "–" if r.productivity_score is None else f"{r.productivity_score:.0f}/100"
-    lines = [f"Report {r.period}  ({r.first_day.isoformat()} – {r.last_day.isoformat()}, {r.timezone})", ""]
+    on = f", device {r.device}" if r.device is not None else ""
+    lines = [f"Report {r.period}  ({r.first_day.isoformat()} – {r.last_day.isoformat()}, "
+             f"{r.timezone}{on})", ""]
     lines.append(f"Active  {hm(r.active_seconds):>8}    Idle {hm(r.idle_seconds)} "
                  f"({r.idle_percent:.1f}%)    Breaks {hm(r.break_seconds)}")
     focus = r.longest_focus

@@ -72,6 +72,8 @@ class ActivityOptions:
     flood_seconds: float = 5.0
     browser_apps: re.Pattern[str] = field(default_factory=lambda: re.compile(BROWSER_APPS, re.I))
     editor_apps: re.Pattern[str] = field(default_factory=lambda: re.compile(EDITOR_APPS, re.I))
+    local_device: str = ""  # this machine's name: what events with no device ("") belong to
+    device: str | None = None  # only this device's events (report --device); None: every device
 
 
 def _str(value: object) -> str | None:

@@ -8,7 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Callable, Mapping, Sequence
 
-from .activity import Activity, ActivityOptions, Segment, active_segments, away_spans, input_counts
+from .activity import Activity, ActivityOptions, Segment
+from .devices import devices_active, devices_away, devices_input, split
 from .blocks import ACTIVE, stitch
 from .categories import (
     DEFAULT_KINDS,
@@ -57,9 +58,12 @@ def _window_key(act: Activity) -> tuple[str | None, str | None, str | None]:
 
 def analyze_day(events: Mapping[str, Sequence[Event]], day: date, start: datetime, end: datetime,
                 tz: tzinfo, config: AnalysisConfig) -> DaySummary:
-    """The summary of local `day` = [start, end) from the events around it."""
-    segs = active_segments(events, start, end, config.activity)
-    counts, editor_counts = input_counts(events, start, end)
+    """The summary of local `day` = [start, end) from the events around it, over every device
+    (or `config.activity.device` alone): see devices.py for how devices combine."""
+    opts = config.activity
+    parts = split(events, opts.local_device, opts.device)
+    segs = devices_active(parts, start, end, opts)
+    counts, editor_counts = devices_input(parts, start, end)
     if not segs:
         return DaySummary(day, start, end, input=_clean(counts), editor=_clean(editor_counts))
 
@@ -93,7 +97,7 @@ def analyze_day(events: Mapping[str, Sequence[Event]], day: date, start: datetim
             t = short_title(a.title)
             per[t] = per.get(t, 0.0) + sec
 
-    away = away_spans(events, start, end, config.activity)
+    away = devices_away(parts, start, end, segs, opts)
     blocks = _blocks(segs, cats, pts, away, config)
     active = sum(secs)
     idle = sum(b.seconds for b in blocks if b.kind == "idle")

@@ -36,6 +36,10 @@ MAX_INT = 2**63 - 1  # data integers fit SQLite's INTEGER and any JSON reader
 MAX_COUNT = 10**9  # per record: a billion keystrokes is decades of typing
 MAX_DURATION = timedelta(days=366)  # one observation or imported event
 MAX_AHEAD = timedelta(days=1)  # how far past now a new record may start (clock skew, zones)
+MAX_DEVICE = 64  # characters of a device name (a host name's label is at most 63)
+# The device of events recorded before devices existed (and of jsonl lines that name none):
+# "this machine", whatever its name is (issue 7 item 5). Readers resolve it with `device_or`.
+THIS_DEVICE = ""
 
 
 class InvalidEvent(ValueError):
@@ -149,6 +153,25 @@ def check_not_ahead(start: datetime, now: datetime, what: str = "record") -> Non
                            f"{now.isoformat(timespec='seconds')})")
 
 
+def check_device(value: object, what: str = "device") -> str:
+    """A device name as stored: a string of at most MAX_DEVICE characters, without control
+    characters or lone surrogates ("" is this machine)."""
+    if not isinstance(value, str):
+        raise InvalidEvent(f"{what} must be a string")
+    if len(value) > MAX_DEVICE:
+        raise InvalidEvent(f"{what} {value[:20]!r}... is longer than {MAX_DEVICE} characters")
+    if not value.isprintable():
+        raise InvalidEvent(f"{what} {value[:20]!r} has control characters")
+    if not value.isascii():
+        _valid_text(value, what)
+    return value
+
+
+def device_or(device: str, local: str) -> str:
+    """The device an event was recorded on, with "" (this machine) resolved to `local`."""
+    return device or local
+
+
 def _frozen_data(data: Mapping[str, Scalar] | None) -> Mapping[str, Scalar]:
     if not data:
         return _EMPTY
@@ -197,6 +220,7 @@ class Event:
     data: Mapping[str, Scalar] = field(default_factory=lambda: _EMPTY)
     counts: Mapping[str, int] = field(default_factory=lambda: _EMPTY)
     id: int | None = field(default=None, compare=False)
+    device: str = THIS_DEVICE  # the machine it was recorded on ("": this one)
 
     def __post_init__(self) -> None:
         if not self.source:
@@ -220,6 +244,7 @@ class Event:
             "data": self.data,
             "counts": self.counts,
             "id": self.id,
+            "device": self.device,
         }
         values.update(changes)
         return Event(**values)  # type: ignore[arg-type]
@@ -229,6 +254,8 @@ def within_limits(event: Event) -> Event:
     """A new event (an imported one) within the limits every heartbeat passes: long strings
     truncated, or InvalidEvent saying which limit it breaks."""
     check_span(event.start, event.duration, "event")
+    if event.device:
+        check_device(event.device, "event device")
     data, counts = limited_data(event.data), limited_counts(event.counts)
     if data == event.data:
         return event
@@ -244,10 +271,13 @@ class Heartbeat:
     duration: timedelta = ZERO
     data: Mapping[str, Scalar] = field(default_factory=lambda: _EMPTY)
     counts: Mapping[str, int] = field(default_factory=lambda: _EMPTY)
+    device: str = THIS_DEVICE  # the machine that observed it ("": this one)
 
     def __post_init__(self) -> None:
         if not self.source:
             raise InvalidEvent("heartbeat source is empty")
+        if self.device:
+            check_device(self.device, "heartbeat device")
         object.__setattr__(self, "timestamp", require_utc(self.timestamp))
         if self.duration < ZERO:
             raise InvalidEvent(f"heartbeat duration {self.duration} is negative")
@@ -256,4 +286,5 @@ class Heartbeat:
         object.__setattr__(self, "counts", limited_counts(self.counts))
 
     def to_event(self) -> Event:
-        return Event(self.source, self.timestamp, self.duration, self.data, self.counts)
+        return Event(self.source, self.timestamp, self.duration, self.data, self.counts,
+                     device=self.device)

@@ -3,7 +3,8 @@
 aw-core `aw_transform/heartbeats.py::heartbeat_merge`: a heartbeat extends the last event of its
 source iff the data is equal and last.start <= hb.timestamp <= last.end + pulsetime (both ends
 inclusive); the merged duration is max(last.duration, hb.timestamp + hb.duration - last.start).
-Counts are ours: they add up on merge.
+Counts are ours: they add up on merge. Devices too: a heartbeat only ever merges into an event
+recorded on the same device (ActivityWatch keeps a bucket per host, which amounts to the same).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ def default_pulsetime(source: str) -> float:
 
 def merge(last: Event, hb: Heartbeat, pulsetime: timedelta) -> Event | None:
     """The event `last` becomes once `hb` is merged into it, or None if `hb` starts a new one."""
-    if last.source != hb.source or last.data != hb.data:
+    if last.source != hb.source or last.device != hb.device or last.data != hb.data:
         return None
     if not (last.start <= hb.timestamp <= last.start + last.duration + pulsetime):
         return None
@@ -31,7 +32,7 @@ def merge(last: Event, hb: Heartbeat, pulsetime: timedelta) -> Event | None:
     counts = add_counts(last.counts, hb.counts)
     if duration == last.duration and counts is last.counts:
         return last
-    return Event(last.source, last.start, duration, last.data, counts, last.id)
+    return Event(last.source, last.start, duration, last.data, counts, last.id, last.device)
 
 
 def rebase(ours: Event, base: Event, theirs: Event) -> Event:
@@ -47,7 +48,8 @@ def rebase(ours: Event, base: Event, theirs: Event) -> Event:
         added = value - base.counts.get(key, 0)
         if added:
             counts[key] = counts.get(key, 0) + added
-    return Event(theirs.source, theirs.start, end - theirs.start, theirs.data, counts, theirs.id)
+    return Event(theirs.source, theirs.start, end - theirs.start, theirs.data, counts, theirs.id,
+                 theirs.device)
 
 
 def apply(last: Event | None, hb: Heartbeat, pulsetime: timedelta) -> tuple[Event, bool]:
@@ -60,7 +62,7 @@ def apply(last: Event | None, hb: Heartbeat, pulsetime: timedelta) -> tuple[Even
 
 
 def reduce(heartbeats: Iterable[Heartbeat], pulsetime: timedelta) -> Iterator[Event]:
-    """Fold a stream of heartbeats of one source into events, as the store would."""
+    """Fold a stream of heartbeats of one source and device into events, as the store would."""
     last: Event | None = None
     for hb in heartbeats:
         current, merged = apply(last, hb, pulsetime)

@@ -8,7 +8,7 @@ import json
 import os
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -35,8 +35,8 @@ from tracker_desktop.domain.scoring import (
 
 # Bump when the meaning of a stored DaySummary changes: every rollup becomes stale.
 # 3: blocks merge short gaps and carry their active seconds; 4: window switches, app switches;
-# 5: top window titles per app
-ROLLUP_FORMAT = 5
+# 5: top window titles per app; 6: devices combine (AFK on one no longer hides another's activity)
+ROLLUP_FORMAT = 6
 
 
 class SystemLocalTimezone(tzinfo):
@@ -115,14 +115,24 @@ class AnalysisSetup:
     settings: AnalysisSettings = field(repr=False, default_factory=AnalysisSettings)
 
 
+def for_device(setup: AnalysisSetup, device: str) -> AnalysisSetup:
+    """`setup` narrowed to one device's events (report --device). Its days are never stored:
+    rollups hold the all-devices view, so the fingerprint says so."""
+    options = replace(setup.config.activity, device=device)
+    return replace(setup, config=replace(setup.config, activity=options),
+                   fingerprint=f"{setup.fingerprint}@{device}")
+
+
 def _default_rules_digest() -> str:
     rules = [(r.category, sorted((k, p.pattern, p.flags) for k, p in r.patterns.items()))
              for r in DEFAULT_RULES]
     return json.dumps([rules, dict(DEFAULT_LEVELS), dict(DEFAULT_KINDS), BROWSER_APPS, EDITOR_APPS])
 
 
-def build_setup(settings: AnalysisSettings | None = None, tz_name: str | None = None) -> AnalysisSetup:
-    """Everything the analysis needs, from the `[analysis]` settings section."""
+def build_setup(settings: AnalysisSettings | None = None, tz_name: str | None = None,
+                local_device: str = "") -> AnalysisSetup:
+    """Everything the analysis needs, from the `[analysis]` settings section; `local_device` is
+    this machine's device name (what events recorded with no device belong to)."""
     s = settings or AnalysisSettings()
     tz, zone = resolve_timezone(tz_name or s.timezone)
     user_rules = rules_from(r.model_dump() for r in s.rules)
@@ -141,6 +151,7 @@ def build_setup(settings: AnalysisSettings | None = None, tz_name: str | None = 
         flood_seconds=s.flood_seconds,
         browser_apps=re.compile(s.browser_apps or BROWSER_APPS, re.I),
         editor_apps=re.compile(s.editor_apps or EDITOR_APPS, re.I),
+        local_device=local_device,
     )
     config = AnalysisConfig(
         categorizer=Categorizer(rules),
@@ -166,7 +177,8 @@ def build_setup(settings: AnalysisSettings | None = None, tz_name: str | None = 
     relevant = s.model_dump(exclude={"goals", "daily_active_goal_minutes", "timezone", "coding_category",
                                      "work_days"})
     digest = hashlib.sha256(json.dumps(
-        [ROLLUP_FORMAT, zone, relevant, _default_rules_digest()], sort_keys=True, default=str
+        [ROLLUP_FORMAT, zone, relevant, _default_rules_digest(), local_device], sort_keys=True,
+        default=str
     ).encode()).hexdigest()[:16]
     names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     work_days = frozenset(names.index(d) for d in s.work_days)

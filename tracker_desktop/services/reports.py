@@ -172,6 +172,7 @@ class Report:
     blocks: tuple[ReportBlock, ...]  # empty unless blocks_included
     blocks_included: bool
     today: date  # the local day the report was made on ("today" means this day, nothing else)
+    device: str | None = None  # the one device reported on; None: every device
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -200,6 +201,7 @@ class Report:
             "blocks": [b.to_json() for b in self.blocks],
             "blocks_included": self.blocks_included,
             "today": self.today.isoformat(),
+            "device": self.device,
         }
 
 
@@ -281,6 +283,7 @@ class ReportService:
                          for b in rolled[d].blocks) if with_blocks else (),
             blocks_included=with_blocks,
             today=today,
+            device=setup.config.activity.device,
         )
 
     def _streak(self, summaries: dict[date, DaySummary], end: date, today: date) -> int:

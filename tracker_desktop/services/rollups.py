@@ -123,6 +123,9 @@ class RollupService:
         self.setup = setup or build_setup()
         self._clock = clock or SystemClock()
         self._margin = timedelta(seconds=self.setup.config.activity.flood_seconds + 1)
+        # Narrowed to one device (report --device): every day from raw events, nothing stored or
+        # read from rollup_days, which hold the all-devices view.
+        self._device_only = self.setup.config.activity.device is not None
         self.computed_days = 0  # days computed from raw events by this service (tests, logs)
         self.stored_days = 0
 
@@ -232,6 +235,10 @@ class RollupService:
     def read(self, first: date, last: date, *, blocks: bool = True,
              progress: Progress | None = None) -> dict[date, DayRollup]:
         """Every day in [first, last]: stored rollups, the missing ones computed (and stored)."""
+        if self._device_only:
+            tz = self.setup.tz
+            return {d: DayRollup(s, [block_json(b, tz) for b in s.blocks] if blocks else [])
+                    for d, s in self._computed(first, last).items()}
         self.refresh()
         fp = self.setup.fingerprint
         with self._uow() as uow:
@@ -259,6 +266,8 @@ class RollupService:
 
     def active_seconds(self, first: date, last: date) -> dict[date, float]:
         """Active seconds per day (what streaks need), computing only days not rolled up."""
+        if self._device_only:
+            return {d: s.active for d, s in self._computed(first, last).items()}
         with self._uow() as uow:
             values = uow.rollups.active_seconds(first, last, self.setup.fingerprint)
             span = self._unsaved_span or uow.rollups.get_meta("span")
@@ -277,6 +286,17 @@ class RollupService:
             return []
         first, last = self._day_at(span[0]), self._day_at(max(span[0], span[1] - 1))
         return [d for d in missing if first <= d <= last]
+
+    def _computed(self, first: date, last: date) -> dict[date, DaySummary]:
+        """compute(), skipping the days outside the recorded time (a streak walking back)."""
+        with self._uow() as uow:
+            span = _span(uow.rollups)  # not the stored one: this service never refreshes it
+        todo = set(self._within_span(list(days(first, last)), span))
+        out = {d: DaySummary.empty(d, *self.bounds(d)) for d in days(first, last) if d not in todo}
+        for run in _runs(sorted(todo), CHUNK_DAYS):
+            with self._uow() as uow:
+                out.update(self._analyze(uow, run))
+        return out
 
     # -- computing -------------------------------------------------------------------------
     def compute(self, first: date, last: date) -> dict[date, DaySummary]:

@@ -5,8 +5,10 @@
 Bucket types map to our sources: currentwindow → window {app, title}; afkstatus → afk {status};
 web.tab.current (aw-watcher-web) → browser {url, title, domain, browser, audible, incognito};
 app.editor.activity (aw-watcher-vscode and friends) → editor {project, language, file, editor};
-general.stopwatch (aw-stopwatch timers) → manual {title}. Other buckets are left out. Events are
-already merged in an export, so they are stored as they are.
+general.stopwatch (aw-stopwatch timers) → manual {title}. Other buckets (aw-watcher-input, types
+we do not know) are left out and listed in the import summary. Events are already merged in an
+export, so they are stored as they are, each on the device named by its bucket's `hostname`
+(ActivityWatch keeps a bucket per host; a bucket without one is this machine's, "").
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from typing import Any, BinaryIO, Callable, Iterator, Mapping
 
 from tracker_desktop.domain.activity import domain_of
 from tracker_desktop.domain.events import (AFK, BROWSER, EDITOR, MANUAL, MAX_DURATION, WINDOW, Event,
-                                           InvalidEvent, check_span, limited_data, parse_timestamp)
+                                           InvalidEvent, check_device, check_span, limited_data,
+                                           parse_timestamp)
 
 from .base import ImportFormatError, Progress
 from .jsonstream import Scanner
@@ -62,7 +65,19 @@ def _scalars(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if isinstance(k, str) and (v is None or isinstance(v, _SCALARS))}
 
 
-def convert(source: str, bucket_id: str, bucket: Mapping[str, Any], raw: Mapping[str, Any]) -> Event:
+def device_of(bucket_id: str, bucket: Mapping[str, Any]) -> str:
+    """The bucket's `hostname` as a device name ("" if it has none); a bad one is refused."""
+    host = bucket.get("hostname")
+    if host is None or host == "unknown":  # aw-server's placeholder when a watcher sends none
+        return ""
+    try:
+        return check_device(host, f"bucket {bucket_id!r}: hostname")
+    except InvalidEvent as exc:
+        raise ImportFormatError(str(exc)) from None
+
+
+def convert(source: str, bucket_id: str, bucket: Mapping[str, Any], raw: Mapping[str, Any],
+            device: str = "") -> Event:
     try:
         start = parse_timestamp(raw.get("timestamp"))
     except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is in year 0 in UTC
@@ -104,7 +119,7 @@ def convert(source: str, bucket_id: str, bucket: Mapping[str, Any], raw: Mapping
                 data[extra] = d[extra]
     data = {k: v for k, v in data.items() if v is not None}
     # limited_data frozen once: Event takes a frozen mapping as it is (the import's hot path).
-    return Event(source, start, length, limited_data(data))
+    return Event(source, start, length, limited_data(data), device=device)
 
 
 class ActivityWatchImporter:
@@ -112,13 +127,15 @@ class ActivityWatchImporter:
     description = "ActivityWatch export JSON (window, afk, web, editor and stopwatch buckets)"
 
     def read(self, stream: BinaryIO, progress: Progress,
-             on_invalid: Callable[[str], None] | None = None) -> Iterator[Event]:
-        """The events of each supported bucket, one at a time, in file order."""
+             on_invalid: Callable[[str], None] | None = None,
+             on_unsupported: Callable[[dict[str, Any]], None] | None = None) -> Iterator[Event]:
+        """The events of each supported bucket, one at a time, in file order; each other bucket
+        goes to `on_unsupported` as {bucket, type, hostname, events}."""
         doc = Scanner(stream, "an ActivityWatch export")
         if not doc.open("{"):
             doc.value()  # invalid JSON says so; valid JSON of another shape falls through
             raise ImportFormatError('not an ActivityWatch export: expected {"buckets": {...}}')
-        state = _Reading(doc, progress, on_invalid)
+        state = _Reading(doc, progress, on_invalid, on_unsupported)
         for key in doc.keys():
             if key == "buckets":
                 if not doc.open("{"):
@@ -135,8 +152,10 @@ class ActivityWatchImporter:
 
 
 class _Reading:
-    def __init__(self, doc: Scanner, progress: Progress, on_invalid: Callable[[str], None] | None) -> None:
+    def __init__(self, doc: Scanner, progress: Progress, on_invalid: Callable[[str], None] | None,
+                 on_unsupported: Callable[[dict[str, Any]], None] | None = None) -> None:
         self.doc = doc
+        self.on_unsupported = on_unsupported
         self.progress = progress
         self.on_invalid = on_invalid
         self.buckets = 0
@@ -151,6 +170,7 @@ class _Reading:
         meta: dict[str, Any] = {}
         waiting: list[Any] = []
         has_events = False
+        skipped = 0
         for key in doc.keys():
             if key != "events":
                 if doc.peek() in "{[":
@@ -163,13 +183,17 @@ class _Reading:
             has_events = True
             source = source_of(bucket_id, meta)
             known = "type" in meta or source is not None
+            # Events wait until the bucket says what they are and which host recorded them.
+            ready = source is not None and "hostname" in meta
+            device = device_of(bucket_id, meta) if ready else ""
             for _ in doc.items():
                 if known and source is None:
                     doc.skip()  # a bucket we do not import (aw-watcher-input...)
-                elif not known:
+                    skipped += 1
+                elif not ready:
                     waiting.append(doc.value())
                 else:
-                    event = self._convert(source, bucket_id, meta, doc.value())
+                    event = self._convert(source, bucket_id, meta, doc.value(), device)
                     if event is not None:
                         yield event
         if not has_events:
@@ -178,13 +202,22 @@ class _Reading:
             return  # some other object beside the buckets
         self.buckets += 1
         source = source_of(bucket_id, meta)
-        if source is not None:
+        if source is None:
+            if self.on_unsupported is not None:
+                kind = meta.get("type")
+                host = meta.get("hostname")
+                self.on_unsupported({"bucket": bucket_id, "type": kind if isinstance(kind, str) else None,
+                                     "hostname": host if isinstance(host, str) else None,
+                                     "events": skipped + len(waiting)})
+        else:
+            device = device_of(bucket_id, meta)
             for raw in waiting:
-                event = self._convert(source, bucket_id, meta, raw)
+                event = self._convert(source, bucket_id, meta, raw, device)
                 if event is not None:
                     yield event
 
-    def _convert(self, source: str | None, bucket_id: str, meta: Mapping[str, Any], raw: Any) -> Event | None:
+    def _convert(self, source: str | None, bucket_id: str, meta: Mapping[str, Any], raw: Any,
+                 device: str) -> Event | None:
         assert source is not None
         self.done += 1
         if self.done % 2000 == 0:
@@ -192,7 +225,7 @@ class _Reading:
         try:
             if not isinstance(raw, dict):
                 raise InvalidEvent("event is not an object")
-            return convert(source, bucket_id, meta, raw)
+            return convert(source, bucket_id, meta, raw, device)
         except InvalidEvent as exc:
             if self.on_invalid is not None:
                 self.on_invalid(f"{bucket_id}: {exc}")

@@ -11,7 +11,8 @@ which stores what a format's importer yields in one transaction without holding 
 heartbeats: each format's own duration rules are applied inside the importer, so nothing depends
 on pulsetimes). It raises ImportFormatError for a file that is not of its format; a single
 malformed record is skipped and reported to `on_invalid`, and a file whose every record is
-malformed is refused as a whole.
+malformed is refused as a whole. Records of a kind it does not take (a bucket type with no
+source of ours) are passed to `on_unsupported` as one dict per kind, so the summary lists them.
 """
 
 from __future__ import annotations
@@ -59,7 +60,8 @@ class Importer(Protocol):
     description: str
 
     def read(self, stream: BinaryIO, progress: Progress,
-             on_invalid: Callable[[str], None] | None = None) -> Iterator[Event]: ...
+             on_invalid: Callable[[str], None] | None = None,
+             on_unsupported: Callable[[dict[str, Any]], None] | None = None) -> Iterator[Event]: ...
 
 
 @dataclass
@@ -68,9 +70,13 @@ class ImportSummary:
     read: int = 0  # events the file held that were converted
     imported: int = 0  # newly stored
     updated: int = 0  # stored before, now longer (a later export of a still-growing event)
-    duplicates: int = 0  # already stored (same source, start and data, and no longer)
+    duplicates: int = 0  # already stored (same source, device, start and data, and no longer)
     invalid: int = 0  # malformed records skipped
     sources: dict[str, int] = field(default_factory=dict)  # newly stored, per source
+    devices: dict[str, int] = field(default_factory=dict)  # newly stored, per device ("": this one)
+    # What the file held that no source of ours takes (an aw-watcher-input bucket...): listed,
+    # not dropped silently. Dicts such as {"bucket", "type", "events"}.
+    unsupported: list[dict[str, Any]] = field(default_factory=list)
     first: datetime | None = None
     last: datetime | None = None
 
@@ -78,7 +84,8 @@ class ImportSummary:
         return {
             "format": self.format, "read": self.read, "imported": self.imported,
             "updated": self.updated, "duplicates": self.duplicates, "invalid": self.invalid,
-            "sources": dict(self.sources),
+            "sources": dict(self.sources), "devices": dict(self.devices),
+            "unsupported": [dict(u) for u in self.unsupported],
             "first": self.first.isoformat() if self.first else None,
             "last": self.last.isoformat() if self.last else None,
         }
@@ -98,9 +105,10 @@ class Recorded:
     events sorted by start too, which `covering` needs (JSON lines only)."""
 
     def __init__(self, uow: Any, source: str, writer: "Writer", ordered: bool = False,
-                 own: bool = True) -> None:
+                 own: bool = True, device: str = "") -> None:
         self._uow = uow
         self._source = source
+        self._device = device  # the device is part of an event's identity
         self._writer = writer
         self._ordered = ordered
         self._own = own
@@ -126,7 +134,8 @@ class Recorded:
         else:
             self._lo, self._hi = when, when + 2 * WINDOW
         # One microsecond before the window, so an event ending exactly at its start is seen.
-        events = self._uow.events.range(self._source, self._lo - _US, self._hi)
+        events = [e for e in self._uow.events.range(self._source, self._lo - _US, self._hi)
+                  if e.device == self._device]
         if not self._own:
             first = self._writer.first_id  # rows with this id or later are this import's
             events = [e if e.id is None else self._originals.get(e.id, e) for e in events
@@ -256,7 +265,7 @@ def run_import(importer: Importer, stream: BinaryIO, uow_factory: Callable[..., 
                progress_factory: ProgressFactory | None = None, now: datetime | None = None) -> ImportSummary:
     """Read `stream` with `importer` and store its events, all in one transaction.
 
-    An event already stored (same source, start and data) is skipped, or made longer if this
+    An event already stored (same source, device, start and data) is skipped, or made longer if this
     file's copy is longer: a later export of an event that was still growing updates it instead
     of adding an overlapping near-copy. Nothing is held in memory but one window of history.
     """
@@ -286,8 +295,8 @@ def run_import(importer: Importer, stream: BinaryIO, uow_factory: Callable[..., 
     try:
         with uow_factory(write=True) as uow:
             writer = Writer(uow)
-            recorded: dict[str, Recorded] = {}
-            for e in importer.read(stream, on_progress, on_invalid):
+            recorded: dict[tuple[str, str], Recorded] = {}
+            for e in importer.read(stream, on_progress, on_invalid, summary.unsupported.append):
                 if now is not None:
                     try:
                         check_not_ahead(e.start, now, "event")
@@ -295,15 +304,16 @@ def run_import(importer: Importer, stream: BinaryIO, uow_factory: Callable[..., 
                         on_invalid(str(exc))
                         continue
                 summary.read += 1
-                rec = recorded.get(e.source)
+                rec = recorded.get((e.source, e.device))
                 if rec is None:
-                    rec = recorded[e.source] = Recorded(uow, e.source, writer)
+                    rec = recorded[e.source, e.device] = Recorded(uow, e.source, writer, device=e.device)
                 stored = rec.same_start(e.start, e.data)
                 if stored is None:
                     writer.add(e)
                     rec.note(e)
                     summary.imported += 1
                     summary.sources[e.source] = summary.sources.get(e.source, 0) + 1
+                    summary.devices[e.device] = summary.devices.get(e.device, 0) + 1
                     summary.widen(e.start, e.end)
                 elif e.duration > stored.duration:
                     if stored.id is None:  # queued by this very import: store it, then lengthen it

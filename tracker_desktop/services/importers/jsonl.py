@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
-from tracker_desktop.domain.events import (MAX_DURATION, Event, Heartbeat, InvalidEvent, check_not_ahead,
-                                           parse_timestamp)
+from tracker_desktop.domain.events import (MAX_DURATION, Event, Heartbeat, InvalidEvent, check_device,
+                                           check_not_ahead, parse_timestamp)
 from tracker_desktop.domain.heartbeat import apply, default_pulsetime
 
 from .base import MAX_REPORTED_ERRORS, BadImportLines, Recorded, Writer
 
 MAX_LINE = 1 << 20  # bytes; strings are cut to 2,000 characters anyway
-_FIELDS = {"source", "timestamp", "duration", "data", "counts", "pulsetime"}
+_FIELDS = {"source", "timestamp", "duration", "data", "counts", "pulsetime", "device"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +91,9 @@ def parse_heartbeat_line(line: str | bytes, now: datetime | None = None) -> Puls
         raise InvalidEvent("counts must be an object")
     pulsetime = obj.get("pulsetime")
     pulse = default_pulsetime(source) if pulsetime is None else _number(pulsetime, "pulsetime")
-    hb = Heartbeat(source, when, timedelta(seconds=duration), data, counts)
+    # The machine the heartbeat was observed on; none (or "") is this machine.
+    device = check_device(obj.get("device", ""), "device")
+    hb = Heartbeat(source, when, timedelta(seconds=duration), data, counts, device)
     return PulsedHeartbeat(hb, pulse)
 
 
@@ -158,9 +160,10 @@ def import_heartbeats(uow_factory: Callable[..., Any], heartbeats: Iterable[Puls
     events = 0
     with uow_factory(write=True) as uow:
         writer = Writer(uow)
-        recorded: dict[str, Recorded] = {}
-        last: dict[str, Event | None] = {}  # per source, the event the next heartbeat may extend
-        stored_last: dict[str, Event] = {}  # per source, the stored event as it was read
+        # Per (source, device): heartbeats of two devices never merge.
+        recorded: dict[tuple[str, str], Recorded] = {}
+        last: dict[tuple[str, str], Event | None] = {}  # the event the next heartbeat may extend
+        stored_last: dict[tuple[str, str], Event] = {}  # the stored event as it was read
 
         def finish(event: Event) -> None:
             nonlocal events
@@ -170,7 +173,7 @@ def import_heartbeats(uow_factory: Callable[..., Any], heartbeats: Iterable[Puls
                 writer.add(event)
                 events += 1
                 return
-            before = stored_last[event.source]
+            before = stored_last[event.source, event.device]
             if event != before:
                 writer.change(event, before)
                 events += 1
@@ -180,21 +183,23 @@ def import_heartbeats(uow_factory: Callable[..., Any], heartbeats: Iterable[Puls
             received += 1
             if progress is not None:
                 progress(1)
-            rec = recorded.get(hb.source)
+            key = (hb.source, hb.device)
+            rec = recorded.get(key)
             if rec is None:
-                rec = recorded[hb.source] = Recorded(uow, hb.source, writer, ordered=True, own=False)
-                stored = uow.events.last(hb.source)
-                last[hb.source] = stored
+                rec = recorded[key] = Recorded(uow, hb.source, writer, ordered=True, own=False,
+                                               device=hb.device)
+                stored = uow.events.last(hb.source, hb.device)
+                last[key] = stored
                 if stored is not None:
-                    stored_last[hb.source] = stored
+                    stored_last[key] = stored
                     rec.keep_original(stored)
             if rec.covering(hb.timestamp, hb.timestamp + hb.duration, hb.data) is not None:
                 continue  # already recorded (a file imported before, or a repeated line)
-            prev = last[hb.source]
+            prev = last[key]
             current, merged = apply(prev, hb, timedelta(seconds=item.pulsetime))
             if not merged and prev is not None:
                 finish(prev)  # nothing merges into an event once a later one started
-            last[hb.source] = current
+            last[key] = current
         if check is not None and not check():
             return ImportResult(received, 0)  # leaving without commit rolls everything back
         for unfinished in last.values():
@@ -213,4 +218,5 @@ def event_json(e: Event) -> dict[str, Any]:
         "duration": e.duration.total_seconds(),
         "data": dict(e.data),
         "counts": dict(e.counts),
+        "device": e.device,
     }

@@ -102,7 +102,11 @@ class WakaTimeImporter:
         self.timeout = timeout
 
     def read(self, stream: BinaryIO, progress: Progress,
-             on_invalid: Callable[[str], None] | None = None) -> Iterator[Event]:
+             on_invalid: Callable[[str], None] | None = None,
+             on_unsupported: Callable[[dict[str, Any]], None] | None = None) -> Iterator[Event]:
+        # Device: "" (this machine). A dump's heartbeats name their machine only by an id
+        # (machine_name_id) whose names the dump does not hold, and WakaTime joins heartbeats
+        # across machines into one timeline, which is what this importer reproduces.
         parsed = self._parsed(Scanner(stream, "a WakaTime data dump"), progress, on_invalid)
         limit = self.timeout.total_seconds()
         run: _Run | None = None
