@@ -151,3 +151,21 @@ def test_report_device_refuses_a_bad_name(cli):
     assert cli("import", "-", stdin=line(0) + "\n")[0] == 0
     code, _, err = cli("report", "--device", "x" * 65)
     assert code == 2 and "longer than 64 characters" in err and "Traceback" not in err
+
+
+def test_a_device_report_looks_at_its_period_alone(cli, tmp_path, monkeypatch):
+    # A streak on the laptop before the period is not walked back over (every day of a device
+    # report is computed from raw events); the all-devices report still counts it.
+    monkeypatch.setenv("TZ", "UTC")
+    lines = []
+    for d in range(5):  # Monday 2026-01-05 .. Friday, 6 h a day on the laptop
+        for minute in range(0, 360, 1):
+            t = T + timedelta(days=d, minutes=minute)
+            lines.append(json.dumps({"source": "window", "timestamp": t.isoformat(), "duration": 60,
+                                     "data": {"app": "code"}, "device": "laptop"}))
+    assert cli("import", "-", stdin="\n".join(lines) + "\n")[0] == 0
+    code, out, _ = cli("report", "--date", "2026-01-09", "--json", clock=FakeClock(NOW))
+    assert json.loads(out)["streak_days"] == 5
+    laptop = json.loads(cli("report", "--date", "2026-01-09", "--device", "laptop", "--json",
+                            clock=FakeClock(NOW))[1])
+    assert laptop["active_seconds"] == 6 * 3600 and laptop["streak_days"] == 1

@@ -231,7 +231,12 @@ class ReportService:
         setup = self.rollups.setup
         first, last = period.first, period.last
         with_blocks = period.days <= BLOCK_DAYS if blocks is None else blocks
-        context_first = min(monday(first), last - timedelta(days=BEST_HOURS_DAYS - 1))
+        # One device's report computes every day from raw events (rollups hold the all-devices
+        # view): its best hours and streak look at the period alone, not 30 days and the whole
+        # history before it, so a day costs a day.
+        narrow = setup.config.activity.device is not None
+        context_first = first if narrow else min(monday(first),
+                                                 last - timedelta(days=BEST_HOURS_DAYS - 1))
         rolled = self.rollups.read(context_first, last, blocks=with_blocks, progress=progress)
         summaries = {d: r.summary for d, r in rolled.items()}
 
@@ -240,12 +245,12 @@ class ReportService:
             totals.add(summaries[d])
 
         hourly = [0.0] * 24
-        for d in days(last - timedelta(days=BEST_HOURS_DAYS - 1), last):
+        for d in days(max(context_first, last - timedelta(days=BEST_HOURS_DAYS - 1)), last):
             for h, v in enumerate(summaries[d].hourly):
                 hourly[h] += v
 
         today = self.rollups.today()
-        streak_days = self._streak(summaries, last, today)
+        streak_days = self._streak(summaries, last, today, first if narrow else None)
         goals = tuple(evaluate(g, summaries, first, last, setup.work_days) for g in setup.goals)
 
         tz = setup.tz
@@ -286,12 +291,13 @@ class ReportService:
             device=setup.config.activity.device,
         )
 
-    def _streak(self, summaries: dict[date, DaySummary], end: date, today: date) -> int:
+    def _streak(self, summaries: dict[date, DaySummary], end: date, today: date,
+                since: date | None = None) -> int:
         setup = self.rollups.setup
         span = self.rollups.data_days()
         if span is None:
             return 0
-        floor = span[0]
+        floor = span[0] if since is None else max(span[0], since)
         known: dict[date, float] = {d: s.active for d, s in summaries.items()}
 
         def active(d: date) -> float:

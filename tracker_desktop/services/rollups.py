@@ -180,7 +180,10 @@ class RollupService:
     def data_days(self) -> tuple[date, date] | None:
         """First and last local day with recorded events (as far as the rollups know)."""
         with self._uow() as uow:
-            span = self._unsaved_span or uow.rollups.get_meta("span")
+            if self._device_only:  # never refreshes: reads the events' span itself
+                span = _span(uow.rollups)
+            else:
+                span = self._unsaved_span or uow.rollups.get_meta("span")
         if span is None:
             self.refresh()
             with self._uow() as uow:
