@@ -18,6 +18,7 @@ import json
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -162,8 +163,9 @@ def main() -> int:
 
         data_dir = tmp / "data"
         if not args.fresh:
-            # The everyday case: the database exists and is migrated already.
-            subprocess.run([str(TRACKER), "--data-dir", str(data_dir), "events"], env=env,
+            # The everyday case: the database exists and is migrated already (`resume` is a verb
+            # that may create it; reading verbs never do).
+            subprocess.run([str(TRACKER), "--data-dir", str(data_dir), "resume"], env=env,
                            check=True, capture_output=True)
         tracker = subprocess.Popen(
             [str(TRACKER), "--data-dir", str(data_dir), "run", "--headless"],
@@ -254,8 +256,8 @@ def main() -> int:
         ok = ok and exit_code == 0
 
         # What it recorded: window events for both apps, with typed keys counted.
-        out = subprocess.run([str(TRACKER), "--data-dir", str(data_dir), "events", "--json"],
-                             env=env, capture_output=True, text=True)
+        out = subprocess.run([str(TRACKER), "--data-dir", str(data_dir), "events", "--all",
+                              "--json"], env=env, capture_output=True, text=True)
         events = json.loads(out.stdout) if out.returncode == 0 and out.stdout.strip() else []
         by_source: dict[str, int] = {}
         for e in events:
@@ -265,6 +267,11 @@ def main() -> int:
         keys = sum((e.get("counts") or {}).get("keys", 0) for e in events if e["source"] == "window")
         print(f"recorded: {by_source}; window apps {sorted(a for a in apps if a)}; "
               f"{keys} keys counted on window events")
+        # How long the polls took (the tracker's own figures, in its last published status).
+        with sqlite3.connect(data_dir / "tracker.sqlite3") as conn:
+            row = conn.execute("SELECT value FROM state WHERE key = 'tracker'").fetchone()
+        ticks = json.loads(row[0]).get("ticks") if row else None
+        print(f"ticks: {ticks}")
         if not set(titles) <= seen_titles:
             print(f"!! expected window events for both windows, got titles {seen_titles}")
             ok = False
