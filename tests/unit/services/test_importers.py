@@ -141,3 +141,42 @@ def test_the_import_verb_names_every_format():
     from tracker_desktop.services.importers import FORMATS
 
     assert set(FORMAT_NAMES) == {"jsonl", *FORMATS}
+
+
+def test_activitywatch_events_take_their_buckets_host_and_unsupported_buckets_are_reported():
+    def on(bid, kind, host, *events):
+        b = bucket(bid, kind, list(events))
+        if host is None:
+            del b["hostname"]
+        else:
+            b["hostname"] = host
+        return b
+
+    doc = {"buckets": {
+        "aw-watcher-window_laptop": on("aw-watcher-window_laptop", "currentwindow", "laptop",
+                                       aw_event(0, 60, app="code", title="a")),
+        "aw-watcher-web-firefox_laptop": on("aw-watcher-web-firefox_laptop", "web.tab.current",
+                                            "unknown", aw_event(0, 60, url="https://x.org")),
+        "aw-watcher-web-chrome": on("aw-watcher-web-chrome", "web.tab.current", "unknown",
+                                    aw_event(0, 60, url="https://y.org")),
+        "aw-watcher-afk": on("aw-watcher-afk", "afkstatus", None, aw_event(0, 60, status="afk")),
+        "aw-watcher-input_desk": on("aw-watcher-input_desk", "os.hid.input", "desk",
+                                    aw_event(0, 1, presses=1), aw_event(1, 1, presses=2)),
+        "mystery": on("mystery", "something.else", "desk", aw_event(0, 1)),
+    }}
+    unsupported = []
+    events = list(FORMATS["activitywatch"].read(io.BytesIO(json.dumps(doc).encode()),
+                                                lambda d, t: None, None, unsupported.append))
+    assert [(e.source, e.device) for e in events] == [
+        ("window", "laptop"), ("browser", "laptop"), ("browser", ""), ("afk", "")]
+    assert unsupported == [
+        {"bucket": "aw-watcher-input_desk", "type": "os.hid.input", "hostname": "desk", "events": 2},
+        {"bucket": "mystery", "type": "something.else", "hostname": "desk", "events": 1}]
+
+
+@pytest.mark.parametrize("host, message", [(3, "must be a string"), ("x" * 65, "longer than 64")])
+def test_a_bad_bucket_hostname_is_refused(host, message):
+    b = bucket("aw-watcher-window_h", "currentwindow", [aw_event(0, 1, app="a")])
+    b["hostname"] = host
+    with pytest.raises(ImportFormatError, match=message):
+        read("activitywatch", {"buckets": {"aw-watcher-window_h": b}})

@@ -8,7 +8,7 @@ app.editor.activity (aw-watcher-vscode and friends) → editor {project, languag
 general.stopwatch (aw-stopwatch timers) → manual {title}. Other buckets (aw-watcher-input, types
 we do not know) are left out and listed in the import summary. Events are already merged in an
 export, so they are stored as they are, each on the device named by its bucket's `hostname`
-(ActivityWatch keeps a bucket per host; a bucket without one is this machine's, "").
+(ActivityWatch keeps a bucket per host; see `device_of` for aw-watcher-web's "unknown").
 """
 
 from __future__ import annotations
@@ -66,10 +66,15 @@ def _scalars(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def device_of(bucket_id: str, bucket: Mapping[str, Any]) -> str:
-    """The bucket's `hostname` as a device name ("" if it has none); a bad one is refused."""
+    """The bucket's `hostname` as a device name; a bad one is refused. aw-watcher-web cannot
+    know its host and says "unknown": then the host its bucket id ends with
+    ("aw-watcher-web-firefox_laptop"), else "" (this machine)."""
     host = bucket.get("hostname")
-    if host is None or host == "unknown":  # aw-server's placeholder when a watcher sends none
-        return ""
+    if host is None or host == "unknown":
+        _, sep, suffix = bucket_id.rpartition("_")
+        host = suffix if sep and suffix and suffix != "unknown" else ""
+        if not host:
+            return ""
     try:
         return check_device(host, f"bucket {bucket_id!r}: hostname")
     except InvalidEvent as exc:
