@@ -379,6 +379,7 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
     # not the read connection the main thread uses.
     service = TrackingService(writer, clock, collectors, StateService(store.uow),
                               headless=headless)
+    service.load_pause()
     rollups = RollupService(store.uow, app.analysis, clock)
     scheduler = make_scheduler({
         # Keep today's and yesterday's rollups current so reports never wait on raw events; it

@@ -112,6 +112,12 @@ class TrackingService:
         self._recorder.submit(lambda: self._state.resume(now), name="resume", key="pause-write")
         return self._pause
 
+    def load_pause(self) -> None:
+        """Read the stored pause state now (start-up: the first tick must already know it)."""
+        self._pause = self._state.pause_state()
+        if self._pause.active(self._clock.now()):
+            self._was_paused, self._pause_until = True, self._pause.until  # nothing to close
+
     def _refresh_pause(self, version: int) -> None:
         """On the writer thread: read the pause state `pause`/`resume` (any process) stored."""
         stored = self._state.pause_state()
@@ -175,10 +181,12 @@ class TrackingService:
         counter = self._c.input_counter
         cut = mono if until is None else until
         window = self._c.window
-        # Input since the previous tick was typed in the window recorded then (see WindowTracker).
-        excluded_before, first = window.excluded, window.current is None and not window.excluded
+        # Input since the previous tick was typed in the window recorded then (see WindowTracker);
+        # with none recorded (none focused, or the first tick), in the one seen now.
+        excluded_before = window.excluded
+        unattributed = window.current is None and not excluded_before
+        counts = counter.take("window", until=cut) if counter is not None else {}
         if self._c.window_probe is not None:
-            counts = counter.take("window", until=cut) if counter is not None else {}
             info = self._c.window_probe.active_window()
             for hb in window.tick(now, info, counts):
                 self._recorder.heartbeat(hb, window.pulsetime)
@@ -196,7 +204,7 @@ class TrackingService:
             before = (counter.take("minutes", until=cut - (now - boundary).total_seconds())
                       if boundary is not None else None)
             counts = counter.take("minutes", until=cut)
-            if excluded_before or (first and window.excluded):
+            if excluded_before or (unattributed and window.excluded):
                 # Typed in an excluded app: not recorded anywhere, not even as anonymous totals.
                 return
             for hb in minutes.tick(now, counts, before):

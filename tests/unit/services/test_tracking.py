@@ -222,3 +222,29 @@ def test_input_since_the_last_tick_reaches_the_window_event_at_shutdown():
     service.shutdown()
     assert sum(e.counts.get("keys", 0) for e in events(uow, "window")) == 7
     assert sum(e.counts.get("keys", 0) for e in events(uow, "input")) == 7
+
+
+def test_a_tracker_started_while_paused_records_nothing_from_its_first_tick():
+    clock = FakeClock(T0)
+    service, uow, window, idle, counter = make(clock)
+    StateService(uow).pause(clock.now())  # paused before this tracker started
+    service.load_pause()  # what build_tracker does before the first tick
+    for _ in range(3):
+        type_keys(clock, idle, counter, 1)
+        service.tick()
+        clock.advance(1)
+    service.shutdown()
+    assert events(uow, "window") == [] and events(uow, "input") == []
+
+
+def test_without_a_window_probe_input_is_still_taken_so_none_piles_up():
+    clock = FakeClock(T0)
+    service, uow, window, idle, counter = make(clock)
+    service.service._c.window_probe = None  # e.g. the window collector is off
+    for _ in range(5):
+        type_keys(clock, idle, counter, 2)
+        service.tick()
+        clock.advance(1)
+    assert len(counter._log) == 0
+    service.shutdown()
+    assert sum(e.counts.get("keys", 0) for e in events(uow, "input")) == 10
