@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -136,6 +137,9 @@ def test_run_headless_records_windows_input_and_afk(desktop, tmp_path):
     for e in windows:
         assert e["data"]["app"], e
         assert "pid" not in e["data"]
+    # Everything the tracker records carries this machine's device name (issue 7 item 5).
+    here = socket.gethostname().split(".", 1)[0]
+    assert {e["device"] for e in events} == {here}
     assert tracker.keys_in("Alpha report") == 20
     assert tracker.keys_in("Beta notes") == 30
     assert tracker.keys_in("Gamma return") == 1
