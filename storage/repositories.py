@@ -9,13 +9,13 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Callable, Iterable, Protocol, Sequence, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, update
+from sqlalchemy import Table, bindparam, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tracker_desktop.domain.events import Event
 
 from .codec import StateValue, event_to_row, from_us, row_to_event, to_us
-from .models.events import EventRow, StateRow
+from .models.events import EventRow
 
 # Called with (old, new) for every stored change: (None, e) for an add, (e, e2) for an update.
 ChangeListener = Callable[[Event | None, Event | None], None]
@@ -200,18 +200,27 @@ class SqlEventRepository:
         return int(self._s.execute(q).scalar_one())
 
 
+_STATE_GET = text("SELECT value, updated_us FROM state WHERE key = :key")
+_STATE_SET = text("INSERT INTO state (key, value, updated_us) VALUES (:key, :value, :updated_us) "
+                  "ON CONFLICT(key) DO UPDATE SET value = excluded.value, "
+                  "updated_us = excluded.updated_us")
+
+
 class SqlStateRepository:
     def __init__(self, session: Session) -> None:
         self._s = session
 
+    # Plain statements, not the ORM: the tracker reads the pause state every 2 s and writes its
+    # status every 5 s all day, and the ORM's identity-map round trip cost more than the query.
     def get(self, key: str) -> StateValue | None:
-        row = self._s.get(StateRow, key)
+        row = self._s.execute(_STATE_GET, {"key": key}).first()
         if row is None:
             return None
-        return StateValue(json.loads(row.value), from_us(row.updated_us))
+        return StateValue(json.loads(row[0]), from_us(row[1]))
 
     def set(self, key: str, value: Any, now: datetime) -> None:
-        self._s.merge(StateRow(key=key, value=json.dumps(value, sort_keys=True), updated_us=to_us(now)))
+        self._s.execute(_STATE_SET, {"key": key, "value": json.dumps(value, sort_keys=True),
+                                     "updated_us": to_us(now)})
 
 
 class MemoryEventRepository:
