@@ -139,7 +139,10 @@ class X11WindowProbe:
                 and time.monotonic() - reading[1] < RECHECK_SECONDS):
             return reading[2]
         info = self._active_window()
-        self._reading = (gen, time.monotonic(), info) if self._watched else None
+        # A failed read (X connection lost, the window vanished mid-read) is not kept: the next
+        # poll reads (and reconnects) again.
+        ok = not self._lost and self._dpy is not None
+        self._reading = (gen, time.monotonic(), info) if self._watched and ok else None
         return info
 
     def _active_window(self) -> WindowInfo | None:
@@ -355,21 +358,31 @@ class X11SwitchWatcher:
         names = {dpy.intern_atom("_NET_WM_NAME"), Xatom.WM_NAME}
         watched = 0
 
-        def follow_active() -> None:
+        def follow_active() -> bool:
+            """Listen to the active window's title (and no longer to the previous one's);
+            False if there is no EWMH active window to follow at all."""
             nonlocal watched
             prop = root.get_full_property(a_active, X.AnyPropertyType)
             wid = int(prop.value[0]) if prop is not None and len(prop.value) else 0
-            if wid and wid != watched:
-                # The window may be gone already; an error about it is of no interest.
-                dpy.create_resource_object("window", wid).change_attributes(
-                    event_mask=X.PropertyChangeMask, onerror=Xlib.error.CatchError())
+            if wid != watched:
+                # Either window may be gone already; an error about it is of no interest.
+                if watched:
+                    dpy.create_resource_object("window", watched).change_attributes(
+                        event_mask=0, onerror=Xlib.error.CatchError())
+                if wid:
+                    dpy.create_resource_object("window", wid).change_attributes(
+                        event_mask=X.PropertyChangeMask, onerror=Xlib.error.CatchError())
+                dpy.flush()  # subscribed before the tick this change triggers reads the title
             watched = wid
+            return prop is not None
 
         try:
             root.change_attributes(event_mask=X.PropertyChangeMask)
-            follow_active()
+            ewmh = follow_active()
             dpy.sync()  # from here on every change is reported
-            if self._probe is not None:
+            # Without an EWMH window manager the probe follows the input focus, which sends no
+            # PropertyNotify: then polls keep reading, and this only speeds up what it sees.
+            if self._probe is not None and ewmh:
                 self._probe.watched(True)
             while not self._stop.is_set():
                 readable, _, _ = select.select([dpy], [], [], self._STOP_CHECK_SECONDS)

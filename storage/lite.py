@@ -27,8 +27,10 @@ class LiteRollupReader(RollupReads):
     def _rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Rows:
         return self._conn.execute(sql, dict(params or {}))
 
-    def __getattr__(self, name: str) -> Any:
-        raise NeedsWriter(f"rollups.{name} writes: use a write unit of work")
+    def _writes(self, *_: Any) -> None:
+        raise NeedsWriter("rollups are written through a write unit of work")
+
+    put = invalidate = mark_dirty = clear_dirty = set_meta = _writes
 
 
 class LiteStateReader:
@@ -62,7 +64,8 @@ class LiteReadUnitOfWork:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._conn.execute("ROLLBACK")
+        if self._conn.in_transaction:  # SQLite may have rolled back itself (BUSY, IOERR...)
+            self._conn.execute("ROLLBACK")
 
     def commit(self) -> None:
         raise NeedsWriter("a read unit of work has nothing to commit")

@@ -236,8 +236,9 @@ class Tracker:
             self.stop()
 
         previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGTERM, signal.SIGINT)}
-        self.start(self.wake.set)
+        written = False
         try:
+            self.start(self.wake.set)
             while not self.stop_event.is_set():
                 started = self.clock.monotonic()
                 try:
@@ -249,10 +250,10 @@ class Tracker:
                 self.wake.wait(max(0.0, poll - (self.clock.monotonic() - started)))
                 self.wake.clear()
         finally:
-            self.shutdown()
+            written = self.shutdown()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
-        return 0
+        return 0 if written else 1
 
     def start(self, on_switch: Callable[[], None] | None = None) -> None:
         """Start the writer, the listeners and the jobs; `on_switch` is told of window switches."""
@@ -282,27 +283,36 @@ class Tracker:
         self.stop_event.set()
         self.wake.set()
 
-    def shutdown(self) -> None:
-        if self.scheduler is not None:
-            self.scheduler.shutdown(wait=True)
-        if self.watcher is not None:
-            self.watcher.stop()
-        # The last poll first, while the listener still counts; stopping it sends no input, so
-        # the last AFK state is the real one (issue 7: every shutdown looked like a return).
-        # Input typed a moment before the signal may still be on its way from the X server.
-        if self.listener is not None:
-            time.sleep(INPUT_GRACE_SECONDS)
-        self.service.shutdown()
-        if self.listener is not None:
-            try:
-                self.listener.stop()
-            except Exception:
-                logger.warning("input listener did not stop cleanly", exc_info=True)
-        if self.writer is not None:
-            self.writer.stop()
-        self.store.close()
-        if self.run_lock is not None:
-            self.run_lock.release()
+    def shutdown(self) -> bool:
+        """Stop everything and write what is pending; False if some of it could not be written
+        (the writer logged how much)."""
+        try:
+            # Whatever fails here, the record must still be written (the finally below).
+            if self.scheduler is not None:
+                _quietly("the scheduler", lambda: self.scheduler.shutdown(wait=True))
+            if self.watcher is not None:
+                _quietly("the window switch watcher", self.watcher.stop)
+            # The last poll first, while the listener still counts; stopping it sends no input,
+            # so the last AFK state is the real one (issue 7: every shutdown looked like a
+            # return). Input typed a moment before the signal may still be on its way.
+            if self.listener is not None:
+                time.sleep(INPUT_GRACE_SECONDS)
+            _quietly("the last poll", self.service.shutdown)
+            if self.listener is not None:
+                _quietly("the input listener", self.listener.stop)
+        finally:
+            written = self.writer.stop() if self.writer is not None else True
+            self.store.close()
+            if self.run_lock is not None:
+                self.run_lock.release()
+        return written
+
+
+def _quietly(what: str, fn: Callable[[], object]) -> None:
+    try:
+        fn()
+    except Exception:
+        logger.warning("%s did not stop cleanly", what, exc_info=True)
 
 
 def build_collectors(settings: Settings, clock: Clock

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import sqlite3
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -48,9 +49,11 @@ def build_parser() -> argparse.ArgumentParser:
 def _database_problem(exc: Exception, ctx: Context) -> Exception | None:
     """An SQLite error met in the middle of a verb (a damaged page, a disk turned read-only) as a
     message, when it is one a person can act on; None for anything else (a bug: traceback)."""
-    sa_exc = sys.modules.get("sqlalchemy.exc")  # loaded only if a verb used the database
+    sa_exc = sys.modules.get("sqlalchemy.exc")  # loaded only if a verb wrote to the database
     settings = ctx.settings_loaded
-    if sa_exc is None or not isinstance(exc, sa_exc.DBAPIError) or settings is None:
+    from_sqlalchemy = sa_exc is not None and isinstance(exc, sa_exc.DBAPIError)
+    # The lean read path (storage/lite.py) meets the same errors as plain sqlite3 ones.
+    if settings is None or not (from_sqlalchemy or isinstance(exc, sqlite3.DatabaseError)):
         return None
     from storage.files import explain
 

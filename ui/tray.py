@@ -97,9 +97,10 @@ def run_tray_app(tracker: Any) -> int:
     bridge = _SwitchBridge()
     bridge.switched.connect(tick)  # queued: the tick runs on the GUI thread, like the timer's
     tracker.start(bridge.switched.emit)
+    written = False
     try:
         app.exec()
     finally:
         timer.stop()
-        tracker.shutdown()
-    return 0
+        written = tracker.shutdown()
+    return 0 if written else 1

@@ -198,12 +198,16 @@ class RollupService:
         return self.day_of(from_us(min(max(us, EARLIEST_US), LATEST_US)))
 
     # -- invalidation ----------------------------------------------------------------------
-    def refresh(self) -> int:
-        """Consume change marks: invalidate the days they touch. Returns the number of days."""
+    def refresh(self, *, consume: bool = False) -> int:
+        """Consume change marks: invalidate the days they touch. Returns the number of days.
+
+        A read-mostly service only notes the days the marks make stale (see __init__), unless
+        `consume`: it does so before keeping sizeable work, which could not be kept under marks.
+        """
         with self._uow() as uow:  # read first: usually nothing is pending, and no lock is needed
             pending = uow.rollups.dirty()
             span = uow.rollups.get_meta("span")
-            if self._read_mostly and pending:
+            if self._read_mostly and pending and not consume:
                 # Note what the marks make stale, and leave them for a writer to consume.
                 self._unsaved, hours = self._stale_days(uow.rollups, pending)
                 span = span if span is not None else _span(uow.rollups)
@@ -334,6 +338,10 @@ class RollupService:
 
     def _compute_and_store(self, todo: Sequence[date], progress: Progress | None
                            ) -> dict[date, DaySummary]:
+        if self._read_mostly and len(todo) > SMALL_COMPUTE and self._unsaved:
+            # Worth keeping (a range imported and never reported, say): consume the marks first,
+            # or days under them could never be stored and every report would redo them.
+            self.refresh(consume=True)
         out: dict[date, DaySummary] = {}
         stored = 0
         fp = self.setup.fingerprint

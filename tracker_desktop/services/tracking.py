@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Callable, Protocol
@@ -90,6 +91,7 @@ class TrackingService:
         self._was_paused = False
         self._resumed_at: datetime | None = None
         self._pause_version = 0
+        self._pause_lock = threading.Lock()
         self._pause_until: datetime | None = None
         self.ticks = TickStats()
 
@@ -100,15 +102,18 @@ class TrackingService:
     def pause(self, minutes: float | None = None) -> PauseState:
         """Pause every tracker on this database (for `minutes`, or until resumed); from the tray."""
         now = self._clock.now()
-        self._pause_version += 1
-        self._pause = PauseState(True, now + timedelta(minutes=minutes) if minutes else None, now)
+        with self._pause_lock:
+            self._pause_version += 1
+            self._pause = PauseState(True, now + timedelta(minutes=minutes) if minutes else None,
+                                     now)
         self._recorder.submit(lambda: self._state.pause(now, minutes), name="pause", key="pause-write")
         return self._pause
 
     def resume(self) -> PauseState:
         now = self._clock.now()
-        self._pause_version += 1
-        self._pause = PauseState(False)
+        with self._pause_lock:
+            self._pause_version += 1
+            self._pause = PauseState(False)
         self._recorder.submit(lambda: self._state.resume(now), name="resume", key="pause-write")
         return self._pause
 
@@ -121,8 +126,9 @@ class TrackingService:
     def _refresh_pause(self, version: int) -> None:
         """On the writer thread: read the pause state `pause`/`resume` (any process) stored."""
         stored = self._state.pause_state()
-        if version == self._pause_version:  # else our own newer pause/resume is still on its way
-            self._pause = stored
+        with self._pause_lock:  # the tray may pause on the GUI thread meanwhile
+            if version == self._pause_version:  # else our own newer pause/resume is on its way
+                self._pause = stored
 
     def tick(self) -> None:
         started = self._clock.monotonic()
