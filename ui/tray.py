@@ -12,6 +12,8 @@ from PySide6.QtWidgets import QApplication, QMenu, QSystemTrayIcon
 
 from .tray_model import TrayView, TrayViewModel
 
+MIN_TICK_GAP_SECONDS = 0.02
+
 logger = logging.getLogger(__name__)
 
 
@@ -94,8 +96,15 @@ def run_tray_app(tracker: Any) -> int:
     # Python signal handlers run between Qt events; the tick timer keeps those coming.
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: app.quit())
+    # A switch ticks at once, but a burst of title changes (a progress bar in a title) is
+    # coalesced into one tick, as the headless loop's minimum gap does.
+    soon = QTimer()
+    soon.setSingleShot(True)
+    soon.setInterval(int(MIN_TICK_GAP_SECONDS * 1000))
+    soon.timeout.connect(tick)
     bridge = _SwitchBridge()
-    bridge.switched.connect(tick)  # queued: the tick runs on the GUI thread, like the timer's
+    # Queued across threads: the tick runs on the GUI thread, like the timer's.
+    bridge.switched.connect(lambda: None if soon.isActive() else soon.start())
     tracker.start(bridge.switched.emit)
     written = False
     try:
