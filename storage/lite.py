@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from .codec import StateValue, from_us
+from .focus_rows import FocusReads
 from .rollup_rows import RollupReads, Rows
 from .schema import script_head, stored_revision
 
@@ -46,6 +47,19 @@ class LiteStateReader:
         raise NeedsWriter("state.set writes: use a write unit of work")
 
 
+class LiteFocusReader(FocusReads):
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def _rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Rows:
+        return self._conn.execute(sql, dict(params or {}))
+
+    def _writes(self, *_: Any, **__: Any) -> None:
+        raise NeedsWriter("focus sessions are written through a write unit of work")
+
+    add = save = put_profile = _writes
+
+
 class NeedsWriter(RuntimeError):
     """A read unit of work was asked to write (a bug in the caller)."""
 
@@ -57,6 +71,7 @@ class LiteReadUnitOfWork:
         self._conn = conn
         self.rollups = LiteRollupReader(conn)
         self.state = LiteStateReader(conn)
+        self.focus = LiteFocusReader(conn)
 
     def __enter__(self) -> LiteReadUnitOfWork:
         # One snapshot for the block, as the SQLAlchemy unit of work gives (WAL: no lock taken).

@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .engine import writer
+from .focus import FocusRepository, MemoryFocusRepository, SqlFocusRepository
 from .rollups import MemoryRollupRepository, RollupRepository, SqlRollupRepository
 from .repositories import (
     EventRepository,
@@ -27,6 +28,8 @@ class UnitOfWork(Protocol):
     def state(self) -> StateRepository: ...
     @property
     def rollups(self) -> RollupRepository: ...
+    @property
+    def focus(self) -> FocusRepository: ...
 
     def __enter__(self) -> "UnitOfWork": ...
     def __exit__(self, *exc: object) -> None: ...
@@ -44,6 +47,7 @@ class SqlUnitOfWork:
     events: EventRepository
     state: StateRepository
     rollups: RollupRepository
+    focus: FocusRepository
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
@@ -54,6 +58,7 @@ class SqlUnitOfWork:
         self.events = SqlEventRepository(self._session)
         self.state = SqlStateRepository(self._session)
         self.rollups = SqlRollupRepository(self._session)
+        self.focus = SqlFocusRepository(self._session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -92,6 +97,7 @@ class MemoryUnitOfWork:
         self.committed_events = MemoryEventRepository()
         self.committed_state = MemoryStateRepository()
         self.committed_rollups = MemoryRollupRepository(self.committed_events)
+        self.committed_focus = MemoryFocusRepository()
         self.commits = 0
 
     def __call__(self, write: bool = False) -> "MemoryUnitOfWork":
@@ -108,6 +114,7 @@ class MemoryUnitOfWork:
         self.events = self.committed_events.clone()
         self.state = self.committed_state.clone()
         self.rollups = self.committed_rollups.clone(self.events)
+        self.focus = self.committed_focus.clone()
         # Every change to events marks the rollups in the same transaction, as the triggers do.
         self.events.on_change = self.rollups.event_changed
 
@@ -115,6 +122,7 @@ class MemoryUnitOfWork:
         self.committed_events = self.events
         self.committed_state = self.state
         self.committed_rollups = self.rollups
+        self.committed_focus = self.focus
         self.commits += 1
         self._begin()
 

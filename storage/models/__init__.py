@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from .base import Base
 from .events import EventRow, StateRow
+from .focus import FocusProfileRow, FocusSessionRow
 from .rollups import RollupDayRow, RollupDirtyRow, RollupMetaRow
 
-__all__ = ["Base", "EventRow", "StateRow", "RollupDayRow", "RollupDirtyRow", "RollupMetaRow"]
+__all__ = ["Base", "EventRow", "StateRow", "FocusSessionRow", "FocusProfileRow",
+           "RollupDayRow", "RollupDirtyRow", "RollupMetaRow"]

@@ -240,3 +240,44 @@ def test_rollup_service_follows_changes_on_every_backend(uow, monkeypatch):
     assert service.refresh() >= 1
     assert service.summaries(D, D)[D].active == 1800
     assert service.refresh() == 0  # nothing pending: a read, no write transaction
+
+
+# -- focus sessions ---------------------------------------------------------------------------
+
+def test_focus_session_runs_then_finishes_and_the_profile_is_one_row(uow):
+    from tracker_desktop.domain import focus as f
+
+    M = timedelta(minutes=1)
+    state = f.start(f.FocusPlan(expected=30 * M), T0, context="bio ✓", task_id="t-1")
+    with uow(write=True) as u:
+        assert u.focus.running() is None
+        sid = u.focus.add(state, T0)
+        u.commit()
+    with uow() as u:
+        got = u.focus.running()
+        assert got is not None and got.id == sid and got.state == state and u.focus.finished() == []
+    state = f.stop(f.pause(state, T0 + 10 * M), T0 + 12 * M)
+    with uow(write=True) as u:
+        u.focus.save(sid, state, T0 + 12 * M, score=4, notes="ok")
+        u.commit()
+    with uow() as u:
+        assert u.focus.running() is None
+        (done,) = u.focus.finished()
+    assert done == f.finish(state, score=4, notes="ok", session_id=sid)
+    assert done.actual == 10 * M and done.interruptions == 1 and not done.completed
+    profile = f.focus_profile([done], timezone.utc, T0 + 13 * M)
+    for _ in range(2):  # a second put replaces the row
+        with uow(write=True) as u:
+            u.focus.put_profile(profile, T0 + 13 * M)
+            u.commit()
+    with uow() as u:
+        assert u.focus.profile() == profile
+
+
+def test_focus_writes_are_kept_only_on_commit(uow):
+    from tracker_desktop.domain import focus as f
+
+    with uow(write=True) as u:
+        u.focus.add(f.start(f.FocusPlan(), T0), T0)
+    with uow() as u:
+        assert u.focus.running() is None
