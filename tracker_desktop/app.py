@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from storage.writer import Writer
     from collectors.window import X11SwitchWatcher
     from tracker_desktop.services.analysis_setup import AnalysisSetup
+    from tracker_desktop.services.focus import FocusService
     from tracker_desktop.services.reports import ReportService
     from tracker_desktop.services.rollups import RollupService
     from tracker_desktop.services.status import StatusService
@@ -176,6 +177,13 @@ class App:
         from tracker_desktop.services.status import StatusService
 
         return StatusService(self.state, self.reading_rollups, self.clock)
+
+    @cached_property
+    def focus(self) -> "FocusService":
+        """Focus sessions: reads on the lean path, each verb one write unit of work."""
+        from tracker_desktop.services.focus import FocusService
+
+        return FocusService(self.store.reads, self.settings.focus, self.clock, self.analysis.tz)
 
     def close(self) -> None:
         self.store.close()
@@ -391,11 +399,18 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
                               headless=headless)
     service.load_pause()
     rollups = RollupService(store.uow, app.analysis, clock)
+    from tracker_desktop.services.focus import FocusService
+
+    focus = FocusService(store.uow, settings.focus, clock, app.analysis.tz)
     scheduler = make_scheduler({
         # Keep today's and yesterday's rollups current so reports never wait on raw events; it
         # writes, so it runs on the writer thread like every other write of this process.
         "rollups": (lambda: writer.submit(rollups.tick, name="rollups", key="rollups", retry=False),
                     60.0),
+        # The focus profile (also recomputed after every session): sessions stopped from another
+        # process or a changed time zone show within minutes.
+        "focus_profile": (lambda: writer.submit(focus.recompute, name="focus_profile",
+                                                key="focus_profile", retry=False), 300.0),
     })
     return Tracker(store, clock, settings, headless, service, writer, listener, scheduler, run_lock,
                    watcher, app.analysis.tz)

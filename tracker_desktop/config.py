@@ -259,11 +259,31 @@ class AnalysisSettings(_Section, frozen=True):
                                            "(e.g. 'Europe/Berlin')") from None
 
 
+class FocusSettings(_Section, frozen=True):
+    """Focus sessions (`tracker-desktop focus`): Pomodoro lengths and the other modes."""
+
+    mode: Annotated[Literal["pomodoro", "flowtime", "countdown"], Meta(
+        description="What `focus start` runs without --mode")] = "pomodoro"
+    work_minutes: Annotated[float, Meta(gt=0, le=1440,
+                                        description="A Pomodoro work phase; the countdown's length")] = 25.0
+    short_break_minutes: Annotated[float, Meta(gt=0, le=1440)] = 5.0
+    long_break_minutes: Annotated[float, Meta(gt=0, le=1440)] = 15.0
+    long_break_every: Annotated[int, Meta(ge=1, le=100,
+                                          description="A long break after this many work phases")] = 4
+    auto_start_breaks: Annotated[bool, Meta(
+        description="Start a break when a work phase ends (else it waits for `focus next`)")] = True
+    auto_start_work: Annotated[bool, Meta(
+        description="Start work when a break ends (else it waits for `focus next`)")] = False
+    flowtime_break_ratio: Annotated[float, Meta(
+        gt=0, le=1, description="Flowtime: the break is this part of the work before it")] = 0.2
+
+
 class Settings(_Section, frozen=True):
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    focus: FocusSettings = field(default_factory=FocusSettings)
     data_dir: Path | None = None  # resolved: flag > env > file > platform default
 
     @property

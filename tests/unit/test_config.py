@@ -129,6 +129,11 @@ def test_window_pulsetime_must_cover_a_poll(tmp_path):
     ('[tracking]\ndevice = "a\\tb"\n', "tracking.device: 'a\\tb' has control characters"),
     ("[tracking]\ndevice = 3\n", "tracking.device: Input should be text in quotes, got 3"),
     ("tracking = 3\n", "tracking: Input should be a table, got 3"),
+    ("[focus]\nwork_minutes = 0\n", "focus.work_minutes: Input should be greater than 0"),
+    ("[focus]\nlong_break_every = 0\n", "focus.long_break_every: Input should be greater than or equal to 1"),
+    ("[focus]\nflowtime_break_ratio = 1.5\n", "focus.flowtime_break_ratio: Input should be less than or equal to 1"),
+    ('[focus]\nmode = "sprint"\n', 'focus.mode: Input should be one of "pomodoro", "flowtime", "countdown", got "sprint"'),
+    ("[focus]\nauto_start_work = 'sometimes'\n", 'focus.auto_start_work: Input should be true or false'),
     ("[analysis]\nmerge_gap = 60\n", "analysis.merge_gap: unknown setting (check the spelling; did you mean 'merge_gap_seconds'?)"),
 ])
 def test_every_rule_names_the_setting_and_the_reason(tmp_path, text, expected):
@@ -206,6 +211,15 @@ def test_a_file_with_every_setting_loads_and_round_trips(tmp_path):
     assert a.rules[0].ignore_case is False and a.goals[0].metric == "coding" and a.goals[0].period == "day"
     assert Settings.model_validate(s.model_dump()) == s
     assert "data_dir" not in s.model_dump(exclude={"data_dir"})
+
+
+def test_focus_settings_load_with_their_defaults(tmp_path):
+    s = load_settings(write(tmp_path, "[focus]\nwork_minutes = 50\nauto_start_work = true\n"))
+    assert s.focus.work_minutes == 50 and s.focus.auto_start_work and s.focus.short_break_minutes == 5
+    assert Settings().focus.model_dump() == {
+        "mode": "pomodoro", "work_minutes": 25.0, "short_break_minutes": 5.0, "long_break_minutes": 15.0,
+        "long_break_every": 4, "auto_start_breaks": True, "auto_start_work": False,
+        "flowtime_break_ratio": 0.2}
 
 
 def test_values_quoted_by_mistake_still_load_as_before(tmp_path):
