@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # imported when first used: `--help` must not pay for them
 
 # Verbs that record something, so they may start a new database. The others only read: on a
 # mistyped --data-dir they must say there is nothing there, not create an empty database.
+# A verb with subcommands marks the recording ones with `set_defaults(creates_database=True)`.
 CREATING_VERBS = frozenset({"run", "import", "pause", "resume"})
 
 
@@ -55,7 +56,8 @@ class Context:
 
             try:
                 self._app = build_app(self.settings, self.clock,
-                                      create=self.args.command in CREATING_VERBS)
+                                      create=self.args.command in CREATING_VERBS
+                                      or getattr(self.args, "creates_database", False))
             except (NewerSchema, DatabaseUnavailable) as exc:
                 raise UsageError(str(exc)) from None
         return self._app
