@@ -119,6 +119,10 @@ def test_bad_input_is_a_clear_exit_2(cli, data_dir):
     assert code == 2 and "not paused" in err
     code, _, err = cli("focus", "start", "--minutes", "0", clock=clock)
     assert code == 2
+    code, _, err = cli("focus", "start", "--task", " ", clock=clock)
+    assert code == 2 and "--task" in err
+    code, _, err = cli("focus", "stop", "--notes", "x" * 2001, clock=clock)
+    assert code == 2 and "--notes" in err
     assert status(cli, clock)["running"]  # the bad calls changed nothing
 
 

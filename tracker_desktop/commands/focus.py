@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from tracker_desktop.commands.base import Context, UsageError
 
+MAX_TASK_ID = 128  # the column's width
+MAX_TEXT = 2000  # as for every text the tracker stores (domain/events.py)
+
 if TYPE_CHECKING:
     from tracker_desktop.services.focus import FocusService, FocusStatus
 
@@ -120,8 +123,10 @@ def _show(status: FocusStatus, args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _start(args: argparse.Namespace, ctx: Context) -> int:
-    if args.task is not None and not args.task.strip():
-        raise UsageError("--task must not be blank")
+    if args.task is not None and not (args.task.strip() and len(args.task) <= MAX_TASK_ID):
+        raise UsageError(f"--task must be a non-blank id of at most {MAX_TASK_ID} characters")
+    if len(args.context) > MAX_TEXT:
+        raise UsageError(f"--context is longer than {MAX_TEXT} characters")
     status = _run(ctx, lambda: _service(ctx).start(
         mode=args.mode, minutes=args.minutes, context=args.context.strip(),
         task_id=args.task))
@@ -145,6 +150,8 @@ def _next(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _stop(args: argparse.Namespace, ctx: Context) -> int:
+    if len(args.notes) > MAX_TEXT:
+        raise UsageError(f"--notes is longer than {MAX_TEXT} characters")
     if args.score is not None and not 1 <= args.score <= 5:
         raise UsageError(f"--score must be 1 to 5, not {args.score}")
     stopped = _run(ctx, lambda: _service(ctx).stop(score=args.score, notes=args.notes.strip()))
