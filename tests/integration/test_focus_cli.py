@@ -141,3 +141,21 @@ def test_the_profile_after_sessions_and_the_insight(cli):
     assert p["avg_score"] == 4 and p["peak_days"] == ["Mon"]
     assert sum(p["focus_minutes_by_hour"].values()) == 60
     assert "2 session(s), 2 completed" in ok(cli, clock, "profile")
+
+
+def test_the_tracker_recomputes_the_profile_every_five_minutes(data_dir, monkeypatch):
+    import msgspec
+
+    from tracker_desktop.app import build_app, build_tracker
+    from tracker_desktop.config import Settings
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    app = build_app(msgspec.structs.replace(Settings(), data_dir=data_dir), FakeClock(T0))
+    tracker = build_tracker(app, headless=True)
+    try:
+        job = tracker.scheduler.get_job("focus_profile")
+        assert job is not None and job.trigger.interval.total_seconds() == 300
+    finally:
+        tracker.run_lock.release()
+        app.close()
