@@ -8,14 +8,15 @@ front so two writers queue on busy_timeout instead of failing with SQLITE_BUSY o
 from __future__ import annotations
 
 import logging
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from filelock import FileLock
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
-from .schema import MIGRATIONS_DIR, NewerSchema, script_head, script_revisions
+from .schema import MIGRATIONS_DIR, NewerSchema, script_head, script_revisions, stored_revision
 
 if TYPE_CHECKING:  # Alembic is imported only when a migration must run (start-up time)
     from alembic.config import Config
@@ -99,10 +100,11 @@ def head_revision(engine: Engine) -> str:
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database was migrated to (None: never); see schema.stored_revision."""
     with engine.connect() as conn:
-        if not inspect(conn).has_table("alembic_version"):
-            return None
-        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        raw = conn.connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)  # the pysqlite driver: create_sqlite_engine
+        return stored_revision(raw)
 
 
 def migrate(engine: Engine) -> None:
