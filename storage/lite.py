@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 from .codec import StateValue, from_us
 from .focus_rows import FocusReads
 from .rollup_rows import RollupReads, Rows
+from .task_rows import TaskReads
 from .schema import script_head, stored_revision
 
 BUSY_TIMEOUT_MS = 30_000
@@ -60,6 +61,19 @@ class LiteFocusReader(FocusReads):
     add = save = put_profile = _writes
 
 
+class LiteTaskReader(TaskReads):
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def _rows(self, sql: str, params: Mapping[str, Any] | None = None) -> Rows:
+        return self._conn.execute(sql, dict(params or {}))
+
+    def _writes(self, *_: Any, **__: Any) -> None:
+        raise NeedsWriter("tasks and time entries are written through a write unit of work")
+
+    add = update = delete = add_entry = update_entry = delete_entry = _writes
+
+
 class NeedsWriter(RuntimeError):
     """A read unit of work was asked to write (a bug in the caller)."""
 
@@ -72,6 +86,7 @@ class LiteReadUnitOfWork:
         self.rollups = LiteRollupReader(conn)
         self.state = LiteStateReader(conn)
         self.focus = LiteFocusReader(conn)
+        self.tasks = LiteTaskReader(conn)
 
     def __enter__(self) -> LiteReadUnitOfWork:
         # One snapshot for the block, as the SQLAlchemy unit of work gives (WAL: no lock taken).

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from tracker_desktop.services.reports import ReportService
     from tracker_desktop.services.rollups import RollupService
     from tracker_desktop.services.status import StatusService
+    from tracker_desktop.services.tasks import TaskService
     from tracker_desktop.services.tracking import Collectors
 
 logger = logging.getLogger(__name__)
@@ -184,6 +185,14 @@ class App:
         from tracker_desktop.services.focus import FocusService
 
         return FocusService(self.store.reads, self.settings.focus, self.clock, self.analysis.tz)
+
+    @cached_property
+    def tasks(self) -> "TaskService":
+        """Tasks, time entries and the manual log: reads on the lean path, each verb one write
+        unit of work."""
+        from tracker_desktop.services.tasks import TaskService
+
+        return TaskService(self.store.reads, self.clock, self.analysis.tz)
 
     def close(self) -> None:
         self.store.close()
