@@ -281,3 +281,37 @@ def test_focus_writes_are_kept_only_on_commit(uow):
         u.focus.add(f.start(f.FocusPlan(), T0), T0)
     with uow() as u:
         assert u.focus.running() is None
+
+
+# -- tasks and time entries --------------------------------------------------------------------
+
+def test_tasks_and_entries_round_trip_and_a_deleted_task_keeps_its_entries(uow):
+    from datetime import date
+
+    from tracker_desktop.domain import tasks as tk
+
+    task = tk.new_task("Write", T0, due=date(2026, 1, 9), tags=["a", "b"], estimate_hours=1.5,
+                       project="P", description="d")
+    with uow(write=True) as u:
+        tid = u.tasks.add(task)
+        e = tk.pause_timer(tk.start_timer(T0, None, task_id=tid), T0 + 60 * S)
+        eid = u.tasks.add_entry(e)
+        u.commit()
+    with uow() as u:
+        got = u.tasks.get(tid)
+        assert got is not None and got.id == tid and got.tags == ("a", "b") and got.due == date(2026, 1, 9)
+        assert got.estimate_hours == 1.5 and got.created == T0 and got.project == "P"
+        running = u.tasks.running_entry()
+        assert running is not None and running.id == eid and running.paused
+        assert running.pauses == e.pauses and running.task_id == tid
+    with uow(write=True) as u:
+        stopped = tk.stop_timer(u.tasks.running_entry(), T0 + 120 * S)
+        u.tasks.update_entry(stopped)
+        u.tasks.delete(tid)
+        u.commit()
+    with uow() as u:
+        assert u.tasks.get(tid) is None and u.tasks.all() == [] and u.tasks.running_entry() is None
+        (entry,) = u.tasks.entries(T0, T0 + 3600 * S)
+        assert entry.task_id is None and entry.end == T0 + 120 * S
+        assert entry.duration(T0) == 60 * S
+        assert u.tasks.entries(T0 + 120 * S, T0 + 3600 * S) == []

@@ -99,12 +99,57 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         reports = ctx.app.device_reports(device)
     with progress_bar("rolling up") as bar:
         report = reports.report(period, progress=bar.update, blocks=True if args.blocks else None)
+    # Tasks, time entries, focus sessions on tasks and the manual log: their own section.
+    tasks = ctx.app.tasks.report(report.start, report.end)
     if args.json:
-        json.dump(report.to_json(), ctx.out, ensure_ascii=False)
+        data = report.to_json()
+        data["tasks"] = tasks.to_json()
+        json.dump(data, ctx.out, ensure_ascii=False)
         ctx.out.write("\n")
     else:
         ctx.out.write(render(report, args.top, blocks=args.blocks))
+        ctx.out.write(render_tasks(tasks.to_json(), args.top))
     return 0
+
+
+def render_tasks(t: dict, top: int = 10) -> str:  # type: ignore[type-arg]
+    """The tasks section (`TaskReport.to_json()`): time per task, project and tag, estimates,
+    completion, and the manual log as its own source. Empty when there is nothing to show."""
+    lines: list[str] = []
+    log = t["manual_log"]
+    if t["tasks"] or t["without_task_seconds"] or t["done_per_week"] or t["estimates"]:
+        lines.append(f"Tasks  {hm(t['tracked_seconds'])} tracked"
+                     + (f" ({hm(t['without_task_seconds'])} without a task)"
+                        if t["without_task_seconds"] else ""))
+        for row in t["tasks"][:top]:
+            lines.append(f"  #{row['id']:<4} {_cut(row['title'], 40):<40}  {hm(row['seconds']):>8}")
+        for key, title in (("projects", "Project"), ("tags", "Tag")):
+            if t[key]:
+                lines.append(f"  {title}s: " + ", ".join(
+                    f"{r['name']} {hm(r['seconds'])}" for r in t[key][:top]))
+        if t["estimates"]:
+            lines.append("  Estimated vs actual:")
+            for e in t["estimates"][:top]:
+                lines.append(f"    #{e['id']:<4} {_cut(e['title'], 34):<34} "
+                             f"{e['estimate_hours']:g}h -> {e['actual_hours']:.1f}h "
+                             f"({e['pct']:+.0f}%)")
+        done = t["done_on_time"] + t["done_late"] + t["done_without_due"]
+        if done:
+            avg = t["avg_completion_hours"]
+            lines.append(f"  Done {done}: {t['done_on_time']} on time, {t['done_late']} late"
+                         + (f"; average {avg:g} h from creation to done" if avg is not None
+                            else ""))
+            lines.append("  Done per week: " + ", ".join(
+                f"{w} {n}" for w, n in t["done_per_week"].items()))
+        lines.append("")
+    if log["entries"]:
+        lines.append(f"Manual log  {hm(log['seconds'])} in {log['entries']} entr"
+                     f"{'y' if log['entries'] == 1 else 'ies'}"
+                     + (f", {log['errors']} error(s)" if log["errors"] else ""))
+        for row in log["titles"][:top]:
+            lines.append(f"  {_cut(row['name'], 48):<48}  {hm(row['seconds']):>8}")
+        lines.append("")
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def hm(seconds: float) -> str:
