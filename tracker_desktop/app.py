@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from tracker_desktop.services.rollups import RollupService
     from tracker_desktop.services.status import StatusService
     from tracker_desktop.services.tasks import TaskService
+    from tracker_desktop.services.export import ExportService
     from tracker_desktop.services.tracking import Collectors
 
 logger = logging.getLogger(__name__)
@@ -193,6 +194,14 @@ class App:
         from tracker_desktop.services.tasks import TaskService
 
         return TaskService(self.store.reads, self.clock, self.analysis.tz)
+
+    @cached_property
+    def export(self) -> "ExportService":
+        """Export (JSON dump, CSV) and the native restore: bulk reads and writes on SQLAlchemy."""
+        from tracker_desktop.services.export import ExportService, settings_for_export
+
+        return ExportService(lambda: self.store.engine, settings_for_export(self.settings),
+                             self.clock.now)
 
     def close(self) -> None:
         self.store.close()

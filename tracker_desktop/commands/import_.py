@@ -30,11 +30,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 # The --format names, for --help without importing the importers (start-up time); a test keeps
 # this equal to services.importers.FORMATS plus jsonl.
-FORMAT_NAMES = ("jsonl", "activitywatch", "wakatime")
+FORMAT_NAMES = ("jsonl", "native", "activitywatch", "wakatime")
 
 
 def _format_help() -> str:
-    return "input format: " + ", ".join(FORMAT_NAMES) + " (default: jsonl)"
+    return ("input format: " + ", ".join(FORMAT_NAMES) + " (default: jsonl). native: an "
+            "`export --format json` file, restored exactly into an empty data dir")
 
 
 def _open(path: str) -> BinaryIO:
@@ -63,19 +64,31 @@ def _progress(total: int | None, desc: str, unit: str = " records"):  # type: ig
                 file=sys.stderr, leave=False, unit_scale=unit == "B")
 
 
+class _Restored:
+    def __init__(self, summary: dict[str, Any]) -> None:
+        self._summary = summary
+
+    def to_json(self) -> dict[str, Any]:
+        return self._summary
+
+
 def handle(args: argparse.Namespace, ctx: Context) -> int:
     from tracker_desktop.commands.base import UsageError
     from tracker_desktop.services.importers import FORMATS, import_jsonl, run_import
 
-    if args.format != "jsonl" and args.format not in FORMATS:
+    if args.format not in ("jsonl", "native") and args.format not in FORMATS:
         raise UsageError(f"unknown format {args.format!r}; choose from: "
-                         + ", ".join(["jsonl", *sorted(FORMATS)]))
+                         + ", ".join(["jsonl", "native", *sorted(FORMATS)]))
     now = ctx.clock.now()
     stream = _open(args.file)
+    result: Any
     try:
-        if args.format == "jsonl":
+        if args.format == "native":
+            with _progress(None, "restoring", " rows") as bar:
+                result = _Restored(ctx.app.export.restore(stream, bar.update))
+        elif args.format == "jsonl":
             with _progress(_size(stream), "importing", "B") as bar:
-                result: Any = import_jsonl(stream, ctx.store.uow, now, bar.update)
+                result = import_jsonl(stream, ctx.store.uow, now, bar.update)
         else:
             result = run_import(FORMATS[args.format], stream, ctx.store.uow, _progress, now)
     finally:

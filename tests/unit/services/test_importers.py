@@ -140,7 +140,7 @@ def test_the_import_verb_names_every_format():
     from tracker_desktop.commands.import_ import FORMAT_NAMES
     from tracker_desktop.services.importers import FORMATS
 
-    assert set(FORMAT_NAMES) == {"jsonl", *FORMATS}
+    assert set(FORMAT_NAMES) == {"jsonl", "native", *FORMATS}
 
 
 def test_activitywatch_events_take_their_buckets_host_and_unsupported_buckets_are_reported():

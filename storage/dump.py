@@ -1,0 +1,106 @@
+"""The whole record as rows, table by table, and back: what `export --format json|csv` writes and
+`import --format native` restores. Rows are the stored columns as they are (ids, microsecond
+times, JSON text), so a restore is exact; rollups are left out (they are recomputed from events,
+the triggers mark every restored hour) and so is `state` (a running process's facts)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterator
+
+from sqlalchemy import Connection, text
+
+from .codec import to_us
+
+# In restore order. Each with the filter that keeps the rows overlapping [start, end).
+TABLES: dict[str, str | None] = {
+    "events": "start_us < :end AND start_us + duration_us > :start",
+    "tasks": None,  # tasks are not bound to a time: all of them go with any range
+    "time_entries": "start_us < :end AND (end_us IS NULL OR end_us > :start)",
+    "focus_sessions": "started_us < :end AND (ended_us IS NULL OR ended_us > :start)",
+    "focus_profiles": None,
+}
+# Everything `delete-all` empties (the rollups too, and the shared state).
+ALL_DATA = (*TABLES, "rollup_days", "rollup_dirty", "rollup_meta", "state")
+
+
+class DumpError(ValueError):
+    """A dump that cannot be restored here (the message says why); nothing was written."""
+
+
+def columns(conn: Connection, table: str) -> list[str]:
+    return [r[1] for r in conn.execute(text(f"PRAGMA table_info({table})"))]
+
+
+def count(conn: Connection, table: str, start: datetime | None = None,
+          end: datetime | None = None) -> int:
+    where, params = _where(table, start, end)
+    return int(conn.execute(text(f"SELECT count(*) FROM {table}{where}"), params).scalar_one())
+
+
+def _where(table: str, start: datetime | None, end: datetime | None
+           ) -> tuple[str, dict[str, Any]]:
+    cond = TABLES[table]
+    if cond is None or (start is None and end is None):
+        return "", {}
+    lo = -(2**62) if start is None else to_us(start)
+    hi = 2**62 if end is None else to_us(end)
+    return f" WHERE {cond}", {"start": lo, "end": hi}
+
+
+def rows(conn: Connection, table: str, start: datetime | None = None,
+         end: datetime | None = None) -> Iterator[dict[str, Any]]:
+    """The table's rows (in id order) as column: value dicts, read lazily."""
+    names = columns(conn, table)
+    where, params = _where(table, start, end)
+    result = conn.execute(text(f"SELECT {', '.join(names)} FROM {table}{where} ORDER BY id"),
+                          params)
+    for r in result:
+        yield dict(zip(names, r))
+
+
+def is_empty(conn: Connection) -> list[str]:
+    """The tables that hold something (empty list: nothing recorded yet)."""
+    return [t for t in TABLES if conn.execute(text(f"SELECT 1 FROM {t} LIMIT 1")).first()]
+
+
+def restore(conn: Connection, tables: dict[str, list[dict[str, Any]]],
+            progress: Any = None) -> dict[str, int]:
+    """Insert the dumped rows as they are, ids included, into an empty database (the caller's
+    transaction: all or nothing). Unknown tables or columns, or missing required columns, are
+    refused before anything is written."""
+    unknown = sorted(set(tables) - set(TABLES))
+    if unknown:
+        raise DumpError(f"unknown table(s) in the dump: {', '.join(unknown)}")
+    known = {t: columns(conn, t) for t in tables}
+    for table, items in tables.items():
+        if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
+            raise DumpError(f"{table}: expected a list of rows (objects)")
+        extra = sorted({c for r in items for c in r} - set(known[table]))
+        if extra:
+            raise DumpError(f"{table}: unknown column(s) {', '.join(extra)} (a dump from a newer "
+                            "version?)")
+    counts: dict[str, int] = {}
+    for table in TABLES:
+        items = tables.get(table, [])
+        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for r in items:
+            by_columns.setdefault(tuple(r), []).append(r)
+        for cols, group in by_columns.items():
+            sql = (f"INSERT INTO {table} ({', '.join(cols)}) "
+                   f"VALUES ({', '.join(':' + c for c in cols)})")
+            for i in range(0, len(group), 1000):
+                chunk = group[i:i + 1000]
+                conn.execute(text(sql), chunk)
+                if progress is not None:
+                    progress(len(chunk))
+        counts[table] = len(items)
+    return counts
+
+
+def clear(conn: Connection) -> dict[str, int]:
+    """Delete every row of every data table (`delete-all`)."""
+    out = {}
+    for table in ALL_DATA:
+        out[table] = conn.execute(text(f"DELETE FROM {table}")).rowcount or 0
+    return out
