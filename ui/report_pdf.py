@@ -70,8 +70,9 @@ class _Page:
              align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> None:
         self.p.drawText(QRectF(x, self.y, w, h), int(align | Qt.AlignmentFlag.AlignVCenter), s)
 
-    def heading(self, s: str) -> None:
-        self.need(self.mm(14))
+    def heading(self, s: str, keep_with: float = 20) -> None:
+        """A section title, kept on one page with the first `keep_with` mm under it."""
+        self.need(self.mm(12 + keep_with))
         self.y += self.mm(4)
         self.font(12, True)
         self.text(0, self.width, self.mm(7), s)
@@ -241,7 +242,7 @@ def render_pdf(data: dict[str, Any], path: Path) -> int:
         pg.y += pg.mm(9)
         _summary(pg, data)
 
-        pg.heading("Active time per day")
+        pg.heading("Active time per day", keep_with=55)
         _daily_chart(pg, data["daily"])
         pg.heading("Productivity")
         _productivity_strip(pg, dict(data["productivity"]))
