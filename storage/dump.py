@@ -104,3 +104,55 @@ def clear(conn: Connection) -> dict[str, int]:
     for table in ALL_DATA:
         out[table] = conn.execute(text(f"DELETE FROM {table}")).rowcount or 0
     return out
+
+
+def cut_events(conn: Any, start: datetime, end: datetime) -> int:
+    """Delete the events' time inside [start, end): events inside go, events across a bound
+    are cut at it (one across the whole range becomes two). The triggers mark every hour
+    changed, so the rollups of those days are recomputed. Returns the rows deleted or changed."""
+    s, e = to_us(start), to_us(end)
+    p = {"s": s, "e": e}
+    cols = [c for c in columns(conn, "events") if c != "id"]
+    # Across the whole range: the part after it becomes a new row, the row keeps the part before.
+    tail = ", ".join(":e" if c == "start_us" else "start_us + duration_us - :e"
+                     if c == "duration_us" else c for c in cols)
+    across = "start_us < :s AND start_us + duration_us > :e"
+    n = conn.execute(text(f"INSERT INTO events ({', '.join(cols)}) SELECT {tail} FROM events "
+                          f"WHERE {across}"), p).rowcount or 0
+    n += conn.execute(text("UPDATE events SET duration_us = :s - start_us "
+                           "WHERE start_us < :s AND start_us + duration_us > :s"), p).rowcount or 0
+    n += conn.execute(text("UPDATE events SET duration_us = start_us + duration_us - :e, "
+                           "start_us = :e WHERE start_us >= :s AND start_us < :e "
+                           "AND start_us + duration_us > :e"), p).rowcount or 0
+    n += conn.execute(text("DELETE FROM events WHERE start_us >= :s AND start_us < :e"),
+                      p).rowcount or 0
+    return n
+
+
+def cut_entries(conn: Any, start: datetime, end: datetime) -> int:
+    """The same for time entries (`domain.tasks.cut_entry`); the running timer is refused
+    (TaskError) if it overlaps."""
+    from tracker_desktop.domain.tasks import cut_entry
+
+    from .task_rows import ENTRY_COLUMNS, entry_columns, entry_from_row
+
+    s, e = to_us(start), to_us(end)
+    found = [entry_from_row(r) for r in conn.execute(text(
+        f"SELECT {', '.join(ENTRY_COLUMNS)} FROM time_entries WHERE start_us < :e "
+        "AND (end_us IS NULL OR end_us > :s)"), {"s": s, "e": e})]
+    for entry in found:
+        pieces = cut_entry(entry, start, end)
+        conn.execute(text("DELETE FROM time_entries WHERE id = :id"), {"id": entry.id})
+        for piece in pieces:
+            cols = entry_columns(piece) | ({"id": piece.id} if piece.id is not None else {})
+            conn.execute(text(f"INSERT INTO time_entries ({', '.join(cols)}) "
+                              f"VALUES ({', '.join(':' + c for c in cols)})"), cols)
+    return len(found)
+
+
+def delete_focus(conn: Any, start: datetime, end: datetime) -> int:
+    """Finished focus sessions overlapping [start, end) (a session's record cannot be cut);
+    the running one is refused by the caller."""
+    return conn.execute(text("DELETE FROM focus_sessions WHERE ended_us IS NOT NULL "
+                             "AND started_us < :e AND ended_us > :s"),
+                        {"s": to_us(start), "e": to_us(end)}).rowcount or 0

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tracker_desktop.services.status import StatusService
     from tracker_desktop.services.tasks import TaskService
     from tracker_desktop.services.export import ExportService
+    from tracker_desktop.services.delete import DeleteService
     from tracker_desktop.services.tracking import Collectors
 
 logger = logging.getLogger(__name__)
@@ -202,6 +203,17 @@ class App:
 
         return ExportService(lambda: self.store.engine, settings_for_export(self.settings),
                              self.clock.now)
+
+    @cached_property
+    def delete(self) -> "DeleteService":
+        """Deleting a range of days, or everything (the keyring's secrets too)."""
+        from tracker_desktop.secrets import SecretStore
+        from tracker_desktop.services.delete import DeleteService
+
+        assert self.settings.data_dir is not None
+        data_dir = self.settings.data_dir
+        return DeleteService(lambda: self.store.engine, lambda: self.rollups, lambda: self.focus,
+                             lambda: SecretStore(data_dir))
 
     def close(self) -> None:
         self.store.close()

@@ -8,6 +8,7 @@ safe as the account's home directory.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -15,6 +16,9 @@ from pathlib import Path
 logger = logging.getLogger(__name__)
 
 SERVICE = "tracker-desktop"
+# The names of the secrets stored, kept in the keyring itself (keyrings cannot list their
+# entries), so `delete-all` can remove every one of them.
+INDEX = "_names"
 
 
 def _usable(backend: object) -> bool:
@@ -67,10 +71,28 @@ class SecretStore:
 
     def set(self, name: str, value: str) -> None:
         self._backend.set_password(SERVICE, name, value)
+        names = self.names()
+        if name != INDEX and name not in names:
+            self._backend.set_password(SERVICE, INDEX, json.dumps(sorted([*names, name])))
         if self.fallback:
             path = Path(getattr(self._backend, "file_path"))
             if path.exists():
                 path.chmod(0o600)
+
+    def names(self) -> list[str]:
+        raw = self._backend.get_password(SERVICE, INDEX)
+        try:
+            names = json.loads(raw) if raw else []
+        except ValueError:
+            return []
+        return [n for n in names if isinstance(n, str)]
+
+    def delete_all(self) -> list[str]:
+        """Delete every secret this app stored; returns their names."""
+        names = self.names()
+        for name in [*names, INDEX]:
+            self.delete(name)
+        return names
 
     def delete(self, name: str) -> None:
         from keyring.errors import PasswordDeleteError

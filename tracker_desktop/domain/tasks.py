@@ -407,3 +407,21 @@ def _int_id(value: str | None) -> int | None:
         return None
     value = value.strip().lstrip("#")
     return int(value) if value.isdigit() else None
+
+
+def cut_entry(entry: TimeEntry, start: datetime, end: datetime) -> tuple[TimeEntry, ...]:
+    """What is left of a finished entry once [start, end) is deleted: itself if it does not
+    overlap, nothing if inside, else the part before and/or the part after (pauses clipped to
+    each; the part after is a new entry: id None)."""
+    if entry.end is None:
+        raise TaskError(f"entry {entry.id} is the running timer: stop it first")
+    if entry.end <= start or entry.start >= end:
+        return (entry,)
+    out: list[TimeEntry] = []
+    for a, b, keep_id in ((entry.start, start, True), (end, entry.end, False)):
+        if b > a:
+            pauses = tuple(Pause(max(p.start, a), min(p.end or b, b)) for p in entry.pauses
+                           if p.start < b and (p.end or b) > a)
+            out.append(replace(entry, start=a, end=b, pauses=pauses,
+                               id=entry.id if keep_id or not out else None))
+    return tuple(out)

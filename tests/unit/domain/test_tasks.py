@@ -101,3 +101,19 @@ def test_done_on_time_late_and_per_week():
                          timezone.utc)
     assert (a.on_time, a.late, a.done_without_due) == (1, 1, 1)
     assert a.done_per_week == {"2026-W02": 2, "2026-W03": 1}
+
+
+def test_cut_entry_keeps_what_is_outside_the_range():
+    e = t.TimeEntry(T0, T0 + 60 * M, task_id=1, id=7,
+                    pauses=(t.Pause(T0 + 10 * M, T0 + 20 * M), t.Pause(T0 + 40 * M, T0 + 50 * M)))
+    before, after = t.cut_entry(e, T0 + 15 * M, T0 + 45 * M)
+    assert (before.id, before.start, before.end) == (7, T0, T0 + 15 * M)
+    assert before.pauses == (t.Pause(T0 + 10 * M, T0 + 15 * M),)
+    assert (after.id, after.start, after.end) == (None, T0 + 45 * M, T0 + 60 * M)
+    assert after.pauses == (t.Pause(T0 + 45 * M, T0 + 50 * M),) and after.task_id == 1
+    assert t.cut_entry(e, T0 - 60 * M, T0 + 120 * M) == ()
+    assert t.cut_entry(e, T0 + 60 * M, T0 + 120 * M) == (e,)
+    (tail,) = t.cut_entry(e, T0 - M, T0 + 30 * M)
+    assert tail.id == 7 and tail.start == T0 + 30 * M  # the one piece left keeps the id
+    with pytest.raises(t.TaskError, match="running timer"):
+        t.cut_entry(t.TimeEntry(T0), T0, T0 + M)
