@@ -64,38 +64,27 @@ def is_empty(conn: Connection) -> list[str]:
     return [t for t in TABLES if conn.execute(text(f"SELECT 1 FROM {t} LIMIT 1")).first()]
 
 
-def restore(conn: Connection, tables: dict[str, list[dict[str, Any]]],
-            progress: Any = None) -> dict[str, int]:
-    """Insert the dumped rows as they are, ids included, into an empty database (the caller's
-    transaction: all or nothing). Unknown tables or columns, or missing required columns, are
-    refused before anything is written."""
-    unknown = sorted(set(tables) - set(TABLES))
-    if unknown:
-        raise DumpError(f"unknown table(s) in the dump: {', '.join(unknown)}")
-    known = {t: columns(conn, t) for t in tables}
-    for table, items in tables.items():
-        if not isinstance(items, list) or not all(isinstance(r, dict) for r in items):
-            raise DumpError(f"{table}: expected a list of rows (objects)")
-        extra = sorted({c for r in items for c in r} - set(known[table]))
+def insert_rows(conn: Connection, table: str, items: list[Any],
+                known: dict[str, list[str]]) -> int:
+    """Insert dumped rows as they are, ids included (the caller's transaction: all or
+    nothing). An unknown table or column is refused; `known` caches the tables' columns."""
+    if table not in TABLES:
+        raise DumpError(f"unknown table in the dump: {table}")
+    if table not in known:
+        known[table] = columns(conn, table)
+    by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for r in items:
+        if not isinstance(r, dict):
+            raise DumpError(f"{table}: expected rows as objects")
+        by_columns.setdefault(tuple(r), []).append(r)
+    for cols, group in by_columns.items():
+        extra = sorted(set(cols) - set(known[table]))
         if extra:
             raise DumpError(f"{table}: unknown column(s) {', '.join(extra)} (a dump from a newer "
                             "version?)")
-    counts: dict[str, int] = {}
-    for table in TABLES:
-        items = tables.get(table, [])
-        by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for r in items:
-            by_columns.setdefault(tuple(r), []).append(r)
-        for cols, group in by_columns.items():
-            sql = (f"INSERT INTO {table} ({', '.join(cols)}) "
-                   f"VALUES ({', '.join(':' + c for c in cols)})")
-            for i in range(0, len(group), 1000):
-                chunk = group[i:i + 1000]
-                conn.execute(text(sql), chunk)
-                if progress is not None:
-                    progress(len(chunk))
-        counts[table] = len(items)
-    return counts
+        conn.execute(text(f"INSERT INTO {table} ({', '.join(cols)}) "
+                          f"VALUES ({', '.join(':' + c for c in cols)})"), group)
+    return len(items)
 
 
 def clear(conn: Connection) -> dict[str, int]:

@@ -104,12 +104,18 @@ def test_json_export_restores_exactly_into_an_empty_data_dir(run_in, tmp_path):
 def test_bad_native_files_are_refused_and_nothing_is_written(run_in, tmp_path):
     d = tmp_path / "d"
     bad = tmp_path / "bad.json"
-    for text, message in (("{not json", "not a JSON export"),
+    for text, message in (("{not json", "invalid JSON"),
                           ('{"format": "other"}', "not a tracker-desktop export"),
                           ('{"format": "tracker-desktop-native", "version": 1, "tables": '
                            '{"events": [{"id": 1, "nope": 2}]}}', "unknown column"),
                           ('{"format": "tracker-desktop-native", "version": 1, "tables": '
-                           '{"tasks": [{"id": 1, "title": "x"}]}}', "do not fit")):
+                           '{"tasks": [{"id": 1, "title": "x"}]}}', "do not fit"),
+                          ('{"format": "tracker-desktop-native", "version": 1, "tables": '
+                           '{"tasks": [], "nope": []}}', "unknown table"),
+                          ('{"format": "tracker-desktop-native", "version": 9, "tables": {}}',
+                           "version 9"),
+                          ('{"tables": {}, "format": "tracker-desktop-native"}',
+                           "not a tracker-desktop export")):
         bad.write_text(text)
         assert message in run_in(d, "import", "--format", "native", str(bad), code=2)
     assert json.loads(run_in(d, "task", "list", "--json")) == []

@@ -14,7 +14,8 @@ import zipfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Callable
+from contextlib import contextmanager
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Callable, Iterator
 
 from tracker_desktop.domain.events import InvalidEvent
 
@@ -108,22 +109,18 @@ class ExportService:
                                                                         "paused_us", "actual_us",
                                                                         "break_us", "expected_us")
                               else n for n in names]
-                    buf = io.StringIO(newline="")
-                    w = csv.writer(buf)
-                    w.writerow(header)
-                    n = 0
-                    for row in dump.rows(conn, table, start, end):
-                        w.writerow([_csv_value(c, h, v) for c, h, v in
-                                    zip(names, header, row.values())])
-                        n += 1
-                        if bar is not None:
-                            bar(1)
+                    # Streamed to the file (or the zip member): memory stays flat.
+                    with _csv_target(archive, path, table) as f:
+                        w = csv.writer(f)
+                        w.writerow(header)
+                        n = 0
+                        for row in dump.rows(conn, table, start, end):
+                            w.writerow([_csv_value(c, h, v) for c, h, v in
+                                        zip(names, header, row.values())])
+                            n += 1
+                            if bar is not None:
+                                bar(1)
                     counts[table] = n
-                    if archive is not None:
-                        archive.writestr(f"{table}.csv", buf.getvalue())
-                    else:
-                        (path / f"{table}.csv").write_text(buf.getvalue(), encoding="utf-8",
-                                                           newline="")
                 conn.rollback()
         finally:
             if archive is not None:
@@ -132,38 +129,78 @@ class ExportService:
 
     def restore(self, stream: BinaryIO, bar: Bar | None = None) -> dict[str, Any]:
         """Restore a JSON export into this database, which must hold nothing yet: one
-        transaction, all or nothing."""
+        transaction, all or nothing. Read a row at a time (`jsonstream`): memory stays flat."""
         from sqlalchemy.exc import IntegrityError
 
         from storage import dump
         from storage.engine import writer
+        from tracker_desktop.services.importers.base import ImportFormatError
+        from tracker_desktop.services.importers.jsonstream import Scanner
 
+        doc = Scanner(stream, "a tracker-desktop export (export --format json)")
+        header: dict[str, Any] = {}
+        counts: dict[str, int] = {}
+        known: dict[str, list[str]] = {}
         try:
-            doc = json.load(stream)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise NativeImportError(f"not a JSON export: {exc}") from None
-        if not isinstance(doc, dict) or doc.get("format") != FORMAT:
-            raise NativeImportError(f"not a tracker-desktop export (no \"format\": \"{FORMAT}\")")
-        if doc.get("version") != VERSION:
-            raise NativeImportError(f"export version {doc.get('version')!r} is not {VERSION}")
-        tables = doc.get("tables")
-        if not isinstance(tables, dict):
-            raise NativeImportError("the export has no \"tables\"")
-        with writer(self._engine()).begin() as conn:
-            holding = dump.is_empty(conn)
-            if holding:
-                raise NativeImportError(
-                    "a native import restores into an empty data dir, and this one holds "
-                    f"{', '.join(holding)}: use a new --data-dir")
-            try:
-                counts = dump.restore(conn, tables, bar)
-            except dump.DumpError as exc:
-                raise NativeImportError(str(exc)) from None
-            except IntegrityError as exc:
-                raise NativeImportError(f"the export's rows do not fit: {exc.orig}") from None
-        differ = sorted(k for k, v in (doc.get("settings") or {}).items()
-                        if self._settings.get(k) != v)
+            with writer(self._engine()).begin() as conn:
+                holding = dump.is_empty(conn)
+                if holding:
+                    raise NativeImportError(
+                        "a native import restores into an empty data dir, and this one holds "
+                        f"{', '.join(holding)}: use a new --data-dir")
+                if not doc.open("{"):
+                    raise NativeImportError("not a tracker-desktop export (not a JSON object)")
+                for key in doc.keys():
+                    if key != "tables":
+                        header[key] = doc.value()
+                        continue
+                    if header.get("format") != FORMAT:
+                        raise NativeImportError(
+                            f"not a tracker-desktop export (no \"format\": \"{FORMAT}\")")
+                    if header.get("version") != VERSION:
+                        raise NativeImportError(
+                            f"export version {header.get('version')!r} is not {VERSION}")
+                    if not doc.open("{"):
+                        raise NativeImportError("\"tables\" is not an object")
+                    for table in doc.keys():
+                        if not doc.open("["):
+                            raise NativeImportError(f"{table}: expected a list of rows")
+                        chunk: list[Any] = []
+                        counts.setdefault(table, 0)
+                        for _ in doc.items():
+                            chunk.append(doc.value())
+                            if len(chunk) == 1000:
+                                counts[table] += dump.insert_rows(conn, table, chunk, known)
+                                if bar is not None:
+                                    bar(len(chunk))
+                                chunk = []
+                        counts[table] += dump.insert_rows(conn, table, chunk, known)
+                        if bar is not None:
+                            bar(len(chunk))
+                if header.get("format") != FORMAT:
+                    raise NativeImportError(f"not a tracker-desktop export (no \"format\": "
+                                            f"\"{FORMAT}\")")
+        except ImportFormatError as exc:
+            raise NativeImportError(str(exc)) from None
+        except dump.DumpError as exc:
+            raise NativeImportError(str(exc)) from None
+        except IntegrityError as exc:
+            raise NativeImportError(f"the export's rows do not fit: {exc.orig}") from None
+        settings = header.get("settings") or {}
+        differ = sorted(k for k, v in settings.items() if self._settings.get(k) != v) \
+            if isinstance(settings, dict) else []
         return {"format": "native", "restored": counts, "settings_differ": differ}
+
+
+@contextmanager
+def _csv_target(archive: zipfile.ZipFile | None, folder: Path, table: str) -> Iterator[IO[str]]:
+    if archive is None:
+        with open(folder / f"{table}.csv", "w", encoding="utf-8", newline="") as f:
+            yield f
+        return
+    with archive.open(f"{table}.csv", "w") as raw, \
+            io.TextIOWrapper(raw, encoding="utf-8", newline="") as f:
+        yield f
 
 
 def _csv_value(column: str, header: str, value: Any) -> Any:
