@@ -29,13 +29,17 @@ def hm(seconds: float) -> str:
 
 
 def _app() -> QGuiApplication:
-    """Fonts need a QGuiApplication; without a display, Qt's offscreen platform serves."""
+    """Fonts need a Qt application; without a display, Qt's offscreen platform serves. A
+    QApplication (not a bare QGuiApplication), so widgets can still be made in this process
+    (the tray, the dashboard; a process holds one application for good)."""
+    from PySide6.QtWidgets import QApplication
+
     existing = QGuiApplication.instance()
     if isinstance(existing, QGuiApplication):
         return existing
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    return QGuiApplication([])
+    return QApplication([])
 
 
 class _Page:
