@@ -29,7 +29,13 @@ if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWorkFactory, UnitOfWorkFactory
     from storage.writer import Writer
     from collectors.window import X11SwitchWatcher
+    from datetime import date
+
+    from tracker_desktop.secrets import SecretStore
+    from tracker_desktop.services.ai import AiService
     from tracker_desktop.services.analysis_setup import AnalysisSetup
+    from tracker_desktop.services.github import GithubSync
+    from tracker_desktop.services.gitlog import CodeActivity
     from tracker_desktop.services.focus import FocusService
     from tracker_desktop.services.reports import ReportService
     from tracker_desktop.services.rollups import RollupService
@@ -184,6 +190,46 @@ class App:
         from tracker_desktop.services.focus import FocusService
 
         return FocusService(self.store.reads, self.settings.focus, self.clock, self.analysis.tz)
+
+    @cached_property
+    def secrets(self) -> "SecretStore":
+        """API keys and tokens: the OS keyring (a private file in the data dir without one)."""
+        from tracker_desktop.secrets import SecretStore
+
+        assert self.settings.data_dir is not None
+        return SecretStore(self.settings.data_dir)
+
+    @cached_property
+    def code_activity(self) -> "CodeActivity":
+        """Local git commits of the projects seen in editor activity, against coding time."""
+        from tracker_desktop.services.gitlog import CodeActivity
+
+        return CodeActivity(self.store.uow, self.reports, self.settings.ai.git_repos)
+
+    @cached_property
+    def github(self) -> "GithubSync":
+        from tracker_desktop.services.github import TOKEN_NAME, GithubSync
+
+        return GithubSync(self.store.uow, self.clock, lambda: self.secrets.get(TOKEN_NAME))
+
+    @cached_property
+    def ai(self) -> "AiService":
+        """Insights and plans: Claude with a key (ANTHROPIC_API_KEY or the keyring), else local."""
+        from tracker_desktop.domain.days import day_bounds, day_period
+        from tracker_desktop.services.ai import AiService, key_from
+
+        def commits_on(day: "date") -> int:
+            start, end = day_bounds(day, self.analysis.tz, self.analysis.day_start_hour)
+            with self.store.uow() as u:
+                on_github = {g.external_id for g in u.ai.github_items(start, end)
+                             if g.kind == "commit"}
+            local = {c.sha for c in self.code_activity.for_period(day_period(day)).commits}
+            return len(on_github | local)
+
+        return AiService(self.store.uow, self.reports, self.settings.ai, self.clock,
+                         key=key_from(lambda name: self.secrets.get(name)),
+                         privacy_excluded=self.settings.privacy.exclude_apps,
+                         commits_on=commits_on)
 
     def close(self) -> None:
         self.store.close()
