@@ -458,8 +458,41 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
         "focus_profile": (lambda: writer.submit(focus.recompute, name="focus_profile",
                                                 key="focus_profile", retry=False), 300.0),
     })
+    _schedule_ai(app, scheduler, writer)
     return Tracker(store, clock, settings, headless, service, writer, listener, scheduler, run_lock,
                    watcher, app.analysis.tz)
+
+
+def _schedule_ai(app: App, scheduler: Any, writer: "Writer") -> None:
+    """The day's analysis and tomorrow's plan at their times, runs missed while the tracker was
+    not running caught up shortly after start, and the GitHub sync when connected. They wait on
+    the network in the scheduler's threads; what they store goes through the writer."""
+    from tracker_desktop.scheduler import add_daily, add_every, add_once
+    from tracker_desktop.services.ai import AiService, key_from
+    from tracker_desktop.services.github import TOKEN_NAME, GithubSync
+    from tracker_desktop.services.reports import ReportService
+    from tracker_desktop.services.rollups import RollupService
+
+    settings, clock, store = app.settings, app.clock, app.store
+
+    def write(fn: Callable[[], object]) -> None:
+        writer.submit(fn, name="ai")
+
+    reports = ReportService(RollupService(store.uow, app.analysis, clock, read_mostly=True))
+    ai = AiService(store.uow, reports, settings.ai, clock,
+                   key=key_from(lambda name: app.secrets.get(name)),
+                   privacy_excluded=settings.privacy.exclude_apps, write=write)
+    add_daily(scheduler, "ai_analysis", ai.daily_analysis, settings.ai.analysis_time,
+              app.analysis.tz)
+    add_daily(scheduler, "ai_plan", ai.nightly_plan, settings.ai.plan_time, app.analysis.tz)
+    add_once(scheduler, "ai_catch_up", ai.catch_up)
+    github = GithubSync(store.uow, clock, lambda: app.secrets.get(TOKEN_NAME), write=write)
+
+    def sync_github() -> None:
+        if app.secrets.get(TOKEN_NAME):
+            github.sync(days=7)
+
+    add_every(scheduler, "github_sync", sync_github, settings.ai.github_sync_hours * 3600)
 
 
 def run_gui(tracker: Tracker) -> int:

@@ -209,3 +209,56 @@ def test_bad_dates_and_ticks_are_usage_errors(cli, seeded):
     assert cli("insights", "--date", "2026-02-30")[0] == 2
     code, _, err = cli("plan", "tick", "1", "--date", "2026-01-01", clock=FakeClock(NOW))
     assert code == 2 and "no plan for 2026-01-01" in err
+
+
+def test_the_tracker_schedules_the_daily_analysis_the_nightly_plan_and_the_github_sync(
+        data_dir, monkeypatch, tmp_path):
+    import msgspec
+
+    from tracker_desktop.app import build_app, build_tracker
+    from tracker_desktop.config import AiSettings, Settings
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    monkeypatch.setenv("TZ", "UTC")
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "keyrings.alt.file.PlaintextKeyring")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    settings = msgspec.structs.replace(
+        Settings(), data_dir=data_dir,
+        ai=AiSettings(analysis_time="18:30", plan_time="21:15", github_sync_hours=3))
+    app = build_app(settings, FakeClock(NOW))
+    tracker = build_tracker(app, headless=True)
+    try:
+        s = tracker.scheduler
+        analysis, plan = s.get_job("ai_analysis"), s.get_job("ai_plan")
+        assert str(analysis.trigger.fields[5]) == "18" and str(analysis.trigger.fields[6]) == "30"
+        assert str(plan.trigger.fields[5]) == "21" and str(plan.trigger.fields[6]) == "15"
+        assert analysis.coalesce and analysis.misfire_grace_time >= 3600
+        assert s.get_job("github_sync").trigger.interval.total_seconds() == 3 * 3600
+        assert s.get_job("ai_catch_up") is not None
+    finally:
+        tracker.run_lock.release()
+        app.close()
+
+
+def test_runs_missed_while_the_machine_was_off_are_caught_up_once(seeded, monkeypatch):
+    import msgspec
+
+    from tracker_desktop.app import build_app
+    from tracker_desktop.config import Settings
+
+    settings = msgspec.structs.replace(Settings(), data_dir=seeded)
+    app = build_app(settings, FakeClock(NOW))  # 21:00: after both daily runs
+    try:
+        assert app.ai.missed_runs() == [("analysis", DAY), ("plan", date(2026, 3, 11))]
+        done = app.ai.catch_up()
+        assert [(r.kind, r.day, r.source) for r in done] == [
+            ("analysis", DAY, "local"), ("plan", date(2026, 3, 11), "local")]
+        assert app.ai.missed_runs() == []
+    finally:
+        app.close()
+    morning = build_app(settings, FakeClock(datetime(2026, 3, 11, 7, tzinfo=UTC)))
+    try:  # the next morning: yesterday's analysis and today's plan exist: nothing to do
+        assert morning.ai.missed_runs() == []
+    finally:
+        morning.close()

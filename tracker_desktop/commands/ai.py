@@ -77,14 +77,15 @@ def _status(args: argparse.Namespace, ctx: Context) -> int:
     env = bool(os.environ.get(ENV_KEY, "").strip())
     stored = bool(_secrets(ctx).get(KEY_NAME))
     s = ctx.settings.ai
-    data = {"key": "environment" if env else "keyring" if stored else None,
+    source: str | None = "environment" if env else "keyring" if stored else None
+    data = {"key": source,
             "use_claude": s.use_claude, "model": s.model, "privacy": s.privacy,
             "exclude": s.exclude, "analysis_time": s.analysis_time, "plan_time": s.plan_time}
     if args.json:
         print(json.dumps(data), file=ctx.out)
     else:
         key = {"environment": f"from {ENV_KEY}", "keyring": "in the keyring",
-               None: "none (insights and plans are local)"}[data["key"]]
+               None: "none (insights and plans are local)"}[source]
         print(f"API key: {key}\nmodel: {s.model}{'' if s.use_claude else ' (off: use_claude = false)'}"
               f"\nprivacy: {s.privacy}\ndaily analysis at {s.analysis_time}, plan at "
               f"{s.plan_time}", file=ctx.out)

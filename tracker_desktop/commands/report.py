@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from datetime import datetime
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:  # the report module is imported lazily (start-up time); its types are not
     from tracker_desktop.commands.base import Context
@@ -99,12 +99,64 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         reports = ctx.app.device_reports(device)
     with progress_bar("rolling up") as bar:
         report = reports.report(period, progress=bar.update, blocks=True if args.blocks else None)
+    code = code_activity(ctx, period, report) if args.device is None else None
     if args.json:
-        json.dump(report.to_json(), ctx.out, ensure_ascii=False)
+        json.dump(report.to_json() | {"code_activity": code}, ctx.out, ensure_ascii=False)
         ctx.out.write("\n")
     else:
         ctx.out.write(render(report, args.top, blocks=args.blocks))
+        if code:
+            ctx.out.write(render_code(code))
     return 0
+
+
+CODE_DAYS = 31  # code activity (local git, GitHub) is listed for periods up to a month
+
+
+def code_activity(ctx: Context, period: Any, report: Report) -> dict[str, Any] | None:
+    """Local commits against coding time per project, and synced GitHub items, for a period of
+    at most CODE_DAYS; None when there is nothing to look at (no projects, no GitHub sync, no
+    configured repositories), so a plain report does not pay for it."""
+    if period.days > CODE_DAYS:
+        return None
+    with ctx.app.store.reads() as u:
+        synced = u.state.get("github.synced") is not None
+    if not (report.projects or synced or ctx.settings.ai.git_repos):
+        return None
+    data = ctx.app.code_activity.for_period(period).to_json()
+    items = []
+    if synced:
+        setup = ctx.app.analysis
+        start, end = period.bounds(setup.tz, setup.day_start_hour)
+        with ctx.app.store.uow() as u:
+            items = u.ai.github_items(start, end)
+    data["github"] = [{"kind": g.kind, "repo": g.repo, "title": g.title, "url": g.url,
+                       "state": g.state, "when": g.occurred.isoformat()} for g in items]
+    return data
+
+
+def render_code(code: dict[str, Any]) -> str:
+    lines = []
+    if code["projects"]:
+        lines.append("Code (local git)")
+        for p in code["projects"]:
+            per = p["commits_per_coding_hour"]
+            wait = p["median_minutes_to_commit"]
+            lines.append(f"  {p['project']}: {p['commits']} commit(s) in {hm(p['coding_seconds'])} "
+                         "of coding" + ("" if per is None else f", {per:g} per coding hour")
+                         + ("" if wait is None else f", {wait:g} min to commit (median)"))
+        lines.append("")
+    if code["github"]:
+        counts: dict[str, int] = {}
+        for g in code["github"]:
+            counts[g["kind"]] = counts.get(g["kind"], 0) + 1
+        lines.append("GitHub: " + ", ".join(f"{n} {k.replace('_', ' ')}(s)"
+                                            for k, n in sorted(counts.items())))
+        for g in code["github"][-5:]:
+            lines.append(f"  {g['when'][:16].replace('T', ' ')}  {g['kind']:<12} {g['repo']}  "
+                         f"{_cut(g['title'], 60)}")
+        lines.append("")
+    return "\n".join(lines) + ("\n" if lines else "")
 
 
 def hm(seconds: float) -> str:

@@ -118,7 +118,8 @@ class AiService:
                  privacy_excluded: Sequence[str] = (),
                  open_tasks: Callable[[], Sequence[OpenTask]] = tuple,
                  commits_on: Callable[[date], int] = lambda d: 0,
-                 manual_errors_on: Callable[[date], int | None] = lambda d: None) -> None:
+                 manual_errors_on: Callable[[date], int | None] = lambda d: None,
+                 write: Callable[[Callable[[], object]], None] | None = None) -> None:
         self._uow = uow
         self._reports = reports
         self.settings = settings
@@ -128,6 +129,8 @@ class AiService:
         self._open_tasks = open_tasks
         self._commits_on = commits_on
         self._manual_errors_on = manual_errors_on
+        # Where a store step runs: at once (a CLI verb), or handed to the tracker's writer thread.
+        self._write = write or (lambda fn: fn())
 
     # -- facts and what is sent -------------------------------------------------------------
 
@@ -253,9 +256,14 @@ class AiService:
              body: dict[str, Any]) -> None:
         from storage.ai import StoredResult
 
-        with self._uow(write=True) as u:
-            u.ai.put(StoredResult(kind, day, source, model, digest, body, self._clock.now()))
-            u.commit()
+        result = StoredResult(kind, day, source, model, digest, body, self._clock.now())
+
+        def store() -> None:
+            with self._uow(write=True) as u:
+                u.ai.put(result)
+                u.commit()
+
+        self._write(store)
 
     def _result(self, stored: StoredResult, *, cached: bool) -> AiResult:
         if stored.kind == "analysis":

@@ -43,7 +43,7 @@ class GithubError(RuntimeError):
 class SyncResult:
     login: str
     fetched: int
-    new: int
+    new: int | None  # None: the items were handed to the writer, not stored yet
     since: date
 
     def to_json(self) -> dict[str, Any]:
@@ -57,12 +57,15 @@ def api_url() -> str:
 
 class GithubSync:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, token: Callable[[], str | None], *,
-                 sleep: Callable[[float], None] = time.sleep, max_wait: float = 120.0) -> None:
+                 sleep: Callable[[float], None] | None = None, max_wait: float = 120.0,
+                 write: Callable[[Callable[[], object]], None] | None = None) -> None:
         self._uow = uow
         self._clock = clock
         self._token = token
-        self._sleep = sleep
+        self._sleep = sleep or (lambda seconds: time.sleep(seconds))
         self.max_wait = max_wait
+        # Where the store step runs: at once (a CLI verb), or on the tracker's writer thread.
+        self._write = write or (lambda fn: fn())
 
     def _client(self, token: str) -> httpx.Client:
         import httpx
@@ -101,11 +104,17 @@ class GithubSync:
             items = [*self._commits(client, login, since),
                      *self._issues(client, login, since, "pr"),
                      *self._issues(client, login, since, "issue")]
-        with self._uow(write=True) as u:
-            new = u.ai.github_add(items)
-            u.state.set(SYNCED_STATE, self._clock.now().isoformat(), self._clock.now())
-            u.commit()
-        return SyncResult(login, len(items), new, since)
+        added: list[int] = []
+
+        def store() -> None:
+            with self._uow(write=True) as u:
+                added.append(u.ai.github_add(items))
+                u.state.set(SYNCED_STATE, self._clock.now().isoformat(), self._clock.now())
+                u.commit()
+
+        self._write(store)
+        # Handed to a writer thread, the count is not known yet (None).
+        return SyncResult(login, len(items), added[0] if added else None, since)
 
     def _commits(self, client: httpx.Client, login: str, since: date) -> list[GithubItem]:
         from storage.ai import GithubItem
