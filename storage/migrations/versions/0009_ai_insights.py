@@ -1,12 +1,12 @@
 """AI insights and daily plans, and synced GitHub activity (issue 11).
 
-Revision ID: 0008
+Revision ID: 0009
 Revises: 0005
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008"
+revision = "0009"
 down_revision = "0005"
 branch_labels = None
 depends_on = None
