@@ -8,6 +8,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from .engine import writer
+from .ai import AiRepository, MemoryAiRepository, SqlAiRepository
 from .focus import FocusRepository, MemoryFocusRepository, SqlFocusRepository
 from .tasks import MemoryTaskRepository, SqlTaskRepository, TaskRepository
 from .rollups import MemoryRollupRepository, RollupRepository, SqlRollupRepository
@@ -33,6 +34,8 @@ class UnitOfWork(Protocol):
     def focus(self) -> FocusRepository: ...
     @property
     def tasks(self) -> TaskRepository: ...
+    @property
+    def ai(self) -> AiRepository: ...
 
     def __enter__(self) -> "UnitOfWork": ...
     def __exit__(self, *exc: object) -> None: ...
@@ -52,6 +55,7 @@ class SqlUnitOfWork:
     rollups: RollupRepository
     focus: FocusRepository
     tasks: TaskRepository
+    ai: AiRepository
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
@@ -64,6 +68,7 @@ class SqlUnitOfWork:
         self.rollups = SqlRollupRepository(self._session)
         self.focus = SqlFocusRepository(self._session)
         self.tasks = SqlTaskRepository(self._session)
+        self.ai = SqlAiRepository(self._session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -104,6 +109,7 @@ class MemoryUnitOfWork:
         self.committed_rollups = MemoryRollupRepository(self.committed_events)
         self.committed_focus = MemoryFocusRepository()
         self.committed_tasks = MemoryTaskRepository()
+        self.committed_ai = MemoryAiRepository()
         self.commits = 0
 
     def __call__(self, write: bool = False) -> "MemoryUnitOfWork":
@@ -122,6 +128,7 @@ class MemoryUnitOfWork:
         self.rollups = self.committed_rollups.clone(self.events)
         self.focus = self.committed_focus.clone()
         self.tasks = self.committed_tasks.clone()
+        self.ai = self.committed_ai.clone()
         # Every change to events marks the rollups in the same transaction, as the triggers do.
         self.events.on_change = self.rollups.event_changed
 
@@ -131,6 +138,7 @@ class MemoryUnitOfWork:
         self.committed_rollups = self.rollups
         self.committed_focus = self.focus
         self.committed_tasks = self.tasks
+        self.committed_ai = self.ai
         self.commits += 1
         self._begin()
 

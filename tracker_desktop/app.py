@@ -29,7 +29,13 @@ if TYPE_CHECKING:
     from storage.uow import SqlUnitOfWorkFactory, UnitOfWorkFactory
     from storage.writer import Writer
     from collectors.window import X11SwitchWatcher
+    from datetime import date
+
+    from tracker_desktop.secrets import SecretStore
+    from tracker_desktop.services.ai import AiService
     from tracker_desktop.services.analysis_setup import AnalysisSetup
+    from tracker_desktop.services.github import GithubSync
+    from tracker_desktop.services.gitlog import CodeActivity
     from tracker_desktop.services.focus import FocusService
     from tracker_desktop.services.reports import ReportService
     from tracker_desktop.services.rollups import RollupService
@@ -214,6 +220,48 @@ class App:
         data_dir = self.settings.data_dir
         return DeleteService(lambda: self.store.engine, lambda: self.rollups, lambda: self.focus,
                              lambda: SecretStore(data_dir))
+
+    @cached_property
+    def secrets(self) -> "SecretStore":
+        """API keys and tokens: the OS keyring (a private file in the data dir without one)."""
+        from tracker_desktop.secrets import SecretStore
+
+        assert self.settings.data_dir is not None
+        return SecretStore(self.settings.data_dir)
+
+    @cached_property
+    def code_activity(self) -> "CodeActivity":
+        """Local git commits of the projects seen in editor activity, against coding time."""
+        from tracker_desktop.services.gitlog import CodeActivity
+
+        return CodeActivity(self.store.uow, self.reports, self.settings.ai.git_repos)
+
+    @cached_property
+    def github(self) -> "GithubSync":
+        from tracker_desktop.services.github import TOKEN_NAME, GithubSync
+
+        return GithubSync(self.store.uow, self.clock, lambda: self.secrets.get(TOKEN_NAME))
+
+    @cached_property
+    def ai(self) -> "AiService":
+        """Insights and plans: Claude with a key (ANTHROPIC_API_KEY or the keyring), else local."""
+        from tracker_desktop.domain.days import day_bounds, day_period
+        from tracker_desktop.services.ai import AiService, key_from, manual_errors, open_tasks
+
+        def commits_on(day: "date") -> int:
+            start, end = day_bounds(day, self.analysis.tz, self.analysis.day_start_hour)
+            with self.store.uow() as u:
+                on_github = {g.external_id for g in u.ai.github_items(start, end)
+                             if g.kind == "commit"}
+            local = {c.sha for c in self.code_activity.for_period(day_period(day)).commits}
+            return len(on_github | local)
+
+        return AiService(self.store.uow, self.reports, self.settings.ai, self.clock,
+                         key=key_from(lambda name: self.secrets.get(name)),
+                         privacy_excluded=self.settings.privacy.exclude_apps,
+                         commits_on=commits_on, open_tasks=lambda: open_tasks(self.tasks),
+                         manual_errors_on=lambda day: manual_errors(self.tasks, self.analysis,
+                                                                    day))
 
     def close(self) -> None:
         self.store.close()
@@ -442,8 +490,45 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
         "focus_profile": (lambda: writer.submit(focus.recompute, name="focus_profile",
                                                 key="focus_profile", retry=False), 300.0),
     })
+    _schedule_ai(app, scheduler, writer)
     return Tracker(store, clock, settings, headless, service, writer, listener, scheduler, run_lock,
                    watcher, app.analysis.tz)
+
+
+def _schedule_ai(app: App, scheduler: Any, writer: "Writer") -> None:
+    """The day's analysis and tomorrow's plan at their times, runs missed while the tracker was
+    not running caught up shortly after start, and the GitHub sync when connected. They wait on
+    the network in the scheduler's threads; what they store goes through the writer."""
+    from tracker_desktop.scheduler import add_daily, add_every, add_once
+    from tracker_desktop.services.ai import AiService, key_from, manual_errors, open_tasks
+    from tracker_desktop.services.github import TOKEN_NAME, GithubSync
+    from tracker_desktop.services.tasks import TaskService
+    from tracker_desktop.services.reports import ReportService
+    from tracker_desktop.services.rollups import RollupService
+
+    settings, clock, store = app.settings, app.clock, app.store
+
+    def write(fn: Callable[[], object]) -> None:
+        writer.submit(fn, name="ai")
+
+    reports = ReportService(RollupService(store.uow, app.analysis, clock, read_mostly=True))
+    tasks = TaskService(store.uow, clock, app.analysis.tz)
+    ai = AiService(store.uow, reports, settings.ai, clock,
+                   key=key_from(lambda name: app.secrets.get(name)),
+                   privacy_excluded=settings.privacy.exclude_apps, write=write,
+                   open_tasks=lambda: open_tasks(tasks),
+                   manual_errors_on=lambda day: manual_errors(tasks, app.analysis, day))
+    add_daily(scheduler, "ai_analysis", ai.daily_analysis, settings.ai.analysis_time,
+              app.analysis.tz)
+    add_daily(scheduler, "ai_plan", ai.nightly_plan, settings.ai.plan_time, app.analysis.tz)
+    add_once(scheduler, "ai_catch_up", ai.catch_up)
+    github = GithubSync(store.uow, clock, lambda: app.secrets.get(TOKEN_NAME), write=write)
+
+    def sync_github() -> None:
+        if app.secrets.get(TOKEN_NAME):
+            github.sync(days=7)
+
+    add_every(scheduler, "github_sync", sync_github, settings.ai.github_sync_hours * 3600)
 
 
 def run_gui(tracker: Tracker) -> int:

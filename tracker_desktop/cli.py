@@ -22,7 +22,8 @@ logger = logging.getLogger(__name__)
 # Modules under tracker_desktop.commands; each has register(subparsers). They import what their
 # verb needs inside its handler, so `--help` stays fast.
 COMMAND_MODULES = ["run", "import_", "events", "status", "pause", "config_cmd", "report", "rebuild",
-                   "focus", "task", "timer", "entry", "log", "export", "delete"]
+                   "focus", "task", "timer", "entry", "log", "export", "delete", "insights",
+                   "ai", "github"]
 
 __all__ = ["Context", "UsageError", "build_parser", "main"]
 

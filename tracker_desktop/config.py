@@ -278,12 +278,46 @@ class FocusSettings(_Section, frozen=True):
         gt=0, le=1, description="Flowtime: the break is this part of the work before it")] = 0.2
 
 
+_HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+class AiSettings(_Section, frozen=True):
+    """AI insights and plans (`tracker-desktop insights`, `plan`): what is sent, to which model,
+    and when the daily runs happen. Without an API key everything is computed locally."""
+
+    use_claude: Annotated[bool, Meta(
+        description="Ask Claude when an API key is set (false: always local heuristics)")] = True
+    model: Annotated[str, Meta(min_length=1, max_length=100,
+                               description="The Anthropic model to ask")] = "claude-sonnet-5-5"
+    privacy: Annotated[Literal["aggregates", "tasks", "detailed"], Meta(
+        description="What is sent: aggregates (names and durations only), tasks (also open "
+                    "task titles), detailed (also top window titles and files)")] = "aggregates"
+    exclude: Annotated[list[str], Meta(
+        description="App, site, project, language or category names never sent "
+                    "([privacy] exclude_apps are never sent either)")] = field(default_factory=list)
+    history_days: Annotated[int, Meta(ge=0, le=30,
+                                      description="Days before the one analysed sent for comparison")] = 6
+    timeout_seconds: Annotated[float, Meta(gt=0, le=600)] = 60.0
+    max_retries: Annotated[int, Meta(ge=0, le=10,
+                                     description="The SDK's retries (with backoff) on 429 and 5xx")] = 2
+    max_tokens: Annotated[int, Meta(ge=256, le=16384)] = 2048
+    analysis_time: Annotated[str, Meta(pattern=_HHMM,
+                                       description="When the day's analysis runs (local time)")] = "19:45"
+    plan_time: Annotated[str, Meta(pattern=_HHMM,
+                                   description="When tomorrow's plan is made (local time)")] = "20:00"
+    github_sync_hours: Annotated[float, Meta(gt=0, le=168)] = 6.0
+    git_repos: Annotated[list[str], Meta(
+        description="Local git repositories to read commits from, besides those found from "
+                    "editor activity")] = field(default_factory=list)
+
+
 class Settings(_Section, frozen=True):
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     focus: FocusSettings = field(default_factory=FocusSettings)
+    ai: AiSettings = field(default_factory=AiSettings)
     data_dir: Path | None = None  # resolved: flag > env > file > platform default
 
     @property

@@ -7,11 +7,13 @@ module must be imported here.
 
 from __future__ import annotations
 
+from .ai import AiResultRow, GithubItemRow
 from .base import Base
 from .events import EventRow, StateRow
 from .focus import FocusProfileRow, FocusSessionRow
 from .rollups import RollupDayRow, RollupDirtyRow, RollupMetaRow
 from .tasks import TaskRow, TimeEntryRow
 
-__all__ = ["Base", "EventRow", "StateRow", "FocusSessionRow", "FocusProfileRow",
-           "RollupDayRow", "RollupDirtyRow", "RollupMetaRow", "TaskRow", "TimeEntryRow"]
+__all__ = ["Base", "AiResultRow", "GithubItemRow", "EventRow", "StateRow", "FocusSessionRow",
+           "FocusProfileRow", "RollupDayRow", "RollupDirtyRow", "RollupMetaRow", "TaskRow",
+           "TimeEntryRow"]

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from datetime import datetime
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:  # the report module is imported lazily (start-up time); its types are not
     from tracker_desktop.commands.base import Context
@@ -101,14 +101,19 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         report = reports.report(period, progress=bar.update, blocks=True if args.blocks else None)
     # Tasks, time entries, focus sessions on tasks and the manual log: their own section.
     tasks = ctx.app.tasks.report(report.start, report.end)
+    # Local git and GitHub activity: only when there is something to look at.
+    code = code_activity(ctx, period, report) if args.device is None else None
     if args.json:
         data = report.to_json()
         data["tasks"] = tasks.to_json()
+        data["code_activity"] = code
         json.dump(data, ctx.out, ensure_ascii=False)
         ctx.out.write("\n")
     else:
         ctx.out.write(render(report, args.top, blocks=args.blocks))
         ctx.out.write(render_tasks(tasks.to_json(), args.top))
+        if code:
+            ctx.out.write(render_code(code))
     return 0
 
 
@@ -250,3 +255,52 @@ def render(r: Report, top: int = 10, blocks: bool = False) -> str:
             lines.append(f"  {day}{_clock(b.start)}–{_clock(b.end)}  {b.kind:<6} {hm(b.seconds):>7}{extra}")
         lines.append("")
     return "\n".join(lines)
+
+
+CODE_DAYS = 31  # code activity (local git, GitHub) is listed for periods up to a month
+
+
+def code_activity(ctx: Context, period: Any, report: Report) -> dict[str, Any] | None:
+    """Local commits against coding time per project, and synced GitHub items, for a period of
+    at most CODE_DAYS; None when there is nothing to look at (no projects, no GitHub sync, no
+    configured repositories), so a plain report does not pay for it."""
+    if period.days > CODE_DAYS:
+        return None
+    with ctx.app.store.reads() as u:
+        synced = u.state.get("github.synced") is not None
+    if not (report.projects or synced or ctx.settings.ai.git_repos):
+        return None
+    data = ctx.app.code_activity.for_period(period).to_json()
+    items = []
+    if synced:
+        setup = ctx.app.analysis
+        start, end = period.bounds(setup.tz, setup.day_start_hour)
+        with ctx.app.store.uow() as u:
+            items = u.ai.github_items(start, end)
+    data["github"] = [{"kind": g.kind, "repo": g.repo, "title": g.title, "url": g.url,
+                       "state": g.state, "when": g.occurred.isoformat()} for g in items]
+    return data
+
+
+def render_code(code: dict[str, Any]) -> str:
+    lines = []
+    if code["projects"]:
+        lines.append("Code (local git)")
+        for p in code["projects"]:
+            per = p["commits_per_coding_hour"]
+            wait = p["median_minutes_to_commit"]
+            lines.append(f"  {p['project']}: {p['commits']} commit(s) in {hm(p['coding_seconds'])} "
+                         "of coding" + ("" if per is None else f", {per:g} per coding hour")
+                         + ("" if wait is None else f", {wait:g} min to commit (median)"))
+        lines.append("")
+    if code["github"]:
+        counts: dict[str, int] = {}
+        for g in code["github"]:
+            counts[g["kind"]] = counts.get(g["kind"], 0) + 1
+        lines.append("GitHub: " + ", ".join(f"{n} {k.replace('_', ' ')}(s)"
+                                            for k, n in sorted(counts.items())))
+        for g in code["github"][-5:]:
+            lines.append(f"  {g['when'][:16].replace('T', ' ')}  {g['kind']:<12} {g['repo']}  "
+                         f"{_cut(g['title'], 60)}")
+        lines.append("")
+    return "\n".join(lines) + ("\n" if lines else "")
