@@ -18,6 +18,7 @@ from .repositories import (
     SqlStateRepository,
     StateRepository,
 )
+from .wakatime import MemoryWakaTimeRepository, SqlWakaTimeRepository, WakaTimeRepository
 
 
 class UnitOfWork(Protocol):
@@ -30,6 +31,8 @@ class UnitOfWork(Protocol):
     def rollups(self) -> RollupRepository: ...
     @property
     def focus(self) -> FocusRepository: ...
+    @property
+    def wakatime(self) -> WakaTimeRepository: ...
 
     def __enter__(self) -> "UnitOfWork": ...
     def __exit__(self, *exc: object) -> None: ...
@@ -48,6 +51,7 @@ class SqlUnitOfWork:
     state: StateRepository
     rollups: RollupRepository
     focus: FocusRepository
+    wakatime: WakaTimeRepository
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
@@ -59,6 +63,7 @@ class SqlUnitOfWork:
         self.state = SqlStateRepository(self._session)
         self.rollups = SqlRollupRepository(self._session)
         self.focus = SqlFocusRepository(self._session)
+        self.wakatime = SqlWakaTimeRepository(self._session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -98,6 +103,7 @@ class MemoryUnitOfWork:
         self.committed_state = MemoryStateRepository()
         self.committed_rollups = MemoryRollupRepository(self.committed_events)
         self.committed_focus = MemoryFocusRepository()
+        self.committed_wakatime = MemoryWakaTimeRepository()
         self.commits = 0
 
     def __call__(self, write: bool = False) -> "MemoryUnitOfWork":
@@ -115,6 +121,7 @@ class MemoryUnitOfWork:
         self.state = self.committed_state.clone()
         self.rollups = self.committed_rollups.clone(self.events)
         self.focus = self.committed_focus.clone()
+        self.wakatime = self.committed_wakatime.clone()
         # Every change to events marks the rollups in the same transaction, as the triggers do.
         self.events.on_change = self.rollups.event_changed
 
@@ -123,6 +130,7 @@ class MemoryUnitOfWork:
         self.committed_state = self.state
         self.committed_rollups = self.rollups
         self.committed_focus = self.focus
+        self.committed_wakatime = self.wakatime
         self.commits += 1
         self._begin()
 

@@ -278,12 +278,30 @@ class FocusSettings(_Section, frozen=True):
         gt=0, le=1, description="Flowtime: the break is this part of the work before it")] = 0.2
 
 
+# WakaTime's plugins talk to this port on 127.0.0.1 (Wakapi's default is 3000, which dev servers
+# also use; 5292 clashes with nothing common).
+WAKATIME_PORT = 5292
+
+
+class WakaTimeSettings(_Section, frozen=True):
+    """The local WakaTime-compatible API (`tracker-desktop wakatime`): served on 127.0.0.1 only."""
+
+    enabled: Annotated[bool, Meta(
+        description="Serve the API inside `tracker-desktop run` (tray or headless)")] = True
+    port: Annotated[int, Meta(ge=1, le=65535,
+                              description="TCP port on 127.0.0.1 (default 5292)")] = WAKATIME_PORT
+    keystroke_timeout_minutes: Annotated[float, Meta(
+        gt=0, le=120, description="Time between two heartbeats counts when the gap is at most "
+                                  "this (WakaTime's keystroke timeout, 15 minutes)")] = 15.0
+
+
 class Settings(_Section, frozen=True):
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     focus: FocusSettings = field(default_factory=FocusSettings)
+    wakatime: WakaTimeSettings = field(default_factory=WakaTimeSettings)
     data_dir: Path | None = None  # resolved: flag > env > file > platform default
 
     @property

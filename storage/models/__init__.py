@@ -11,6 +11,7 @@ from .base import Base
 from .events import EventRow, StateRow
 from .focus import FocusProfileRow, FocusSessionRow
 from .rollups import RollupDayRow, RollupDirtyRow, RollupMetaRow
+from .wakatime import WakaTimeHeartbeatRow
 
 __all__ = ["Base", "EventRow", "StateRow", "FocusSessionRow", "FocusProfileRow",
-           "RollupDayRow", "RollupDirtyRow", "RollupMetaRow"]
+           "RollupDayRow", "RollupDirtyRow", "RollupMetaRow", "WakaTimeHeartbeatRow"]
