@@ -62,7 +62,7 @@ class WakaHeartbeat:
     time: float  # seconds since the epoch, UTC
     entity: str
     type: str = "file"
-    category: str | None = None
+    category: str = "coding"
     project: str | None = None
     branch: str | None = None
     language: str | None = None
@@ -228,7 +228,8 @@ def parse_heartbeat(obj: object, now: datetime, user_agent: str | None = None) -
         time=parse_time(obj.get("time"), now),
         entity=_text(obj, "entity", required=True) or "",
         type=kind,
-        category=_text(obj, "category"),
+        # WakaTime's default: a plugin that names none means "coding" (one event, not two).
+        category=_text(obj, "category") or "coding",
         project=_text(obj, "project"),
         branch=_text(obj, "branch"),
         language=_text(obj, "language"),

@@ -62,7 +62,7 @@ async def _plain(send: Send, status: int, message: str) -> None:
 
 class Guard:
     """ASGI middleware, before any route: the Host must be a loopback name (DNS rebinding), and
-    a body may not exceed MAX_BODY (checked on Content-Length and while it streams in)."""
+    a body may not exceed MAX_BODY (checked on Content-Length, and counted as it streams in)."""
 
     def __init__(self, app: ASGIApp, port: Callable[[], int]) -> None:
         self.app = app
@@ -91,34 +91,33 @@ class Guard:
             if size > MAX_BODY:
                 await _plain(send, 413, f"request body over {MAX_BODY // 1024} KiB")
                 return
-        received = 0
-
-        async def limited() -> Message:
-            nonlocal received
+        # Read the body here, up to the limit (a chunked body has no Content-Length), so a
+        # route never sees more than MAX_BODY and the refusal is a 413, not an error mid-route.
+        chunks: list[bytes] = []
+        size = 0
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > MAX_BODY:
-                    raise _TooLarge()
-            return message
-
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, limited, tracking_send)
-        except _TooLarge:
-            if not started:
+            if message["type"] != "http.request":
+                return  # the client went away
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > MAX_BODY:
                 await _plain(send, 413, f"request body over {MAX_BODY // 1024} KiB")
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        sent = False
 
+        async def replay() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
 
-class _TooLarge(Exception):
-    pass
+        await self.app(scope, replay, send)
 
 
 class ApiKey:
@@ -142,9 +141,10 @@ class ApiKey:
     def matches(self, given: str | None) -> bool:
         if not given:
             return False
-        if hmac.compare_digest(given.encode(), self._current(False).encode()):
+        raw = given.encode("utf-8", "surrogateescape")
+        if hmac.compare_digest(raw, self._current(False).encode()):
             return True
-        return hmac.compare_digest(given.encode(), self._current(True).encode())
+        return hmac.compare_digest(raw, self._current(True).encode())
 
 
 def key_from_request(authorization: str | None, query_key: str | None) -> str | None:
@@ -197,6 +197,8 @@ def create_app(service: "WakaTimeService", reports: "WakaTimeReports", key: ApiK
             payload = msgspec.json.decode(body)
         except msgspec.DecodeError as exc:
             return error(400, f"the body is not valid JSON: {exc}")
+        except RecursionError:
+            return error(400, "the body is not valid JSON: nested too deeply")
         if bulk is None:  # the base URL (the legacy CLI posts its bulk to api_url as given)
             bulk = isinstance(payload, list)
         if bulk:
@@ -287,7 +289,7 @@ def _echo(obj: dict[str, Any], hb: Any) -> dict[str, Any]:
     """What WakaTime returns for a stored heartbeat: the heartbeat with an id."""
     return {"id": hb.key(), "entity": hb.entity, "type": hb.type, "time": hb.time,
             "project": hb.project, "branch": hb.branch, "language": hb.language,
-            "category": hb.category or "coding", "is_write": hb.is_write}
+            "category": hb.category, "is_write": hb.is_write}
 
 
 class PortInUse(RuntimeError):
