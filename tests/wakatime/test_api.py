@@ -320,3 +320,25 @@ def test_summaries_of_a_range(served):
     assert [d["range"]["date"] for d in data] == [str(first + timedelta(days=i)) for i in range(7)]
     assert r.json()["daily_average"]["days_including_holidays"] == 7
     assert isinstance(date.fromisoformat(data[0]["range"]["date"]), date)
+
+
+def test_a_late_heartbeat_recomputes_the_stretch_it_lands_in(served):
+    """wakatime-cli sends the heartbeat of the moment first, then its offline queue: older
+    heartbeats arrive after newer ones. Time is counted as WakaTime does, in time order."""
+    t = now() - 3600
+    with served.client() as c:
+        c.post("/users/current/heartbeats.bulk", json=[beat(t - 3000, "/src/old.py")])  # long before
+        c.post("/users/current/heartbeats.bulk", json=[beat(t), beat(t + 120)])
+        c.post("/users/current/heartbeats.bulk", json=[beat(t + 900, "/src/b.py")])
+        late = c.post("/users/current/heartbeats.bulk",
+                      json=[beat(t + 600, "/src/c.py", is_write=True), beat(t + 300, "/src/b.py")])
+        after = c.post("/users/current/heartbeats.bulk", json=[beat(t + 1000, "/src/b.py")])
+    assert [s for _, s in late.json()["responses"]] == [201, 201]
+    assert [s for _, s in after.json()["responses"]] == [201]
+    got = [(e.data["file"], round(e.start.timestamp() - t), e.duration.total_seconds(),
+            dict(e.counts)) for e in served.events()]
+    assert got == [("/src/old.py", -3000, 0.0, {}),  # untouched: before a gap over the timeout
+                   ("/src/app/main.py", 0, 300.0, {}),
+                   ("/src/b.py", 300, 300.0, {}),
+                   ("/src/c.py", 600, 300.0, {"writes": 1}),
+                   ("/src/b.py", 900, 100.0, {})]

@@ -19,9 +19,10 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from .activity import domain_of
+from .heartbeat import apply
 from .events import (BROWSER, EDITOR, MAX_COUNT, MAX_TEXT, Event, Heartbeat, InvalidEvent, Scalar)
 
 TIMEOUT = timedelta(minutes=15)  # WakaTime's default keystroke timeout
@@ -293,3 +294,27 @@ def named_list(values: Mapping[str, float]) -> list[dict[str, Any]]:
     total = sum(values.values())
     return [{"name": name, **duration_json(secs, total)}
             for name, secs in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])) if secs > 0]
+
+
+def timeline(beats: Iterable[Heartbeat], timeout: timedelta = TIMEOUT) -> list[Event]:
+    """The events heartbeats become under WakaTime's rule, whatever order they arrived in: each
+    source's heartbeats in time order, bridged and merged exactly as they are live (`bridge`,
+    then the merge with pulsetime = `timeout`). Used to redo a stretch when a late heartbeat
+    (wakatime-cli's offline queue, sent after newer ones) lands inside it."""
+    out: list[Event] = []
+    by_source: dict[tuple[str, str], list[Heartbeat]] = {}
+    for b in beats:
+        by_source.setdefault((b.source, b.device), []).append(b)
+    for group in by_source.values():
+        last: Event | None = None
+        for b in sorted(group, key=lambda h: h.timestamp):
+            carry = bridge(last, b, timeout)
+            if carry is not None and last is not None:
+                last, _ = apply(last, carry, timeout)
+            before = last
+            last, merged = apply(last, b, timeout)
+            if not merged and before is not None:
+                out.append(before)
+        if last is not None:
+            out.append(last)
+    return sorted(out, key=lambda e: (e.start, e.source))

@@ -9,18 +9,19 @@ import logging
 import secrets as _secrets
 import threading
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Sequence
 
 from tracker_desktop.domain.clock import Clock
 from tracker_desktop.domain.days import Period, day_bounds, days
+from tracker_desktop.domain.events import Heartbeat
 from tracker_desktop.domain.wakatime import (TIMEOUT, WakaHeartbeat, bridge, duration_json,
-                                             named_list)
+                                             named_list, timeline)
 
 if TYPE_CHECKING:
     from storage.heartbeat_engine import HeartbeatEngine
     from storage.uow import UnitOfWork, UnitOfWorkFactory
-    from storage.wakatime import EditorSeen
+    from storage.wakatime import EditorSeen, Received
     from storage.writer import Writer
     from tracker_desktop.secrets import SecretStore
     from tracker_desktop.services.rollups import RollupService
@@ -70,8 +71,10 @@ class WakaTimeService:
         self._clock = clock
         self.timeout = timeout
         self.wait_seconds = wait_seconds
-        # Keys handed to the engine but not committed yet; touched on the writer thread only.
+        # Keys handed to the engine but not committed yet, and the latest heartbeat time among
+        # them; touched on the writer thread only.
         self._uncommitted: set[str] = set()
+        self._latest: datetime | None = None
 
     def record(self, items: Sequence[WakaHeartbeat]) -> list[int]:
         """Store `items` (validated heartbeats); one status per item, in order: STORED,
@@ -86,48 +89,83 @@ class WakaTimeService:
         return batch.statuses
 
     def _apply(self, engine: "HeartbeatEngine", batch: _Batch) -> None:
-        """On the writer thread: dedupe, then merge with WakaTime's time rule. Reads first."""
+        """On the writer thread: dedupe, then WakaTime's time rule. Everything it reads, it
+        reads before it changes anything (the writer runs it again if a read fails)."""
         from storage.wakatime import Received
 
         keys = [hb.key() for hb in batch.items]
         with self._uow() as uow:
             stored = uow.wakatime.seen(keys)
+            latest = uow.wakatime.latest_time()
         for source in {hb.source() for hb in batch.items}:
             engine.current(source)  # read a source's last event now, before any change
+        if self._latest is not None and (latest is None or self._latest > latest):
+            latest = self._latest  # written by us, not committed yet
         received = self._clock.now()
-        pulse = self.timeout.total_seconds()
         statuses = [0] * len(batch.items)
         new: dict[str, Received] = {}
         # In time order: a bulk from the offline queue may come in any order.
         for i in sorted(range(len(batch.items)), key=lambda n: batch.items[n].time):
             hb, key = batch.items[i], keys[i]
-            if key in stored:
+            if key in stored or key in new:
                 statuses[i] = DUPLICATE
-                continue
-            if key in self._uncommitted:
+            elif key in self._uncommitted:
                 statuses[i] = NOT_YET  # an earlier request's copy is still being written
-                continue
-            if key in new:
-                statuses[i] = DUPLICATE
-                continue
-            beat = hb.heartbeat()
+            else:
+                beat = hb.heartbeat()
+                new[key] = Received(key, beat.timestamp, received, (hb.editor or "")[:64],
+                                    beat.source, dict(beat.data), dict(beat.counts))
+                statuses[i] = STORED
+        batch.statuses = statuses
+        if not new:
+            return
+        rows = list(new.values())
+        if latest is not None and rows[0].time < latest:
+            self._redo(engine, rows)
+            return
+        pulse = self.timeout.total_seconds()
+        for row in rows:
+            beat = Heartbeat(row.source, row.time, data=row.data, counts=row.counts)
             carry = bridge(engine.current(beat.source), beat, self.timeout)
             if carry is not None:
                 engine.heartbeat(carry, pulse)
             engine.heartbeat(beat, pulse)
-            new[key] = Received(key, hb.when, received, (hb.editor or "")[:64])
-            statuses[i] = STORED
-        batch.statuses = statuses
-        if new:
-            rows = list(new.values())
-            batch.new_keys = set(new)
-            self._uncommitted.update(new)
+        batch.new_keys = set(new)
+        self._uncommitted.update(new)
+        self._latest = rows[-1].time
 
-            def write(uow: "UnitOfWork") -> None:
-                uow.wakatime.add_many(rows)
+        def write(uow: "UnitOfWork") -> None:
+            uow.wakatime.add_many(rows)
 
-            # The keys are committed with the events they became, or neither is.
-            engine.also(write)
+        # The keys are committed with the events they became, or neither is.
+        engine.also(write)
+
+    def _redo(self, engine: "HeartbeatEngine", rows: list["Received"]) -> None:
+        """Late heartbeats (older than one already stored: wakatime-cli sends its offline queue
+        after the heartbeat of the moment): store them, and recompute the stretch they land in
+        from the stored heartbeats, as WakaTime computes durations whatever the arrival order.
+        The stretch starts after the last gap longer than the timeout, so no event spans it.
+        One transaction; the engine forgets its cached events of these sources after it."""
+        if not engine.flush():  # what the engine holds first (the op is retried if this fails)
+            raise NotStored("the database refused the pending writes")
+        device = engine.device
+        with self._uow(write=True) as uow:
+            uow.wakatime.add_many(rows)
+            start = uow.wakatime.run_start(rows[0].time, self.timeout)
+            beats = [Heartbeat(r.source, r.time, data=r.data, counts=r.counts, device=device)
+                     for r in uow.wakatime.since(start)]
+            ours = {(b.source, b.timestamp, tuple(sorted(b.data.items()))) for b in beats}
+            old = [e.id for source in {b.source for b in beats}
+                   for e in uow.events.range(source, start)
+                   if e.id is not None and e.start >= start and (e.device or device) == device
+                   and (e.source, e.start, tuple(sorted(e.data.items()))) in ours]
+            uow.events.delete_many(old)
+            uow.events.add_many(timeline(beats, self.timeout))
+            uow.commit()
+        for source in {b.source for b in beats}:
+            engine.forget(source)
+        logger.info("WakaTime: %d late heartbeat(s); recomputed %d heartbeats from %s",
+                    len(rows), len(beats), start.isoformat())
 
     def _committed(self, batch: _Batch) -> None:
         """On the writer thread, after the flush that wrote `batch`."""

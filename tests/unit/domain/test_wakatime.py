@@ -172,3 +172,23 @@ def test_durations_in_wakatimes_shapes():
     assert d["hours"] == 1 and d["minutes"] == 30 and d["total_seconds"] == 5430.5
     items = named_list({"app": 300.0, "lib": 100.0, "none": 0.0})
     assert [(i["name"], i["percent"]) for i in items] == [("app", 75.0), ("lib", 25.0)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7_200_000), st.sampled_from(["a.py", "b.py"]),
+                          st.sampled_from([EDITOR, BROWSER])), min_size=1, max_size=40,
+                unique_by=lambda item: item[0]),  # two heartbeats at one instant have no order
+       st.randoms())
+def test_the_timeline_of_heartbeats_in_any_order_is_what_they_make_live_in_order(items, rnd):
+    from tracker_desktop.domain.wakatime import timeline
+
+    beats = [Heartbeat(src, NOW + timedelta(milliseconds=t), data={"file": f})
+             for t, f, src in items]
+    live = []
+    for source in (EDITOR, BROWSER):
+        live += _merge_all(sorted((b for b in beats if b.source == source),
+                                  key=lambda b: b.timestamp), timedelta(minutes=15))
+    shuffled = list(beats)
+    rnd.shuffle(shuffled)
+    key = lambda e: (e.start, e.source, e.duration, tuple(e.data.items()))  # noqa: E731
+    assert sorted(timeline(shuffled, timedelta(minutes=15)), key=key) == sorted(live, key=key)
