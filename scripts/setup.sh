@@ -76,7 +76,31 @@ install_peers() {
   .venv-aw/bin/python -m pip install -q --disable-pip-version-check "aw-server==0.12.0" "aw-core==0.5.18" "peewee<3.18"
 }
 
+install_wakatime_cli() {
+  # The real WakaTime CLI the editor plugins shipped before the Go rewrite (same API), for the
+  # tests of the local WakaTime API. It predates Python 3.10: its vendored urllib3 imports
+  # `collections.Mapping`, so the venv gets a sitecustomize aliasing the collections.abc names
+  # (the client itself stays unchanged).
+  .venv-waka/bin/python -c "import wakatime.packages.urllib3, wakatime.__about__ as a; assert a.__version__ == '13.1.0'" 2>/dev/null && return 0
+  local py; py=$(pick_python)
+  log "installing wakatime==13.1.0 (the WakaTime CLI) into .venv-waka"
+  "$py" -m venv .venv-waka
+  .venv-waka/bin/python -m pip install -q --disable-pip-version-check "wakatime==13.1.0"
+  local site; site=$(.venv-waka/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  cat > "$site/sitecustomize.py" <<'PY'
+# wakatime 13.1.0 vendors a urllib3 from before Python 3.10 removed these aliases.
+import collections
+import collections.abc
+
+for _name in ("Mapping", "MutableMapping", "Sequence", "MutableSequence", "Set", "MutableSet",
+              "Callable", "Iterable", "Iterator", "Container", "Hashable", "Sized"):
+    if not hasattr(collections, _name):
+        setattr(collections, _name, getattr(collections.abc, _name))
+PY
+}
+
 install_apt
 install_python
 install_peers
+install_wakatime_cli
 log "ready"

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 from datetime import timedelta
-
+from typing import Callable
 
 from tracker_desktop.domain.clock import Clock
 from tracker_desktop.domain.events import Event, Heartbeat
@@ -50,6 +50,7 @@ class HeartbeatEngine:
         # The stored version of each event we may still update, to notice another process
         # (an import, a second writer) changing it meanwhile.
         self._base: dict[int, Event] = {}
+        self._also: list[Callable[[UnitOfWork], object]] = []  # more writes for the next flush
         self.flushes = 0
 
     # -- writing ---------------------------------------------------------------------------
@@ -82,6 +83,12 @@ class HeartbeatEngine:
         if not event.device and self.device:
             event = event.with_(device=self.device)
         self._closed_new.append(event)
+        self._note_pending()
+
+    def also(self, write: Callable[[UnitOfWork], object]) -> None:
+        """Run `write(uow)` in the next flush's transaction, so what it writes is committed
+        together with the heartbeats handed over before it (e.g. their dedupe keys), or not at all."""
+        self._also.append(write)
         self._note_pending()
 
     def _note_pending(self) -> None:
@@ -123,7 +130,7 @@ class HeartbeatEngine:
 
     def flush(self) -> bool:
         """Write everything pending in one transaction. False (and nothing lost) if it failed."""
-        if not self._pending and not self._dirty:
+        if not self._pending and not self._dirty and not self._also:
             return True
         try:
             assigned: dict[Key, int] = {}
@@ -137,6 +144,8 @@ class HeartbeatEngine:
                     assert event is not None
                     if event.id is None:
                         assigned[key] = uow.events.add(event)
+                for write in self._also:
+                    write(uow)
                 uow.commit()
         except Exception:
             logger.warning("could not write %d pending heartbeats; will retry", self._pending,
@@ -156,6 +165,7 @@ class HeartbeatEngine:
         self._base = {e.id: e for e in self._last.values() if e is not None and e.id is not None}
         self._closed_new.clear()
         self._closed_updated.clear()
+        self._also.clear()
         self._dirty.clear()
         self._pending = 0
         self._first_pending_at = None

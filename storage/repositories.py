@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import Any, Callable, Iterable, Protocol, Sequence, cast
 
-from sqlalchemy import Table, bindparam, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from tracker_desktop.domain.events import Event
@@ -27,6 +27,7 @@ class EventRepository(Protocol):
     def add(self, event: Event) -> int: ...
     def add_many(self, events: Sequence[Event]) -> None: ...
     def update_many(self, events: Sequence[Event]) -> None: ...
+    def delete_many(self, ids: Sequence[int]) -> None: ...
     def last(self, source: str, device: str | None = None) -> Event | None: ...
     def get_many(self, ids: Sequence[int]) -> dict[int, Event]: ...
     def update_if(self, event: Event, expected: Event) -> bool: ...
@@ -70,6 +71,11 @@ class SqlEventRepository:
             for r in rows:
                 r.pop("id", None)
             self._s.connection().execute(insert(_EVENTS), rows)
+
+    def delete_many(self, ids: Sequence[int]) -> None:
+        """Delete stored events (the triggers mark their hours for the rollups)."""
+        for i in range(0, len(ids), 500):
+            self._s.connection().execute(delete(_EVENTS).where(_EVENTS.c.id.in_(list(ids[i:i + 500]))))
 
     def update_many(self, events: Sequence[Event]) -> None:
         if not events:
@@ -248,6 +254,12 @@ class MemoryEventRepository:
     def add_many(self, events: Sequence[Event]) -> None:
         for e in events:
             self.add(e)
+
+    def delete_many(self, ids: Sequence[int]) -> None:
+        for i in ids:
+            old = self._events.pop(i, None)
+            if old is not None:
+                self._changed(old, None)
 
     def update_many(self, events: Sequence[Event]) -> None:
         for e in events:

@@ -20,6 +20,7 @@ from .repositories import (
     SqlStateRepository,
     StateRepository,
 )
+from .wakatime import MemoryWakaTimeRepository, SqlWakaTimeRepository, WakaTimeRepository
 
 
 class UnitOfWork(Protocol):
@@ -36,6 +37,8 @@ class UnitOfWork(Protocol):
     def tasks(self) -> TaskRepository: ...
     @property
     def ai(self) -> AiRepository: ...
+    @property
+    def wakatime(self) -> WakaTimeRepository: ...
 
     def __enter__(self) -> "UnitOfWork": ...
     def __exit__(self, *exc: object) -> None: ...
@@ -56,6 +59,7 @@ class SqlUnitOfWork:
     focus: FocusRepository
     tasks: TaskRepository
     ai: AiRepository
+    wakatime: WakaTimeRepository
 
     def __init__(self, factory: sessionmaker[Session]) -> None:
         self._factory = factory
@@ -69,6 +73,7 @@ class SqlUnitOfWork:
         self.focus = SqlFocusRepository(self._session)
         self.tasks = SqlTaskRepository(self._session)
         self.ai = SqlAiRepository(self._session)
+        self.wakatime = SqlWakaTimeRepository(self._session)
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -110,6 +115,7 @@ class MemoryUnitOfWork:
         self.committed_focus = MemoryFocusRepository()
         self.committed_tasks = MemoryTaskRepository()
         self.committed_ai = MemoryAiRepository()
+        self.committed_wakatime = MemoryWakaTimeRepository()
         self.commits = 0
 
     def __call__(self, write: bool = False) -> "MemoryUnitOfWork":
@@ -129,6 +135,7 @@ class MemoryUnitOfWork:
         self.focus = self.committed_focus.clone()
         self.tasks = self.committed_tasks.clone()
         self.ai = self.committed_ai.clone()
+        self.wakatime = self.committed_wakatime.clone()
         # Every change to events marks the rollups in the same transaction, as the triggers do.
         self.events.on_change = self.rollups.event_changed
 
@@ -139,6 +146,7 @@ class MemoryUnitOfWork:
         self.committed_focus = self.focus
         self.committed_tasks = self.tasks
         self.committed_ai = self.ai
+        self.committed_wakatime = self.wakatime
         self.commits += 1
         self._begin()
 

@@ -72,6 +72,8 @@ class Writer:
         self._backoff = FIRST_RETRY_SECONDS
         self._thread: threading.Thread | None = None
         self._ops_waiting = 0  # engine changes queued as jobs behind one that failed
+        self._flush_now = False  # `apply` asked for a write now rather than when a batch is due
+        self._after_flush: list[Callable[[], object]] = []  # `apply`'s `done`, once committed
         self.failures = 0  # writes that failed and were (or will be) retried
 
     # -- handing work over (any thread; never blocks) -----------------------------------------
@@ -86,6 +88,21 @@ class Writer:
     def close(self, source: str) -> None:
         """End `source`'s current event: its next heartbeat starts a new one (tracking paused)."""
         self._queue.put(_EngineOp(f"close {source}", partial(self._engine.close, source)))
+
+    def apply(self, fn: Callable[[HeartbeatEngine], object], *, name: str,
+              done: Callable[[], object] | None = None) -> None:
+        """Run `fn(engine)` on the writer thread, in order with the heartbeats handed over, then
+        write at once rather than when a batch is due; `done()` runs on the writer thread when
+        that write is committed (a caller waiting to say "stored" waits for it, not for a lock).
+        `fn` must do its reads (`engine.current`, queries) before it changes anything: if a read
+        fails, it runs again later, in order."""
+        def run() -> None:
+            fn(self._engine)
+            self._flush_now = True
+            if done is not None:
+                self._after_flush.append(done)
+
+        self._queue.put(_EngineOp(name, run))
 
     def submit(self, fn: Callable[[], object], *, name: str | None = None, key: str | None = None,
                retry: bool = True) -> None:
@@ -206,10 +223,17 @@ class Writer:
                                exc_info=True)
             if self._jobs.popleft().engine_op:
                 self._ops_waiting -= 1
-        if final or self._engine.due():
+        if final or self._flush_now or self._engine.due():
             if not self._engine.flush():
                 self._failed()
                 return False
+            self._flush_now = False
+            done, self._after_flush = self._after_flush, []
+            for fn in done:
+                try:
+                    fn()
+                except Exception:
+                    logger.exception("a write's completion callback failed")
         self._retry_at = None
         self._backoff = FIRST_RETRY_SECONDS
         return True

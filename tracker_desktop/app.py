@@ -312,6 +312,8 @@ class Tracker:
     stop_event: threading.Event = field(default_factory=threading.Event)
     # Set by a stop request or a window switch: the loop ticks at once instead of at the next poll.
     wake: threading.Event = field(default_factory=threading.Event)
+    # Served beside the tracker, writing through its writer: the local WakaTime API (issue 13).
+    endpoints: list[Any] = field(default_factory=list)
 
     def run_forever(self) -> int:
         """Tick until SIGTERM/SIGINT (or `stop()`), then flush and return the exit code."""
@@ -345,6 +347,7 @@ class Tracker:
         """Start the writer, the listeners and the jobs; `on_switch` is told of window switches."""
         if self.writer is not None:
             self.writer.start()
+        self._start_endpoints()
         if self.watcher is not None and on_switch is not None:
             from collectors.base import CollectorUnavailable
 
@@ -364,6 +367,15 @@ class Tracker:
                 self.service.input_unavailable(str(exc))
         if self.scheduler is not None:
             self.scheduler.start()
+
+    def _start_endpoints(self) -> None:
+        for endpoint in list(self.endpoints):
+            try:
+                endpoint.start()
+            except RuntimeError as exc:  # PortInUse, or it did not come up
+                # The record goes on without it; the reason is in the log and on stderr.
+                logger.warning("the WakaTime API is off: %s", exc)
+                self.endpoints.remove(endpoint)
 
     def stop(self) -> None:
         self.stop_event.set()
@@ -387,6 +399,8 @@ class Tracker:
             if self.listener is not None:
                 _quietly("the input listener", self.listener.stop)
         finally:
+            for endpoint in self.endpoints:  # requests in flight finish before the writer stops
+                _quietly("the WakaTime API", endpoint.stop)
             written = self.writer.stop() if self.writer is not None else True
             self.store.close()
             if self.run_lock is not None:
@@ -491,8 +505,34 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
                                                 key="focus_profile", retry=False), 300.0),
     })
     _schedule_ai(app, scheduler, writer)
-    return Tracker(store, clock, settings, headless, service, writer, listener, scheduler, run_lock,
-                   watcher, app.analysis.tz)
+    tracker = Tracker(store, clock, settings, headless, service, writer, listener, scheduler,
+                      run_lock, watcher, app.analysis.tz)
+    if settings.wakatime.enabled:
+        tracker.endpoints.append(build_wakatime_endpoint(app, writer))
+    return tracker
+
+
+def build_wakatime_endpoint(app: App, writer: Writer, port: int | None = None) -> Any:
+    """The local WakaTime API over `app`'s database (issue 13), writing through `writer` (the
+    tracker's, or its own for `wakatime serve`); `start()` binds 127.0.0.1 (PortInUse if taken),
+    `stop()` ends it. Its HTTP threads read on their own connections (`store.uow`)."""
+    from datetime import timedelta
+
+    from tracker_desktop.endpoints.wakatime import ApiKey, WakaTimeEndpoint, create_app
+    from tracker_desktop.secrets import SecretStore
+    from tracker_desktop.services.rollups import RollupService
+    from tracker_desktop.services.wakatime import WakaTimeReports, WakaTimeService, ensure_api_key
+
+    settings = app.settings
+    assert settings.data_dir is not None
+    secrets = SecretStore(settings.data_dir)
+    key = ApiKey(lambda: ensure_api_key(secrets))
+    timeout = timedelta(minutes=settings.wakatime.keystroke_timeout_minutes)
+    service = WakaTimeService(writer, app.store.uow, app.clock, timeout)
+    reports = WakaTimeReports(RollupService(app.store.uow, app.analysis, app.clock, read_mostly=True),
+                              settings.analysis.coding_category, app.clock)
+    return WakaTimeEndpoint(lambda port_of: create_app(service, reports, key, port_of, app.clock.now),
+                            settings.wakatime.port if port is None else port)
 
 
 def _schedule_ai(app: App, scheduler: Any, writer: "Writer") -> None:

@@ -309,6 +309,21 @@ class AiSettings(_Section, frozen=True):
     git_repos: Annotated[list[str], Meta(
         description="Local git repositories to read commits from, besides those found from "
                     "editor activity")] = field(default_factory=list)
+# WakaTime's plugins talk to this port on 127.0.0.1 (Wakapi's default is 3000, which dev servers
+# also use; 5292 clashes with nothing common).
+WAKATIME_PORT = 5292
+
+
+class WakaTimeSettings(_Section, frozen=True):
+    """The local WakaTime-compatible API (`tracker-desktop wakatime`): served on 127.0.0.1 only."""
+
+    enabled: Annotated[bool, Meta(
+        description="Serve the API inside `tracker-desktop run` (tray or headless)")] = True
+    port: Annotated[int, Meta(ge=1, le=65535,
+                              description="TCP port on 127.0.0.1 (default 5292)")] = WAKATIME_PORT
+    keystroke_timeout_minutes: Annotated[float, Meta(
+        gt=0, le=120, description="Time between two heartbeats counts when the gap is at most "
+                                  "this (WakaTime's keystroke timeout, 15 minutes)")] = 15.0
 
 
 class Settings(_Section, frozen=True):
@@ -318,6 +333,7 @@ class Settings(_Section, frozen=True):
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     focus: FocusSettings = field(default_factory=FocusSettings)
     ai: AiSettings = field(default_factory=AiSettings)
+    wakatime: WakaTimeSettings = field(default_factory=WakaTimeSettings)
     data_dir: Path | None = None  # resolved: flag > env > file > platform default
 
     @property

@@ -13,7 +13,8 @@ from .events import EventRow, StateRow
 from .focus import FocusProfileRow, FocusSessionRow
 from .rollups import RollupDayRow, RollupDirtyRow, RollupMetaRow
 from .tasks import TaskRow, TimeEntryRow
+from .wakatime import WakaTimeHeartbeatRow
 
 __all__ = ["Base", "AiResultRow", "GithubItemRow", "EventRow", "StateRow", "FocusSessionRow",
            "FocusProfileRow", "RollupDayRow", "RollupDirtyRow", "RollupMetaRow", "TaskRow",
-           "TimeEntryRow"]
+           "TimeEntryRow", "WakaTimeHeartbeatRow"]

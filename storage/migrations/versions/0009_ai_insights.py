@@ -1,13 +1,13 @@
 """AI insights and daily plans, and synced GitHub activity (issue 11).
 
 Revision ID: 0009
-Revises: 0006
+Revises: 0008
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0006"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from itertools import chain
@@ -26,6 +25,7 @@ from tracker_desktop.domain.activity import domain_of
 from tracker_desktop.domain.days import EARLIEST, LATEST
 from tracker_desktop.domain.events import (BROWSER, EDITOR, MAX_COUNT, WINDOW, Event, InvalidEvent,
                                            limited_counts, limited_data)
+from tracker_desktop.domain.wakatime import editor_from_user_agent
 
 from .base import ImportFormatError, Progress
 from .jsonstream import Scanner
@@ -36,21 +36,6 @@ TIMEOUT = timedelta(minutes=15)
 REORDER = 20_000
 _FIRST, _LAST = EARLIEST.timestamp(), LATEST.timestamp()  # times reports can place in a day
 _JOIN_S = 0.001  # seconds: float sums of heartbeat gaps land within this of the next heartbeat
-_PLUGIN = re.compile(r"(?:^|\s)([A-Za-z0-9_.]+)-wakatime/", re.I)
-_EDITOR = re.compile(r"\s([A-Za-z][A-Za-z0-9_.]*)/[0-9]")
-
-
-def editor_from_user_agent(ua: str | None) -> str | None:
-    """'wakatime/v1.90 (linux) go1.21 vscode/1.85.1 vscode-wakatime/24.4.0' -> 'vscode'."""
-    if not ua:
-        return None
-    m = _PLUGIN.search(ua)
-    if m:
-        return m.group(1).lower()
-    names = [n for n in _EDITOR.findall(ua) if not n.lower().startswith(("go", "wakatime"))]
-    return names[-1].lower() if names else None
-
-
 def _str(value: Any) -> str | None:
     return value if isinstance(value, str) and value else None
 

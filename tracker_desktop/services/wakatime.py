@@ -1,0 +1,239 @@
+"""The local WakaTime API's use cases: record heartbeats (through the process's one Writer, with
+WakaTime's time rule and a dedupe key), answer the status bar and summaries from our analysis,
+and say which editors reach us. JSON shapes are WakaTime's; HTTP lives in tracker_desktop.endpoints.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets as _secrets
+import threading
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any, Sequence
+
+from tracker_desktop.domain.clock import Clock
+from tracker_desktop.domain.days import Period, day_bounds, days
+from tracker_desktop.domain.events import Heartbeat
+from tracker_desktop.domain.wakatime import (TIMEOUT, WakaHeartbeat, bridge, duration_json,
+                                             named_list, timeline)
+
+if TYPE_CHECKING:
+    from storage.heartbeat_engine import HeartbeatEngine
+    from storage.uow import UnitOfWork, UnitOfWorkFactory
+    from storage.wakatime import EditorSeen, Received
+    from storage.writer import Writer
+    from tracker_desktop.secrets import SecretStore
+    from tracker_desktop.services.rollups import RollupService
+
+logger = logging.getLogger(__name__)
+
+API_KEY_NAME = "wakatime-api-key"
+STORED = 201  # a new heartbeat, committed
+DUPLICATE = 202  # stored before: accepted, nothing new (wakatime-cli drops it from its queue)
+NOT_YET = 503  # not committed (yet): wakatime-cli keeps it in its offline queue and resends
+WAIT_SECONDS = 10.0  # how long a request waits for its commit before answering 503
+
+
+class NotStored(RuntimeError):
+    """The heartbeats were not committed in time (the database is locked or failing); the
+    writer keeps trying, and a resent heartbeat is recognised by its key."""
+
+
+def ensure_api_key(store: "SecretStore") -> str:
+    """The local API key, generated on first use and kept in the keyring."""
+    key = store.get(API_KEY_NAME)
+    if not key:
+        # A UUID, as WakaTime's own keys: some plugins check the format before saving one.
+        import uuid
+
+        key = str(uuid.UUID(bytes=_secrets.token_bytes(16), version=4))
+        store.set(API_KEY_NAME, key)
+    return key
+
+
+@dataclass(slots=True)
+class _Batch:
+    items: Sequence[WakaHeartbeat]
+    statuses: list[int] = field(default_factory=list)
+    new_keys: set[str] = field(default_factory=set)
+    committed: threading.Event = field(default_factory=threading.Event)
+
+
+class WakaTimeService:
+    """Records heartbeats through `writer` (any thread may call `record`; it waits for the
+    commit, never for a lock: the writer thread does the waiting)."""
+
+    def __init__(self, writer: "Writer", uow: "UnitOfWorkFactory", clock: Clock,
+                 timeout: timedelta = TIMEOUT, wait_seconds: float = WAIT_SECONDS) -> None:
+        self._writer = writer
+        self._uow = uow
+        self._clock = clock
+        self.timeout = timeout
+        self.wait_seconds = wait_seconds
+        # Keys handed to the engine but not committed yet, and the latest heartbeat time among
+        # them; touched on the writer thread only.
+        self._uncommitted: set[str] = set()
+        self._latest: datetime | None = None
+
+    def record(self, items: Sequence[WakaHeartbeat]) -> list[int]:
+        """Store `items` (validated heartbeats); one status per item, in order: STORED,
+        DUPLICATE, or NOT_YET (it may still be written; resending it is safe)."""
+        if not items:
+            return []
+        batch = _Batch(items)
+        self._writer.apply(lambda engine: self._apply(engine, batch), name="wakatime heartbeats",
+                           done=lambda: self._committed(batch))
+        if not batch.committed.wait(self.wait_seconds):
+            raise NotStored(f"{len(items)} heartbeat(s) not written within {self.wait_seconds:g} s")
+        return batch.statuses
+
+    def _apply(self, engine: "HeartbeatEngine", batch: _Batch) -> None:
+        """On the writer thread: dedupe, then WakaTime's time rule. Everything it reads, it
+        reads before it changes anything (the writer runs it again if a read fails)."""
+        from storage.wakatime import Received
+
+        keys = [hb.key() for hb in batch.items]
+        with self._uow() as uow:
+            stored = uow.wakatime.seen(keys)
+            latest = uow.wakatime.latest_time()
+        for source in {hb.source() for hb in batch.items}:
+            engine.current(source)  # read a source's last event now, before any change
+        if self._latest is not None and (latest is None or self._latest > latest):
+            latest = self._latest  # written by us, not committed yet
+        received = self._clock.now()
+        statuses = [0] * len(batch.items)
+        new: dict[str, Received] = {}
+        # In time order: a bulk from the offline queue may come in any order.
+        for i in sorted(range(len(batch.items)), key=lambda n: batch.items[n].time):
+            hb, key = batch.items[i], keys[i]
+            if key in stored or key in new:
+                statuses[i] = DUPLICATE
+            elif key in self._uncommitted:
+                statuses[i] = NOT_YET  # an earlier request's copy is still being written
+            else:
+                beat = hb.heartbeat()
+                new[key] = Received(key, beat.timestamp, received, (hb.editor or "")[:64],
+                                    beat.source, dict(beat.data), dict(beat.counts))
+                statuses[i] = STORED
+        batch.statuses = statuses
+        if not new:
+            return
+        rows = list(new.values())
+        if latest is not None and rows[0].time < latest:
+            self._redo(engine, rows)
+            return
+        pulse = self.timeout.total_seconds()
+        for row in rows:
+            beat = Heartbeat(row.source, row.time, data=row.data, counts=row.counts)
+            carry = bridge(engine.current(beat.source), beat, self.timeout)
+            if carry is not None:
+                engine.heartbeat(carry, pulse)
+            engine.heartbeat(beat, pulse)
+        batch.new_keys = set(new)
+        self._uncommitted.update(new)
+        self._latest = rows[-1].time
+
+        def write(uow: "UnitOfWork") -> None:
+            uow.wakatime.add_many(rows)
+
+        # The keys are committed with the events they became, or neither is.
+        engine.also(write)
+
+    def _redo(self, engine: "HeartbeatEngine", rows: list["Received"]) -> None:
+        """Late heartbeats (older than one already stored: wakatime-cli sends its offline queue
+        after the heartbeat of the moment): store them, and recompute the stretch they land in
+        from the stored heartbeats, as WakaTime computes durations whatever the arrival order.
+        The stretch starts after the last gap longer than the timeout, so no event spans it.
+        One transaction; the engine forgets its cached events of these sources after it."""
+        if not engine.flush():  # what the engine holds first (the op is retried if this fails)
+            raise NotStored("the database refused the pending writes")
+        device = engine.device
+        with self._uow(write=True) as uow:
+            uow.wakatime.add_many(rows)
+            start = uow.wakatime.run_start(rows[0].time, self.timeout)
+            beats = [Heartbeat(r.source, r.time, data=r.data, counts=r.counts, device=device)
+                     for r in uow.wakatime.since(start)]
+            ours = {(b.source, b.timestamp, tuple(sorted(b.data.items()))) for b in beats}
+            old = [e.id for source in {b.source for b in beats}
+                   for e in uow.events.range(source, start)
+                   if e.id is not None and e.start >= start and (e.device or device) == device
+                   and (e.source, e.start, tuple(sorted(e.data.items()))) in ours]
+            uow.events.delete_many(old)
+            uow.events.add_many(timeline(beats, self.timeout))
+            uow.commit()
+        for source in {b.source for b in beats}:
+            engine.forget(source)
+        logger.info("WakaTime: %d late heartbeat(s); recomputed %d heartbeats from %s",
+                    len(rows), len(beats), start.isoformat())
+
+    def _committed(self, batch: _Batch) -> None:
+        """On the writer thread, after the flush that wrote `batch`."""
+        self._uncommitted.difference_update(batch.new_keys)
+        batch.committed.set()
+
+    def editors(self) -> list["EditorSeen"]:
+        """Which editors reached us: heartbeats, the latest heartbeat, the last arrival."""
+        with self._uow() as uow:
+            return uow.wakatime.editors()
+
+
+class WakaTimeReports:
+    """The status bar and summaries in WakaTime's shapes, from our rollups (the same numbers as
+    `report`). Coding time is the time in `[analysis] coding_category` (and its subcategories)."""
+
+    def __init__(self, rollups: "RollupService", coding_category: str, clock: Clock) -> None:
+        self._rollups = rollups
+        self._coding = coding_category
+        self._clock = clock
+        self._lock = threading.Lock()  # one rollup read at a time (HTTP threads share it)
+
+    def today(self) -> date:
+        return self._rollups.today()
+
+    def summaries(self, first: date, last: date) -> dict[str, Any]:
+        Period(first, last, f"{first}..{last}")  # the range reports cover, or InvalidPeriod
+        with self._lock:
+            rolled = self._rollups.read(first, last, blocks=False)
+        setup = self._rollups.setup
+        data = [self._day(d, rolled[d].summary, setup.tz, setup.day_start_hour, setup.tz_name)
+                for d in days(first, last)]
+        total = sum(day["grand_total"]["total_seconds"] for day in data)
+        n = len(data)
+        start, _ = day_bounds(first, setup.tz, setup.day_start_hour)
+        _, end = day_bounds(last, setup.tz, setup.day_start_hour)
+        return {
+            "data": data,
+            "cumulative_total": {"seconds": round(total, 3), "text": duration_json(total)["text"],
+                                 "decimal": f"{total / 3600:.2f}",
+                                 "digital": duration_json(total)["digital"]},
+            "daily_average": {"holidays": 0, "days_including_holidays": n,
+                              "days_minus_holidays": n, "seconds": round(total / n, 3),
+                              "text": duration_json(total / n)["text"]},
+            "start": start.isoformat(), "end": end.isoformat(),
+        }
+
+    def statusbar(self) -> dict[str, Any]:
+        today = self.today()
+        day = self.summaries(today, today)["data"][0]
+        return {"data": {**day, "is_up_to_date": True}, "cached_at": self._clock.now().isoformat()}
+
+    def _coding_seconds(self, categories: Any) -> float:
+        prefix = self._coding + " > "
+        return float(sum(v[0] for name, v in categories.items()
+                         if name == self._coding or name.startswith(prefix)))
+
+    def _day(self, d: date, summary: Any, tz: Any, start_hour: int, tz_name: str) -> dict[str, Any]:
+        coding = self._coding_seconds(summary.categories)
+        start, end = day_bounds(d, tz, start_hour)
+        return {
+            "grand_total": duration_json(coding),
+            "categories": named_list({"Coding": coding}),
+            "projects": named_list(summary.projects),
+            "languages": named_list(summary.languages),
+            "entities": [{**item, "type": "file"} for item in named_list(summary.files)],
+            "editors": [], "operating_systems": [], "machines": [], "dependencies": [],
+            "branches": [],
+            "range": {"date": d.isoformat(), "start": start.isoformat(), "end": end.isoformat(),
+                      "text": d.strftime("%a %b %d"), "timezone": tz_name},
+        }
