@@ -61,7 +61,7 @@ install_python() {
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     log "installing the project and its dependencies into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[gui,dev]"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[gui,server,dev]"
     echo "$want" > "$stamp"
   fi
 }
