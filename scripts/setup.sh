@@ -17,6 +17,8 @@ APT_PACKAGES=(
   xvfb openbox xdotool x11-utils x11-apps xauth
   # checks the .desktop entries in packaging/
   desktop-file-utils
+  # the leaderboard server's tests run their own throwaway PostgreSQL cluster
+  postgresql
   # Qt's xcb platform plugin and OpenGL/font libraries for PySide6 and pyqtgraph
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-sync1

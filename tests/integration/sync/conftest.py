@@ -116,3 +116,65 @@ class User:
 @pytest.fixture
 def user(client):
     return lambda name, **kw: User(client, name, **kw)
+
+
+class ServerProcess:
+    """`tracker-desktop server` as a real process (uvicorn) on a free port."""
+
+    def __init__(self, database_url: str, port: int | None = None, **env: str) -> None:
+        import subprocess
+
+        self.database_url = database_url
+        self.port = port or pg._free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._env = {**os.environ, "TRACKER_SERVER_HASH_TIME_COST": "1",
+                     "TRACKER_SERVER_HASH_MEMORY_KIB": "1024", **env}
+        self._subprocess = subprocess
+        self.proc = None
+
+    def start(self) -> "ServerProcess":
+        import time
+
+        import httpx
+
+        self.proc = self._subprocess.Popen(
+            [sys.executable, "-m", "tracker_desktop", "server", "--port", str(self.port),
+             "--database-url", self.database_url], env=self._env,
+            stdout=self._subprocess.DEVNULL, stderr=self._subprocess.PIPE)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"server exited: {self.proc.stderr.read().decode()[-2000:]}")
+            try:
+                if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
+                    return self
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError("server did not answer /healthz within 60 s")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(20)
+            except self._subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if self.proc is not None and self.proc.stderr is not None:
+            self.proc.stderr.close()
+        self.proc = None
+
+
+@pytest.fixture
+def server_process():
+    started = []
+
+    def start(database_url, **env):
+        s = ServerProcess(database_url, **env).start()
+        started.append(s)
+        return s
+
+    yield start
+    for s in started:
+        s.stop()
