@@ -190,3 +190,51 @@ def test_bad_sync_input_is_exit_2(tmp_path, monkeypatch, args, message):
     desk.record(0, 5, "Python")
     code, _, err = desk.run(*args, stdin="pw\n")
     assert code == 2 and message in err
+
+
+def test_the_trackers_job_pushes_only_when_opted_in_and_backs_off_while_the_server_is_down(
+        tmp_path, monkeypatch, server_process):
+    import msgspec
+
+    from tracker_desktop.app import build_app, build_tracker
+    from tracker_desktop.config import Settings, TrackingSettings
+    from tracker_desktop.domain.clock import FakeClock
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    monkeypatch.delenv("WAYLAND_DISPLAY", raising=False)
+    ann = Desktop(tmp_path, "ann-laptop", monkeypatch)
+    ann.record(0, 60, "Python")
+    clock = FakeClock(NOW)
+    settings = msgspec.structs.replace(Settings(), data_dir=ann.dir / "data",
+                                       tracking=TrackingSettings(device="ann-laptop"))
+
+    def run_job() -> dict:
+        """One run of the tracker's sync job, its writes drained; returns the stored sync state."""
+        app = build_app(settings, clock)
+        tracker = build_tracker(app, headless=True)
+        try:
+            job = tracker.scheduler.get_job("sync_push")
+            assert job is not None and job.trigger.interval.total_seconds() == 15 * 60
+            tracker.writer.start()
+            job.func()
+        finally:
+            tracker.writer.stop()
+            tracker.run_lock.release()
+            app.close()
+        return json.loads(ann.ok("sync", "status", "--json", now=clock.now()))
+
+    # Not opted in: the job does nothing at all.
+    assert run_job() == {"opted_in": False}
+
+    server = server_process(f"sqlite:///{tmp_path / 'server.sqlite3'}")
+    ann.ok("sync", "register", "--server", server.url, "--username", "ann", stdin="a good password\n")
+    server.stop()
+    down = run_job()
+    assert down["pending"] == ["2026-03-04"] and down["failures"] == 1
+    # Within the back-off the job does not even try; the day stays pending.
+    clock.advance(seconds=10 * 60)
+    assert run_job()["failures"] == 1
+    server.start()
+    clock.advance(seconds=6 * 60)
+    up = run_job()
+    assert up["pending"] == [] and up["days_sent"] == 1 and up["failures"] == 0
