@@ -92,8 +92,8 @@ class DeviceDay(Base):
 
 class PeriodTotal(Base):
     """A user's totals over all devices for one day ('d'), ISO week ('w') or month ('m'),
-    named by its first day. `score_points` = Σ score × active, so a period's productivity is
-    score_points / active_seconds."""
+    named by its first day. `score_points` = Σ score × active over the scored days, so a period's
+    productivity is score_points / scored_seconds (kept in `productivity` for its index)."""
 
     __tablename__ = "period_totals"
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
@@ -106,9 +106,15 @@ class PeriodTotal(Base):
     scored_seconds: Mapped[float] = mapped_column(Float)
     focus_sessions: Mapped[int] = mapped_column(Integer)
     focus_seconds: Mapped[float] = mapped_column(Float)
+    productivity: Mapped[float | None] = mapped_column(Float, nullable=True)  # points / scored
 
+    # One index per ranked value: a board walks its index from the top and stops after `limit`
+    # opted-in users, instead of sorting every user of the period.
     __table_args__ = (
-        Index("ix_period_totals_board", "kind", "start", "user_id"),
+        Index("ix_period_totals_coding", "kind", "start", "coding_seconds"),
+        Index("ix_period_totals_active", "kind", "start", "active_seconds"),
+        Index("ix_period_totals_focus", "kind", "start", "focus_seconds"),
+        Index("ix_period_totals_productivity", "kind", "start", "productivity"),
     )
 
 

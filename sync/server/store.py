@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping
 
-from sqlalchemy import Engine, and_, case, delete, func, select, update
+from sqlalchemy import Engine, and_, case, delete, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -202,54 +202,100 @@ def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[s
         row.updated_at = now
     s.flush()
     _refresh_periods(s, user_id, day)
-    _refresh_badges(s, user_id)
+    _refresh_badges(s, user_id, day)
     return True
 
 
 def _refresh_periods(s: Session, user_id: int, day: date) -> None:
+    """The user's day, week and month totals (and languages) from every device's rows: one read,
+    one upsert, one delete and one insert, whatever the number of devices and days."""
     spans = {kind: period_bounds(kind, day) for kind in ("d", "w", "m")}
     lo = min(a for a, _ in spans.values())
     hi = max(b for _, b in spans.values())
-    rows = s.scalars(select(DeviceDay).where(DeviceDay.user_id == user_id, DeviceDay.day >= lo,
-                                             DeviceDay.day <= hi)).all()
+    rows = s.execute(select(DeviceDay.day, DeviceDay.active_seconds, DeviceDay.coding_seconds,
+                            DeviceDay.productive_seconds, DeviceDay.productivity_score,
+                            DeviceDay.focus_sessions, DeviceDay.focus_seconds, DeviceDay.languages)
+                     .where(DeviceDay.user_id == user_id, DeviceDay.day >= lo,
+                            DeviceDay.day <= hi)).all()
+    totals_rows: list[dict[str, Any]] = []
+    language_rows: list[dict[str, Any]] = []
     for kind, (start, end) in spans.items():
-        inside = [r for r in rows if start <= r.day <= end]
-        totals = {"active_seconds": 0.0, "coding_seconds": 0.0, "productive_seconds": 0.0,
-                  "score_points": 0.0, "scored_seconds": 0.0, "focus_sessions": 0,
-                  "focus_seconds": 0.0}
+        t: dict[str, Any] = {"user_id": user_id, "kind": kind, "start": start, "active_seconds": 0.0,
+             "coding_seconds": 0.0, "productive_seconds": 0.0, "score_points": 0.0,
+             "scored_seconds": 0.0, "focus_sessions": 0, "focus_seconds": 0.0}
         langs: dict[str, float] = defaultdict(float)
-        for r in inside:
-            totals["active_seconds"] += r.active_seconds
-            totals["coding_seconds"] += r.coding_seconds
-            totals["productive_seconds"] += r.productive_seconds
+        for r in rows:
+            if not start <= r.day <= end:
+                continue
+            t["active_seconds"] += r.active_seconds
+            t["coding_seconds"] += r.coding_seconds
+            t["productive_seconds"] += r.productive_seconds
             if r.productivity_score is not None and r.active_seconds > 0:
-                totals["score_points"] += r.productivity_score * r.active_seconds
-                totals["scored_seconds"] += r.active_seconds
-            totals["focus_sessions"] += r.focus_sessions
-            totals["focus_seconds"] += r.focus_seconds
+                t["score_points"] += r.productivity_score * r.active_seconds
+                t["scored_seconds"] += r.active_seconds
+            t["focus_sessions"] += r.focus_sessions
+            t["focus_seconds"] += r.focus_seconds
             for name, secs in (r.languages or {}).items():
                 langs[name] += secs
-        key = {"user_id": user_id, "kind": kind, "start": start}
-        stmt = _insert(s, PeriodTotal).values(**key, **totals)
-        s.execute(stmt.on_conflict_do_update(index_elements=list(key), set_=totals))
-        s.execute(delete(PeriodLanguage).where(PeriodLanguage.user_id == user_id,
-                                               PeriodLanguage.kind == kind,
-                                               PeriodLanguage.start == start))
-        if langs:
-            s.execute(_insert(s, PeriodLanguage).values(
-                [{**key, "language": n, "seconds": v} for n, v in langs.items()]))
+        t["productivity"] = t["score_points"] / t["scored_seconds"] if t["scored_seconds"] else None
+        totals_rows.append(t)
+        language_rows += [{"user_id": user_id, "kind": kind, "start": start, "language": n,
+                           "seconds": v} for n, v in langs.items()]
+    ins = _insert(s, PeriodTotal).values(totals_rows)
+    s.execute(ins.on_conflict_do_update(
+        index_elements=["user_id", "kind", "start"],
+        set_={c: getattr(ins.excluded, c) for c in totals_rows[0] if c not in ("user_id", "kind", "start")}))
+    s.execute(delete(PeriodLanguage).where(PeriodLanguage.user_id == user_id, or_(*(
+        and_(PeriodLanguage.kind == kind, PeriodLanguage.start == start)
+        for kind, (start, _end) in spans.items()))))
+    if language_rows:
+        s.execute(_insert(s, PeriodLanguage).values(language_rows))
 
 
-def _refresh_badges(s: Session, user_id: int) -> None:
-    days = [badge_rules.Day(r.start, r.active_seconds, r.coding_seconds, r.focus_seconds)
-            for r in s.scalars(select(PeriodTotal).where(PeriodTotal.user_id == user_id,
-                                                         PeriodTotal.kind == "d"))]
-    langs: dict[str, float] = dict(s.execute(
-        select(PeriodLanguage.language, func.sum(PeriodLanguage.seconds))
-        .where(PeriodLanguage.user_id == user_id, PeriodLanguage.kind == "m")
-        .group_by(PeriodLanguage.language)).all())
+def _refresh_badges(s: Session, user_id: int, day: date) -> None:
+    """Badges not earned yet, from what they need: the last 100 days for streaks, all-time sums
+    for coding hours (one aggregate), all-time languages only while polyglot is missing."""
     have = set(s.scalars(select(Badge.code).where(Badge.user_id == user_id)))
-    for code, when in badge_rules.earned(days, langs).items():
+    if len(have) >= len(badge_rules.NAMES):
+        return
+    since = day - timedelta(days=max(badge_rules.STREAKS))
+    recent = [badge_rules.Day(r.start, r.active_seconds, 0.0, r.focus_seconds)
+              for r in s.execute(select(PeriodTotal.start, PeriodTotal.active_seconds,
+                                        PeriodTotal.focus_seconds)
+                                 .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "d",
+                                        PeriodTotal.start >= since))]
+    found = badge_rules.earned(recent, {})
+    coding_codes = [f"coding_{h}h" for h in badge_rules.CODING_HOURS]
+    if not have.issuperset(coding_codes):
+        # Months hold the all-time sum in a few rows; when each threshold was crossed comes from
+        # the days of the month that crossed it.
+        months = s.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
+                           .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "m")
+                           .order_by(PeriodTotal.start)).all()
+        total = 0.0
+        for start, coding in months:
+            before, total = total, total + coding
+            if any(before < h * 3600 <= total for h in badge_rules.CODING_HOURS):
+                days_of = s.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
+                                    .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "d",
+                                           PeriodTotal.start >= start,
+                                           PeriodTotal.start <= period_bounds("m", start)[1])
+                                    .order_by(PeriodTotal.start)).all()
+                running = before
+                for d, secs in days_of:
+                    running += secs
+                    for h in badge_rules.CODING_HOURS:
+                        if before < h * 3600 <= running:
+                            found.setdefault(f"coding_{h}h", d)
+    if "polyglot" not in have:
+        langs: dict[str, float] = dict(s.execute(
+            select(PeriodLanguage.language, func.sum(PeriodLanguage.seconds))
+            .where(PeriodLanguage.user_id == user_id, PeriodLanguage.kind == "m")
+            .group_by(PeriodLanguage.language)).all())
+        polyglot = badge_rules.earned([badge_rules.Day(day, 0, 0, 0)], langs).get("polyglot")
+        if polyglot is not None:
+            found.setdefault("polyglot", polyglot)
+    for code, when in found.items():
         if code not in have:
             s.add(Badge(user_id=user_id, code=code, earned_on=when))
 
@@ -300,10 +346,8 @@ class Row:
 
 
 def _metric_value(metric: str) -> Any:
-    if metric == "productivity":
-        return PeriodTotal.score_points / PeriodTotal.scored_seconds
-    return {"coding": PeriodTotal.coding_seconds, "active": PeriodTotal.active_seconds,
-            "focus": PeriodTotal.focus_seconds}[metric]
+    return {"productivity": PeriodTotal.productivity, "coding": PeriodTotal.coding_seconds,
+            "active": PeriodTotal.active_seconds, "focus": PeriodTotal.focus_seconds}[metric]
 
 
 def board(s: Session, kind: str, start: date, metric: str, *, language: str | None = None,
@@ -321,8 +365,6 @@ def board(s: Session, kind: str, start: date, metric: str, *, language: str | No
         q = (select(User.id, User.username, User.display_name, User.anonymous, value)
              .join(PeriodTotal, PeriodTotal.user_id == User.id)
              .where(PeriodTotal.kind == kind, PeriodTotal.start == start))
-        if metric == "productivity":
-            q = q.where(PeriodTotal.scored_seconds > 0)
         uid = PeriodTotal.user_id
     q = q.where(User.leaderboard_visible.is_(True), value > 0)
     if team is not None:
@@ -343,7 +385,7 @@ def team_board(s: Session, kind: str, start: date, metric: str,
                limit: int = 100) -> list[tuple[int, str, int, float]]:
     """Teams by their opted-in members' totals: (team_id, name, members counted, value)."""
     if metric == "productivity":
-        value = func.sum(PeriodTotal.score_points) / func.sum(PeriodTotal.scored_seconds)
+        value = func.sum(PeriodTotal.score_points) / func.nullif(func.sum(PeriodTotal.scored_seconds), 0)
     else:
         value = func.sum(_metric_value(metric))
     q = (select(Team.id, Team.name, func.count(PeriodTotal.user_id), value)

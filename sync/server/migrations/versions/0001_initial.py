@@ -1,5 +1,5 @@
-"""The leaderboard server's first schema: users, tokens, rate buckets, pushed days, period totals,
-teams and badges."""
+"""The leaderboard server's first schema: users, tokens, rate buckets, pushed days, period totals
+(indexed per ranked value), teams and badges."""
 
 from alembic import op
 import sqlalchemy as sa
@@ -93,11 +93,15 @@ def upgrade() -> None:
     sa.Column('scored_seconds', sa.Float(), nullable=False),
     sa.Column('focus_sessions', sa.Integer(), nullable=False),
     sa.Column('focus_seconds', sa.Float(), nullable=False),
+    sa.Column('productivity', sa.Float(), nullable=True),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id', 'kind', 'start')
     )
     with op.batch_alter_table('period_totals', schema=None) as batch_op:
-        batch_op.create_index('ix_period_totals_board', ['kind', 'start', 'user_id'], unique=False)
+        batch_op.create_index('ix_period_totals_active', ['kind', 'start', 'active_seconds'], unique=False)
+        batch_op.create_index('ix_period_totals_coding', ['kind', 'start', 'coding_seconds'], unique=False)
+        batch_op.create_index('ix_period_totals_focus', ['kind', 'start', 'focus_seconds'], unique=False)
+        batch_op.create_index('ix_period_totals_productivity', ['kind', 'start', 'productivity'], unique=False)
 
     op.create_table('refresh_tokens',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
@@ -137,7 +141,10 @@ def downgrade() -> None:
 
     op.drop_table('refresh_tokens')
     with op.batch_alter_table('period_totals', schema=None) as batch_op:
-        batch_op.drop_index('ix_period_totals_board')
+        batch_op.drop_index('ix_period_totals_productivity')
+        batch_op.drop_index('ix_period_totals_focus')
+        batch_op.drop_index('ix_period_totals_coding')
+        batch_op.drop_index('ix_period_totals_active')
 
     op.drop_table('period_totals')
     with op.batch_alter_table('period_languages', schema=None) as batch_op:
