@@ -19,6 +19,8 @@ APT_PACKAGES=(
   desktop-file-utils
   # pdftoppm / pdftotext: the PDF report is turned into PNG and text in the tests
   poppler-utils fonts-dejavu-core
+  # the leaderboard server's tests run their own throwaway PostgreSQL cluster
+  postgresql
   # Qt's xcb platform plugin and OpenGL/font libraries for PySide6 and pyqtgraph
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-sync1
@@ -63,7 +65,7 @@ install_python() {
   if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
     log "installing the project and its dependencies into .venv"
     .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[gui,dev]"
+    .venv/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e ".[gui,server,dev]"
     echo "$want" > "$stamp"
   fi
 }

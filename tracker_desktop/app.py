@@ -44,11 +44,13 @@ if TYPE_CHECKING:
     from tracker_desktop.services.export import ExportService
     from tracker_desktop.services.delete import DeleteService
     from tracker_desktop.services.tracking import Collectors
+    from sync.client.service import SyncService
 
 logger = logging.getLogger(__name__)
 
 MIN_TICK_GAP_SECONDS = 0.02
 INPUT_GRACE_SECONDS = 0.25
+SYNC_PUSH_SECONDS = 15 * 60.0
 
 
 def has_display() -> bool:
@@ -263,8 +265,30 @@ class App:
                          manual_errors_on=lambda day: manual_errors(self.tasks, self.analysis,
                                                                     day))
 
+    @cached_property
+    def sync(self) -> "SyncService":
+        """Opt-in sync: off until the person registers or logs in (`sync` verbs)."""
+        return make_sync(self.settings, self.clock, self.store.reads, self.analysis)
+
     def close(self) -> None:
         self.store.close()
+
+
+def make_sync(settings: Settings, clock: Clock, uow: Any, analysis: "AnalysisSetup",
+              write: Callable[[Callable[[], object]], None] | None = None) -> "SyncService":
+    """The sync client over this machine's own events (each device pushes its own day)."""
+    from sync.client.service import SyncService
+    from tracker_desktop.config import this_device
+    from tracker_desktop.secrets import SecretStore
+    from tracker_desktop.services.analysis_setup import for_device
+    from tracker_desktop.services.rollups import RollupService
+
+    device = this_device(settings.tracking)
+    rollups = RollupService(uow, for_device(analysis, device), clock, read_mostly=True)
+    assert settings.data_dir is not None
+    data_dir = settings.data_dir
+    return SyncService(uow, clock, analysis.tz, rollups.summaries,
+                       lambda: SecretStore(data_dir), device, write=write)
 
 
 def build_app(settings: Settings, clock: Clock, *, create: bool = True) -> App:
@@ -494,6 +518,8 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
     from tracker_desktop.services.focus import FocusService
 
     focus = FocusService(store.uow, settings.focus, clock, app.analysis.tz)
+    sync = make_sync(settings, clock, store.uow, app.analysis,
+                     write=lambda fn: writer.submit(fn, name="sync_state"))
     scheduler = make_scheduler({
         # Keep today's and yesterday's rollups current so reports never wait on raw events; it
         # writes, so it runs on the writer thread like every other write of this process.
@@ -503,6 +529,9 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
         # process or a changed time zone show within minutes.
         "focus_profile": (lambda: writer.submit(focus.recompute, name="focus_profile",
                                                 key="focus_profile", retry=False), 300.0),
+        # Opt-in sync: does nothing (no network) until the person opted in. Reads and HTTP run
+        # on the scheduler's thread; what was sent is recorded through the writer.
+        "sync_push": (sync.scheduled_push, SYNC_PUSH_SECONDS),
     })
     _schedule_ai(app, scheduler, writer)
     tracker = Tracker(store, clock, settings, headless, service, writer, listener, scheduler,

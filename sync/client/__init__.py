@@ -1,0 +1,1 @@
+"""The desktop side of sync: opt-in pushes of per-device daily aggregates to a leaderboard server."""
