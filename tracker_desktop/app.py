@@ -308,6 +308,9 @@ class Tracker:
             _quietly("the last poll", self.service.shutdown)
             if self.listener is not None:
                 _quietly("the input listener", self.listener.stop)
+            collectors = getattr(self.service, "collectors", None)
+            if collectors is not None:
+                _quietly("the probes", collectors.close)
         finally:
             written = self.writer.stop() if self.writer is not None else True
             self.store.close()
@@ -324,9 +327,11 @@ def _quietly(what: str, fn: Callable[[], object]) -> None:
 
 
 def build_collectors(settings: Settings, clock: Clock
-                     ) -> tuple[Collectors, PynputInputListener | None, X11SwitchWatcher | None]:
-    """The probes and state machines this machine supports, the input listener and the X11
-    switch watcher (None where unavailable, with the reason in `collectors.unavailable`)."""
+                     ) -> tuple[Collectors, PynputInputListener | None, Any]:
+    """The probes and state machines this machine supports, the input listener and the switch
+    watcher (X11, sway, Hyprland; None where unavailable, with the reason in
+    `collectors.unavailable`). Linux sessions get the probes `domain.session.plan_session` picks
+    from the environment (issue 14)."""
     from collectors.afk import make_idle_probe
     from collectors.base import CollectorUnavailable
     from collectors.input import InputCounter, PynputInputListener
@@ -340,7 +345,14 @@ def build_collectors(settings: Settings, clock: Clock
     t = settings.tracking
     unavailable: dict[str, str] = {}
     window_probe = idle_probe = counter = listener = watcher = None
-    if not has_display():
+    plan = None
+    if sys.platform not in ("win32", "darwin"):
+        from tracker_desktop.domain.session import plan_session
+
+        plan = plan_session(os.environ, record_input=t.record_input)
+    if plan is not None and plan.session == "wayland":
+        window_probe, watcher, idle_probe = _wayland_probes(plan, clock, unavailable)
+    elif not has_display():
         reason = "no display (DISPLAY is not set): window, AFK and input tracking are off"
         unavailable.update(window=reason, afk=reason, input=reason)
     else:
@@ -374,8 +386,51 @@ def build_collectors(settings: Settings, clock: Clock
         afk=AfkTracker(t.afk_timeout, t.poll_seconds),
         minutes=InputMinuteTracker(),
         unavailable=unavailable,
+        probes=_probe_names(plan, window_probe, idle_probe, counter),
+        session=f"{plan.session} ({plan.desktop})" if plan is not None else sys.platform,
+        notes=dict(plan.notes) if plan is not None else {},
     )
     return collectors, listener, watcher
+
+
+def _wayland_probes(plan: Any, clock: Clock, unavailable: dict[str, str]) -> tuple[Any, Any, Any]:
+    """The window probe, its switch watcher and the idle probe the Wayland plan names; a probe
+    that cannot start leaves its collector off with the reason."""
+    from collectors import wayland
+    from collectors.base import CollectorUnavailable
+    from collectors.window import X11SwitchWatcher, X11WindowProbe
+
+    unavailable.update(plan.off)
+    window_probe = watcher = idle_probe = None
+    if plan.window is not None:
+        try:
+            if plan.window == "x11":  # the XWayland fallback the plan's note explains
+                window_probe = X11WindowProbe()
+                watcher = X11SwitchWatcher(window_probe)
+            else:
+                window_probe, watcher = wayland.make_window_probe(plan.window)
+        except CollectorUnavailable as exc:
+            unavailable["window"] = str(exc)
+    if plan.afk is not None:
+        try:
+            idle_probe = wayland.make_idle_probe(plan.afk, clock)
+        except CollectorUnavailable as exc:
+            unavailable["afk"] = str(exc)
+    return window_probe, watcher, idle_probe
+
+
+def _probe_names(plan: Any, window_probe: Any, idle_probe: Any, counter: Any) -> dict[str, str]:
+    """What `status` names as the probe of each collector that is on."""
+    if plan is None:
+        names = {"window": "pywinctl", "afk": "os-idle", "input": "pynput"}
+    else:
+        names = dict(plan.probes)
+        from collectors.afk import LastInputIdleProbe
+
+        if isinstance(idle_probe, LastInputIdleProbe):
+            names["afk"] = "input-listener"
+    on = {"window": window_probe, "afk": idle_probe, "input": counter}
+    return {k: v for k, v in names.items() if on.get(k) is not None}
 
 
 def build_tracker(app: App, *, headless: bool) -> Tracker:
