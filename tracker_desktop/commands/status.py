@@ -48,7 +48,8 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         afk = status.afk
         lines.append("AFK:          " + ("away" if afk else "active" if afk is not None else "unknown"))
         if status.session:
-            probes = ", ".join(f"{k}: {v}" for k, v in (status.probes or {}).items())
+            named = status.probes or {}
+            probes = ", ".join(f"{k}: {named[k]}" for k in ("window", "afk", "input") if k in named)
             lines.append(f"Session:      {status.session}; probes: {probes or 'none'}")
         for name, note in (status.notes or {}).items():
             lines.append(f"  {name}:  {note}")
