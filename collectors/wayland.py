@@ -27,9 +27,10 @@ def make_window_probe(name: str) -> tuple[Any, Any]:
 
         return GnomeWindowProbe(), None
     if name == s.KWIN_SCRIPT:
-        raise CollectorUnavailable(
-            "KDE Plasma on Wayland: the KWin-script window probe is not built yet, so the active "
-            "window is not recorded (AFK is)")
+        from collectors.kde import KWinWindowProbe
+
+        kwin = KWinWindowProbe()
+        return kwin, kwin  # told of every switch by the script: its own switch watcher
     raise CollectorUnavailable(f"no Wayland window probe called {name!r}")
 
 
