@@ -167,3 +167,51 @@ def test_run_headless_in_sway_records_windows_and_afk(sway):
     # Nothing overlaps: each status's event ends before the next one starts.
     for earlier, later in zip(afk, afk[1:]):
         assert ts(earlier["end"]) <= ts(later["start"]), (earlier, later)
+
+
+def test_privacy_rules_pause_and_the_one_tracker_lock_in_sway(sway):
+    """As on X11: an excluded window is never recorded, a pause records nothing, and a second
+    tracker on the same database exits 2 naming the first."""
+    a = sway.open_foot("priv-alpha", "Alpha private")
+    secret = sway.open_foot("priv-secret", "Secret vault")
+    b = sway.open_foot("priv-beta", "Beta private")
+    sway.focus(a)
+    run = SwayRun(sway, "privacy")
+    config = sway.mkdir("privacy/config/tracker-desktop") / "config.toml"
+    config.write_text('[privacy]\nexclude_titles = ["^Secret"]\n')
+    config.chmod(0o644)
+    started = datetime.now(timezone.utc)
+    run.start(POLL)
+    try:
+        run.wait_ready("Alpha private")
+        second = run.cli("run", "--headless", timeout=60)
+        assert second.returncode == 2, second
+        assert "another tracker is already recording" in second.stderr
+        assert f"pid {run.proc.pid}" in second.stderr
+        sway.focus(secret)
+        pause(1.5)
+        sway.focus(b)
+        pause(1.0)
+        assert run.cli("pause").returncode == 0
+        wait_until(lambda: run.alive() and (run.stored_status() or {}).get("paused") is True,
+                   20, "the tracker to pause", interval=0.2)
+        paused_at = datetime.now(timezone.utc)
+        sway.focus(a)
+        pause(2.0)
+        resumed_at = datetime.now(timezone.utc)
+        assert run.cli("resume").returncode == 0
+        wait_until(lambda: run.alive() and (run.stored_status() or {}).get("paused") is False,
+                   20, "the tracker to resume", interval=0.2)
+        pause(1.0)
+        run.stop()
+    finally:
+        run.kill()
+    events = run.window_events(started - timedelta(seconds=5))
+    assert "Secret" not in str(events)
+    titles = by_title(events)
+    assert set(titles) == {"Alpha private", "Beta private"}, titles
+    # The status said "paused" (so the tracker had noticed) from paused_at until the resume was
+    # asked for at resumed_at: nothing recorded in between, although Alpha had the focus.
+    for e in events:
+        assert ts(e["end"]) <= paused_at or ts(e["start"]) >= resumed_at, (e, paused_at, resumed_at)
+    assert any(ts(e["start"]) >= resumed_at for e in titles["Alpha private"])
