@@ -23,7 +23,10 @@ APT_PACKAGES=(
   libxcb-xfixes0 libxcb-shm0 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
   # the real headless Wayland desktop tests/wayland drives (sway + foot windows + wtype typing),
   # swayidle for Wayland AFK (ext-idle-notify-v1), a D-Bus session bus for the GNOME/KDE stand-ins
-  sway swayidle foot wtype dbus-daemon
+  sway swayidle foot wtype dbus-daemon dbus-bin libglib2.0-bin
+  # a real headless KWin (kwin_wayland --virtual) for the KDE probe; node runs the KWin script
+  # in the stand-in that checks it against Plasma 5 and 6 APIs
+  kwin-wayland nodejs
 )
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
