@@ -32,19 +32,40 @@ MUTTER_IDLE_PATH = "/org/gnome/Mutter/IdleMonitor/Core"
 _TIMEOUT = 2.0
 
 
-def extension_source() -> Path:
-    """The extension's files in this source tree (extensions/gnome-shell/<uuid>)."""
-    return Path(__file__).resolve().parent.parent / "extensions" / "gnome-shell" / EXTENSION_UUID
+def extension_source(shell_major: int | None = None) -> Path:
+    """The extension's files in this source tree: extensions/gnome-shell/<uuid> (GNOME 45+, an ES
+    module), or extensions/gnome-shell/legacy/<uuid> for GNOME 42-44, which cannot load modules."""
+    base = Path(__file__).resolve().parent.parent / "extensions" / "gnome-shell"
+    if shell_major is not None and shell_major < 45:
+        return base / "legacy" / EXTENSION_UUID
+    return base / EXTENSION_UUID
 
 
-def install_gnome_extension(home: Path, source: Path | None = None) -> Path:
+def shell_major_version() -> int | None:
+    """The installed GNOME Shell's major version (`gnome-shell --version`), None if unknown."""
+    import re
+    import subprocess
+
+    try:
+        out = subprocess.run(["gnome-shell", "--version"], capture_output=True, text=True,
+                             timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    found = re.search(r"(\d+)(?:\.\d+)*", out)
+    return int(found.group(1)) if found else None
+
+
+def install_gnome_extension(home: Path, source: Path | None = None,
+                            shell_major: int | None = None) -> Path:
     """Copy the extension into `home`'s GNOME Shell extensions directory and return where.
 
-    For `tracker-desktop install`. GNOME loads a new extension at the next log-in (Wayland cannot
-    restart the Shell in place); then `gnome-extensions enable <uuid>` turns it on.
-    Existing files of an older copy are replaced; nothing else in the directory is touched.
+    For `tracker-desktop install`. The copy matches the installed Shell (`shell_major`, default:
+    `gnome-shell --version`; 45+ when unknown). GNOME loads a new extension at the next log-in
+    (Wayland cannot restart the Shell in place); then `gnome-extensions enable <uuid>` turns it
+    on. Existing files of an older copy are replaced; nothing else in the directory is touched.
     """
-    src = source or extension_source()
+    src = source or extension_source(shell_major if shell_major is not None
+                                     else shell_major_version())
     if not (src / "metadata.json").is_file():
         raise FileNotFoundError(f"the GNOME Shell extension is missing from {src}")
     target = home / ".local" / "share" / "gnome-shell" / "extensions" / EXTENSION_UUID

@@ -24,9 +24,9 @@ APT_PACKAGES=(
   # the real headless Wayland desktop tests/wayland drives (sway + foot windows + wtype typing),
   # swayidle for Wayland AFK (ext-idle-notify-v1), a D-Bus session bus for the GNOME/KDE stand-ins
   sway swayidle foot wtype dbus-daemon dbus-bin libglib2.0-bin
-  # a real headless KWin (kwin_wayland --virtual) for the KDE probe; node runs the KWin script
-  # in the stand-in that checks it against Plasma 5 and 6 APIs
-  kwin-wayland nodejs
+  # a real headless KWin (kwin_wayland --virtual) and GNOME Shell (--headless) for the KDE and
+  # GNOME probes; node runs the KWin script in the stand-in that checks Plasma 6's API
+  kwin-wayland gnome-shell nodejs
 )
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }

@@ -88,8 +88,11 @@ class SwayDesktop:
     # -- processes as the test user ------------------------------------------------------------
 
     def base_env(self) -> dict[str, str]:
-        home = self.user.pw_dir if self.user is not None else os.environ.get("HOME", "/tmp")
-        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": home, "LANG": "C.UTF-8",
+        # A home of its own: sway, foot and fontconfig write settings and caches there.
+        home = self.workdir / "home"
+        if not home.exists():
+            home = self.mkdir("home")
+        env = {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": str(home), "LANG": "C.UTF-8",
                "XDG_RUNTIME_DIR": str(self.runtime_dir)}
         if self.user is not None:
             env["USER"] = env["LOGNAME"] = self.user.pw_name

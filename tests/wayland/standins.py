@@ -98,6 +98,19 @@ class FakeHyprland:
             sock.close()
 
 
+def private_home(workdir: Path) -> dict[str, str]:
+    """HOME and the XDG directories inside `workdir`, so a desktop started by a test (KWin,
+    GNOME Shell, dconf) writes its settings and caches there, never into the real home."""
+    env = {}
+    for key, sub in (("HOME", "home"), ("XDG_CONFIG_HOME", "home/.config"),
+                     ("XDG_CACHE_HOME", "home/.cache"), ("XDG_DATA_HOME", "home/.local/share"),
+                     ("XDG_STATE_HOME", "home/.local/state")):
+        path = workdir / sub
+        path.mkdir(parents=True, exist_ok=True)
+        env[key] = str(path)
+    return env
+
+
 class SessionBus:
     """A real dbus-daemon session bus in a temp dir (`address` for DBUS_SESSION_BUS_ADDRESS)."""
 
@@ -106,12 +119,14 @@ class SessionBus:
         self.proc: subprocess.Popen | None = None
         self.address = ""
 
-    def start(self) -> "SessionBus":
+    def start(self, env: dict[str, str] | None = None) -> "SessionBus":
+        """`env`: what services it activates (dconf) see; give a desktop's private HOME here,
+        or they write into the real one."""
         read_fd, write_fd = os.pipe()
         self.proc = subprocess.Popen(
             ["dbus-daemon", "--session", "--nofork", "--nopidfile",
              f"--address=unix:dir={self.workdir}", f"--print-address={write_fd}"],
-            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            pass_fds=(write_fd,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
         os.close(write_fd)
         with os.fdopen(read_fd) as f:
             self.address = f.readline().strip()

@@ -114,28 +114,53 @@ def test_the_plan_builds_the_gnome_probes(shell, monkeypatch):
         collectors.close()
 
 
-def test_install_gnome_extension_copies_it_into_the_users_extensions(tmp_path):
+@pytest.mark.parametrize("major, module", [(46, True), (43, False)])
+def test_install_gnome_extension_copies_the_copy_for_the_shell(tmp_path, major, module):
     from collectors.gnome import EXTENSION_UUID, extension_source, install_gnome_extension
 
     home = tmp_path / "home"
-    target = install_gnome_extension(home)
+    target = install_gnome_extension(home, shell_major=major)
     assert target == home / ".local/share/gnome-shell/extensions" / EXTENSION_UUID
     metadata = json.loads((target / "metadata.json").read_text())
     assert metadata["uuid"] == EXTENSION_UUID == target.name
-    assert (target / "extension.js").read_text() == (extension_source() / "extension.js").read_text()
+    assert str(major) in metadata["shell-version"]
+    code = (target / "extension.js").read_text()
+    assert code == (extension_source(major) / "extension.js").read_text()
+    assert ("export default class" in code) is module
+    assert ("function init()" in code) is not module
     # Installing again replaces the files in place.
     (target / "extension.js").write_text("old")
-    install_gnome_extension(home)
-    assert (target / "extension.js").read_text() != "old"
+    install_gnome_extension(home, shell_major=major)
+    assert (target / "extension.js").read_text() == code
 
 
-def test_extension_declares_exactly_the_interface_the_probe_calls():
-    """The stand-in above answers what the probe asks; this pins the extension to the same
-    names and signature (bus name, object path, interface, Get's out arguments)."""
+@pytest.mark.parametrize("major", [46, 43])
+def test_extension_declares_exactly_the_interface_the_probe_calls(major):
+    """The stand-in above answers what the probe asks; this pins both copies of the extension
+    to the same names and signature (bus name, object path, interface, Get's out arguments).
+    The legacy copy also runs for real in test_gnome_real.py."""
     from collectors import gnome
 
-    source = (gnome.extension_source() / "extension.js").read_text()
+    source = (gnome.extension_source(major) / "extension.js").read_text()
     assert f"'{gnome.BUS_NAME}'" in source and f"'{gnome.OBJECT_PATH}'" in source
     assert f'<interface name="{gnome.INTERFACE}">' in source
     outs = [line.split('type="')[1][0] for line in source.splitlines() if 'direction="out"' in line]
     assert "".join(outs) == "bsssu"
+
+
+@pytest.mark.parametrize("major, suffix", [(46, ".mjs"), (43, ".js")])
+def test_extension_code_parses(tmp_path, major, suffix):
+    """The GNOME 45+ copy cannot run here (Debian 12 has GNOME 43): node at least parses it as
+    the ES module GNOME loads it as (the legacy copy parses as a script and runs for real in
+    test_gnome_real.py)."""
+    import shutil
+
+    from collectors import gnome
+    from tests.x11.desktop import unavailable
+
+    if not shutil.which("node"):
+        unavailable("checking the extension's syntax needs node (apt package nodejs)")
+    copy = tmp_path / f"extension{suffix}"
+    copy.write_text((gnome.extension_source(major) / "extension.js").read_text())
+    done = subprocess.run(["node", "--check", str(copy)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

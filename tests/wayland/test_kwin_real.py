@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.wayland.standins import SessionBus, wait_for
+from tests.wayland.standins import SessionBus, private_home, wait_for
 from tests.x11.desktop import unavailable, wait_until
 
 pytestmark = pytest.mark.wayland
@@ -41,17 +41,18 @@ class KWin:
         self.workdir = workdir
         self.runtime = workdir / "runtime"
         self.runtime.mkdir(mode=0o700)
+        self.home = private_home(workdir)
         self.bus = SessionBus(workdir)
         self.procs: list[subprocess.Popen] = []
         self.drivers = 0
 
     def env(self) -> dict[str, str]:
-        return {**os.environ, "DBUS_SESSION_BUS_ADDRESS": self.bus.address,
+        return {**os.environ, **self.home, "DBUS_SESSION_BUS_ADDRESS": self.bus.address,
                 "XDG_RUNTIME_DIR": str(self.runtime), "WAYLAND_DISPLAY": SOCKET,
                 "XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "KDE"}
 
     def start(self) -> "KWin":
-        self.bus.start()
+        self.bus.start({**os.environ, **self.home})
         exe = self.workdir / "kwin_wayland"
         shutil.copy(shutil.which("kwin_wayland"), exe)  # without the file capability
         env = self.env()
