@@ -26,6 +26,11 @@ def make_window_probe(name: str) -> tuple[Any, Any]:
         from collectors.gnome import GnomeWindowProbe
 
         return GnomeWindowProbe(), None
+    if name == s.WLR_TOPLEVEL:
+        from collectors.wlr_toplevel import WlrToplevelProbe
+
+        wlr = WlrToplevelProbe()
+        return wlr, wlr  # told of every change by the compositor: its own switch watcher
     if name == s.KWIN_SCRIPT:
         from collectors.kde import KWinWindowProbe
 

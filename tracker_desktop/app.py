@@ -345,13 +345,15 @@ def build_collectors(settings: Settings, clock: Clock
     t = settings.tracking
     unavailable: dict[str, str] = {}
     window_probe = idle_probe = counter = listener = watcher = None
+    fallback_notes: dict[str, str] = {}  # a window probe used in place of the plan's, and why
     plan = None
     if sys.platform not in ("win32", "darwin"):
         from tracker_desktop.domain.session import plan_session
 
         plan = plan_session(os.environ, record_input=t.record_input)
     if plan is not None and plan.session == "wayland":
-        window_probe, watcher, idle_probe = _wayland_probes(plan, clock, unavailable)
+        window_probe, watcher, idle_probe = _wayland_probes(plan, clock, unavailable,
+                                                            fallback_notes)
     elif not has_display():
         reason = "no display (DISPLAY is not set): window, AFK and input tracking are off"
         unavailable.update(window=reason, afk=reason, input=reason)
@@ -386,31 +388,45 @@ def build_collectors(settings: Settings, clock: Clock
         afk=AfkTracker(t.afk_timeout, t.poll_seconds),
         minutes=InputMinuteTracker(),
         unavailable=unavailable,
-        probes=_probe_names(plan, window_probe, idle_probe, counter),
+        probes=_probe_names(plan, window_probe, idle_probe, counter, fallback_notes),
         session=f"{plan.session} ({plan.desktop})" if plan is not None else sys.platform,
-        notes=dict(plan.notes) if plan is not None else {},
+        notes=({**plan.notes, **{"window": n for n in fallback_notes.values()}}
+               if plan is not None else {}),
     )
     return collectors, listener, watcher
 
 
-def _wayland_probes(plan: Any, clock: Clock, unavailable: dict[str, str]) -> tuple[Any, Any, Any]:
+def _wayland_probes(plan: Any, clock: Clock, unavailable: dict[str, str],
+                    fallback_notes: dict[str, str]) -> tuple[Any, Any, Any]:
     """The window probe, its switch watcher and the idle probe the Wayland plan names; a probe
-    that cannot start leaves its collector off with the reason."""
+    that cannot start leaves its collector off with the reason, or the window collector on its
+    fallback (`fallback_notes[probe]` says why and what it sees)."""
     from collectors import wayland
     from collectors.base import CollectorUnavailable
     from collectors.window import X11SwitchWatcher, X11WindowProbe
 
     unavailable.update(plan.off)
     window_probe = watcher = idle_probe = None
+
+    def window(name: str) -> tuple[Any, Any]:
+        if name == "x11":  # XWayland
+            x11 = X11WindowProbe()
+            return x11, X11SwitchWatcher(x11)
+        return wayland.make_window_probe(name)
+
     if plan.window is not None:
         try:
-            if plan.window == "x11":  # the XWayland fallback the plan's note explains
-                window_probe = X11WindowProbe()
-                watcher = X11SwitchWatcher(window_probe)
-            else:
-                window_probe, watcher = wayland.make_window_probe(plan.window)
+            window_probe, watcher = window(plan.window)
         except CollectorUnavailable as exc:
             unavailable["window"] = str(exc)
+            if plan.window_fallback is not None:
+                try:
+                    window_probe, watcher = window(plan.window_fallback)
+                except CollectorUnavailable as fallback_exc:
+                    unavailable["window"] += f"; the fallback failed too: {fallback_exc}"
+                else:
+                    del unavailable["window"]
+                    fallback_notes[plan.window_fallback] = f"{plan.fallback_note} ({exc})"
     if plan.afk is not None:
         try:
             idle_probe = wayland.make_idle_probe(plan.afk, clock)
@@ -419,12 +435,15 @@ def _wayland_probes(plan: Any, clock: Clock, unavailable: dict[str, str]) -> tup
     return window_probe, watcher, idle_probe
 
 
-def _probe_names(plan: Any, window_probe: Any, idle_probe: Any, counter: Any) -> dict[str, str]:
+def _probe_names(plan: Any, window_probe: Any, idle_probe: Any, counter: Any,
+                 fallback_notes: dict[str, str]) -> dict[str, str]:
     """What `status` names as the probe of each collector that is on."""
     if plan is None:
         names = {"window": "pywinctl", "afk": "os-idle", "input": "pynput"}
     else:
         names = dict(plan.probes)
+        for probe in fallback_notes:
+            names["window"] = probe
         from collectors.afk import LastInputIdleProbe
 
         if isinstance(idle_probe, LastInputIdleProbe):

@@ -16,6 +16,7 @@ SWAY_IPC = "sway-ipc"
 HYPRLAND_IPC = "hyprland-ipc"
 GNOME_EXTENSION = "gnome-shell-extension"
 KWIN_SCRIPT = "kwin-script"
+WLR_TOPLEVEL = "wlr-foreign-toplevel"  # wlr-foreign-toplevel-management-unstable-v1
 IDLE_NOTIFY = "idle-notify"  # ext-idle-notify-v1 / org_kde_kwin_idle, through swayidle
 MUTTER_IDLE = "mutter-idle-monitor"
 
@@ -43,6 +44,8 @@ class SessionPlan:
     input: str | None
     off: Mapping[str, str] = field(default_factory=dict)
     notes: Mapping[str, str] = field(default_factory=dict)
+    window_fallback: str | None = None
+    fallback_note: str | None = None
 
     @property
     def probes(self) -> dict[str, str]:
@@ -125,13 +128,18 @@ def plan_session(env: Mapping[str, str], *, record_input: bool = True) -> Sessio
     elif desktop == "kde":
         window = KWIN_SCRIPT
     else:
-        window = None
-        what = ("this wlroots compositor" if desktop == "wlroots"
-                else "this Wayland compositor (not sway, Hyprland, GNOME or KDE)")
-        off["window"] = (f"the active window of {what} needs wlr-foreign-toplevel-management, "
-                         "which the tracker does not read yet")
-    if window is None and display:
-        window = X11_WINDOW
-        notes["window"] = ("XWayland fallback: only X11 (XWayland) windows are seen; native "
-                           "Wayland windows are recorded as none. " + off.pop("window"))
+        # river, labwc, Wayfire... and compositors we do not know: the wlroots taskbar protocol,
+        # which tells titles and app ids but no pid.
+        window = WLR_TOPLEVEL
+        notes["window"] = ("wlr-foreign-toplevel-management gives no process ids: apps are "
+                           "named by their Wayland app id")
+    xwayland = ("XWayland fallback: only X11 (XWayland) windows are seen; native Wayland windows "
+                "are recorded as none")
+    if window is None:
+        if display:
+            window = X11_WINDOW
+            notes["window"] = f"{xwayland}. {off.pop('window')}"
+        return SessionPlan("wayland", desktop, window, afk, None, off, notes)
+    if display:
+        return SessionPlan("wayland", desktop, window, afk, None, off, notes, X11_WINDOW, xwayland)
     return SessionPlan("wayland", desktop, window, afk, None, off, notes)

@@ -4,7 +4,7 @@ import pytest
 
 from tracker_desktop.domain.session import (
     GNOME_EXTENSION, HYPRLAND_IPC, IDLE_NOTIFY, KWIN_SCRIPT, MUTTER_IDLE, SWAY_IPC, WAYLAND_NO_INPUT,
-    X11_IDLE, X11_INPUT, X11_WINDOW, plan_session, wayland_desktop)
+    WLR_TOPLEVEL, X11_IDLE, X11_INPUT, X11_WINDOW, plan_session, wayland_desktop)
 
 WL = {"XDG_SESSION_TYPE": "wayland", "WAYLAND_DISPLAY": "wayland-1"}
 
@@ -43,6 +43,8 @@ def test_wayland_desktops_get_their_own_probes(env, desktop, window, afk):
     plan = plan_session({**WL, **env, "DISPLAY": ":0"})  # XWayland present, but not needed
     assert (plan.session, plan.desktop, plan.window, plan.afk) == ("wayland", desktop, window, afk)
     assert plan.notes == {}
+    # If the desktop's own probe cannot start, XWayland's windows are better than none.
+    assert plan.window_fallback == X11_WINDOW and "only X11 (XWayland)" in plan.fallback_note
 
 
 def test_wayland_never_counts_input_and_says_why():
@@ -64,18 +66,23 @@ def test_sway_named_without_its_socket_is_off_with_the_reason():
 
 
 @pytest.mark.parametrize("desktop", ["river", "labwc", "Wayfire", ""])
-def test_other_compositors_fall_back_to_xwayland_when_present(desktop):
+def test_other_compositors_use_the_wlroots_toplevel_protocol(desktop):
     plan = plan_session({**WL, "XDG_CURRENT_DESKTOP": desktop, "DISPLAY": ":1"})
-    assert plan.window == X11_WINDOW
-    assert "only X11 (XWayland) windows" in plan.notes["window"]
-    assert "wlr-foreign-toplevel-management" in plan.notes["window"]
+    assert (plan.window, plan.afk) == (WLR_TOPLEVEL, IDLE_NOTIFY)
+    assert "no process ids" in plan.notes["window"]
+    assert plan.window_fallback == X11_WINDOW and "only X11 (XWayland)" in plan.fallback_note
     assert "window" not in plan.off
 
 
-def test_other_compositors_without_xwayland_have_no_window_probe():
+def test_without_xwayland_there_is_no_fallback():
     plan = plan_session({**WL, "XDG_CURRENT_DESKTOP": "river"})
-    assert plan.window is None and "wlr-foreign-toplevel-management" in plan.off["window"]
-    assert plan.afk == IDLE_NOTIFY
+    assert plan.window == WLR_TOPLEVEL and plan.window_fallback is None
+
+
+def test_sway_without_its_socket_falls_back_to_xwayland_with_both_reasons():
+    plan = plan_session({**WL, "XDG_CURRENT_DESKTOP": "sway", "DISPLAY": ":0"})
+    assert plan.window == X11_WINDOW and plan.window_fallback is None
+    assert "only X11 (XWayland)" in plan.notes["window"] and "SWAYSOCK" in plan.notes["window"]
 
 
 def test_session_type_x11_wins_over_a_stray_wayland_display():
