@@ -25,6 +25,12 @@ APT_PACKAGES=(
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-sync1
   libxcb-xfixes0 libxcb-shm0 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
+  # the real headless Wayland desktop tests/wayland drives (sway + foot windows + wtype typing),
+  # swayidle for Wayland AFK (ext-idle-notify-v1), a D-Bus session bus for the GNOME/KDE stand-ins
+  sway swayidle foot wtype dbus-daemon dbus-bin libglib2.0-bin
+  # a real headless KWin (kwin_wayland --virtual) and GNOME Shell (--headless) for the KDE and
+  # GNOME probes; node runs the KWin script in the stand-in that checks Plasma 6's API
+  kwin-wayland gnome-shell nodejs
 )
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
@@ -101,8 +107,24 @@ for _name in ("Mapping", "MutableMapping", "Sequence", "MutableSequence", "Set",
 PY
 }
 
+install_wayland_venv() {
+  # tests/wayland run sway, its clients and the tracker as an unprivileged user (sway refuses
+  # root), who cannot execute a Python under /root: as root, give them a virtualenv of the
+  # system's python3 with the project installed (editable, so it runs this tree's code).
+  [ "$(id -u)" = 0 ] || return 0
+  local py=/usr/bin/python3 stamp=.venv-wayland/.setup-stamp want
+  [ -x "$py" ] || py=$(pick_python)
+  want=$(cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -c1-16)
+  [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
+  log "installing the project into .venv-wayland (the Wayland tests' unprivileged user runs it)"
+  [ -x .venv-wayland/bin/python ] || "$py" -m venv .venv-wayland
+  .venv-wayland/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e .
+  echo "$want" > "$stamp"
+}
+
 install_apt
 install_python
 install_peers
 install_wakatime_cli
+install_wayland_venv
 log "ready"

@@ -422,6 +422,9 @@ class Tracker:
             _quietly("the last poll", self.service.shutdown)
             if self.listener is not None:
                 _quietly("the input listener", self.listener.stop)
+            collectors = getattr(self.service, "collectors", None)
+            if collectors is not None:
+                _quietly("the probes", collectors.close)
         finally:
             for endpoint in self.endpoints:  # requests in flight finish before the writer stops
                 _quietly("the WakaTime API", endpoint.stop)
@@ -440,9 +443,11 @@ def _quietly(what: str, fn: Callable[[], object]) -> None:
 
 
 def build_collectors(settings: Settings, clock: Clock
-                     ) -> tuple[Collectors, PynputInputListener | None, X11SwitchWatcher | None]:
-    """The probes and state machines this machine supports, the input listener and the X11
-    switch watcher (None where unavailable, with the reason in `collectors.unavailable`)."""
+                     ) -> tuple[Collectors, PynputInputListener | None, Any]:
+    """The probes and state machines this machine supports, the input listener and the switch
+    watcher (X11, sway, Hyprland; None where unavailable, with the reason in
+    `collectors.unavailable`). Linux sessions get the probes `domain.session.plan_session` picks
+    from the environment (issue 14)."""
     from collectors.afk import make_idle_probe
     from collectors.base import CollectorUnavailable
     from collectors.input import InputCounter, PynputInputListener
@@ -456,7 +461,16 @@ def build_collectors(settings: Settings, clock: Clock
     t = settings.tracking
     unavailable: dict[str, str] = {}
     window_probe = idle_probe = counter = listener = watcher = None
-    if not has_display():
+    fallback_notes: dict[str, str] = {}  # a window probe used in place of the plan's, and why
+    plan = None
+    if sys.platform not in ("win32", "darwin"):
+        from tracker_desktop.domain.session import plan_session
+
+        plan = plan_session(os.environ, record_input=t.record_input)
+    if plan is not None and plan.session == "wayland":
+        window_probe, watcher, idle_probe = _wayland_probes(plan, clock, unavailable,
+                                                            fallback_notes)
+    elif not has_display():
         reason = "no display (DISPLAY is not set): window, AFK and input tracking are off"
         unavailable.update(window=reason, afk=reason, input=reason)
     else:
@@ -490,8 +504,68 @@ def build_collectors(settings: Settings, clock: Clock
         afk=AfkTracker(t.afk_timeout, t.poll_seconds),
         minutes=InputMinuteTracker(),
         unavailable=unavailable,
+        probes=_probe_names(plan, window_probe, idle_probe, counter, fallback_notes),
+        session=f"{plan.session} ({plan.desktop})" if plan is not None else sys.platform,
+        notes=({**plan.notes, **{"window": n for n in fallback_notes.values()}}
+               if plan is not None else {}),
     )
     return collectors, listener, watcher
+
+
+def _wayland_probes(plan: Any, clock: Clock, unavailable: dict[str, str],
+                    fallback_notes: dict[str, str]) -> tuple[Any, Any, Any]:
+    """The window probe, its switch watcher and the idle probe the Wayland plan names; a probe
+    that cannot start leaves its collector off with the reason, or the window collector on its
+    fallback (`fallback_notes[probe]` says why and what it sees)."""
+    from collectors import wayland
+    from collectors.base import CollectorUnavailable
+    from collectors.window import X11SwitchWatcher, X11WindowProbe
+
+    unavailable.update(plan.off)
+    window_probe = watcher = idle_probe = None
+
+    def window(name: str) -> tuple[Any, Any]:
+        if name == "x11":  # XWayland
+            x11 = X11WindowProbe()
+            return x11, X11SwitchWatcher(x11)
+        return wayland.make_window_probe(name)
+
+    if plan.window is not None:
+        try:
+            window_probe, watcher = window(plan.window)
+        except CollectorUnavailable as exc:
+            unavailable["window"] = str(exc)
+            if plan.window_fallback is not None:
+                try:
+                    window_probe, watcher = window(plan.window_fallback)
+                except CollectorUnavailable as fallback_exc:
+                    unavailable["window"] += f"; the fallback failed too: {fallback_exc}"
+                else:
+                    del unavailable["window"]
+                    fallback_notes[plan.window_fallback] = f"{plan.fallback_note} ({exc})"
+    if plan.afk is not None:
+        try:
+            idle_probe = wayland.make_idle_probe(plan.afk, clock)
+        except CollectorUnavailable as exc:
+            unavailable["afk"] = str(exc)
+    return window_probe, watcher, idle_probe
+
+
+def _probe_names(plan: Any, window_probe: Any, idle_probe: Any, counter: Any,
+                 fallback_notes: dict[str, str]) -> dict[str, str]:
+    """What `status` names as the probe of each collector that is on."""
+    if plan is None:
+        names = {"window": "pywinctl", "afk": "os-idle", "input": "pynput"}
+    else:
+        names = dict(plan.probes)
+        for probe in fallback_notes:
+            names["window"] = probe
+        from collectors.afk import LastInputIdleProbe
+
+        if isinstance(idle_probe, LastInputIdleProbe):
+            names["afk"] = "input-listener"
+    on = {"window": window_probe, "afk": idle_probe, "input": counter}
+    return {k: v for k, v in names.items() if on.get(k) is not None}
 
 
 def build_tracker(app: App, *, headless: bool) -> Tracker:

@@ -18,7 +18,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                     "says so and exits 2.")
     p.add_argument("--json", action="store_true",
                    help='one JSON object: {"running", "pid", "paused", "pause_until", "window", '
-                        '"afk", "collectors", "unavailable", "today", "database"}')
+                        '"afk", "collectors", "unavailable", "session", "probes", "notes", "today", '
+                        '"database"}')
     p.set_defaults(handler=handle)
 
 
@@ -46,6 +47,12 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         lines.append(f"Window:       {w.app} — {w.title}" if w else "Window:       (none)")
         afk = status.afk
         lines.append("AFK:          " + ("away" if afk else "active" if afk is not None else "unknown"))
+        if status.session:
+            named = status.probes or {}
+            probes = ", ".join(f"{k}: {named[k]}" for k in ("window", "afk", "input") if k in named)
+            lines.append(f"Session:      {status.session}; probes: {probes or 'none'}")
+        for name, note in (status.notes or {}).items():
+            lines.append(f"  {name}:  {note}")
         for name, reason in (status.unavailable or {}).items():
             lines.append(f"  {name} off:  {reason}")
     # Rounded as `report` rounds, so the two agree to the figure.

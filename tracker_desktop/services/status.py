@@ -47,6 +47,9 @@ class TrackerStatus:
     afk: bool | None  # None: not known (no tracker, or its AFK collector is off)
     collectors: Mapping[str, bool] | None
     unavailable: Mapping[str, str] | None
+    session: str | None  # "wayland (sway)", "x11 (x11)"; None: no tracker running
+    probes: Mapping[str, str] | None  # collector → the probe reading it
+    notes: Mapping[str, str] | None  # caveats of collectors that are on
     today: date
     today_start: datetime
     active_seconds: float
@@ -61,6 +64,9 @@ class TrackerStatus:
             "afk": self.afk,
             "collectors": dict(self.collectors) if self.collectors is not None else None,
             "unavailable": dict(self.unavailable) if self.unavailable is not None else None,
+            "session": self.session,
+            "probes": dict(self.probes) if self.probes is not None else None,
+            "notes": dict(self.notes) if self.notes is not None else None,
             "today": {"date": self.today.isoformat(), "start": self.today_start.isoformat(),
                       "active_seconds": round(self.active_seconds, 3)},
         }
@@ -103,6 +109,9 @@ class StatusService:
             afk=info.get("afk") if running else None,
             collectors=info.get("collectors") if running else None,
             unavailable=info.get("unavailable") if running else None,
+            session=info.get("session") if running else None,
+            probes=info.get("probes") if running else None,
+            notes=info.get("notes") if running else None,
             today=today,
             today_start=start.astimezone(self.tz),
             active_seconds=active,

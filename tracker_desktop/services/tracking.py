@@ -74,6 +74,21 @@ class Collectors:
     afk: AfkTracker
     minutes: InputMinuteTracker
     unavailable: dict[str, str] = field(default_factory=dict)
+    # What `status` names: the probe of each collector that is on ("sway-ipc", "x11", ...), the
+    # session ("wayland (sway)") and caveats of probes that are on (XWayland windows only).
+    probes: dict[str, str] = field(default_factory=dict)
+    session: str | None = None
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def close(self) -> None:
+        """Release the probes' connections and helper processes (Wayland's swayidle)."""
+        for probe in (self.window_probe, self.idle_probe):
+            close = getattr(probe, "close", None)
+            if close is not None:
+                try:
+                    close()
+                except Exception:
+                    logger.warning("closing %r failed", probe, exc_info=True)
 
 
 class TrackingService:
@@ -94,6 +109,10 @@ class TrackingService:
         self._pause_lock = threading.Lock()
         self._pause_until: datetime | None = None
         self.ticks = TickStats()
+
+    @property
+    def collectors(self) -> Collectors:
+        return self._c
 
     @property
     def paused(self) -> bool:
@@ -249,6 +268,10 @@ class TrackingService:
                 "input": self._c.input_counter is not None,
             },
             "unavailable": dict(self._c.unavailable),
+            "session": self._c.session,
+            "probes": {k: v for k, v in self._c.probes.items()
+                       if k not in self._c.unavailable},
+            "notes": dict(self._c.notes),
             "ticks": self.ticks.to_json(),
         }
 

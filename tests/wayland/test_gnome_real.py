@@ -1,0 +1,218 @@
+"""GNOME for real: Debian's gnome-shell (--headless --wayland --virtual-monitor) on its own
+dbus-daemon session bus, with the tracker's extension installed by `install_gnome_extension`
+and enabled with `gnome-extensions`; Qt windows on its Wayland socket; the probes read the
+extension and Mutter's IdleMonitor.
+
+The Shell wants a system bus (it asks logind there): a second private dbus-daemon stands in for
+it, empty (no logind, no polkit), which the Shell tolerates.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.wayland.standins import SessionBus, private_home, wait_for
+from tests.x11.desktop import unavailable, wait_until
+
+pytestmark = pytest.mark.wayland
+SOCKET = "wayland-gnome-test"
+QT_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication, QLineEdit
+app = QApplication(sys.argv[:1])
+app.setDesktopFileName(sys.argv[2])
+w = QLineEdit()
+w.setWindowTitle(sys.argv[1])
+w.show()
+sys.exit(app.exec())
+"""
+
+
+class GnomeShell:
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.dirs = private_home(workdir)
+        self.home = Path(self.dirs["HOME"])
+        self.runtime = workdir / "runtime"
+        self.runtime.mkdir(mode=0o700)
+        (workdir / "session").mkdir()
+        (workdir / "system").mkdir()
+        self.bus = SessionBus(workdir / "session")
+        self.system_bus = SessionBus(workdir / "system")
+        self.procs: list[subprocess.Popen] = []
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("DISPLAY", "SWAYSOCK", "HYPRLAND_INSTANCE_SIGNATURE")}
+        env.update(self.dirs)
+        env.update(DBUS_SESSION_BUS_ADDRESS=self.bus.address,
+                   DBUS_SYSTEM_BUS_ADDRESS=self.system_bus.address,
+                   XDG_RUNTIME_DIR=str(self.runtime), WAYLAND_DISPLAY=SOCKET,
+                   XDG_SESSION_TYPE="wayland", XDG_CURRENT_DESKTOP="GNOME")
+        return env
+
+    def start(self, extension_major: int | None) -> "GnomeShell":
+        from collectors.gnome import install_gnome_extension
+
+        # Activated services (dconf) get the private home too.
+        self.bus.start({**os.environ, **self.dirs, "XDG_RUNTIME_DIR": str(self.runtime)})
+        self.system_bus.start({**os.environ, **self.dirs})
+        install_gnome_extension(self.home, shell_major=extension_major)
+        env = self.env()
+        env.pop("WAYLAND_DISPLAY")
+        self.procs.append(subprocess.Popen(
+            ["gnome-shell", "--headless", "--wayland", "--no-x11", "--virtual-monitor",
+             "1280x800", "--wayland-display", SOCKET],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=open(self.workdir / "gnome-shell.log", "wb"), start_new_session=True))
+        wait_until(self._ready, 60, "GNOME Shell on the session bus", interval=0.3)
+        self.run("gnome-extensions", "enable", "tracker-desktop@tracker-desktop.github.io")
+        # The Shell starts in the overview, where new windows do not take the focus; leave it as
+        # a person would (Super), through the Shell's own D-Bus property.
+        self.run("gdbus", "call", "--session", "--dest", "org.gnome.Shell", "--object-path",
+                 "/org/gnome/Shell", "--method", "org.freedesktop.DBus.Properties.Set",
+                 "org.gnome.Shell", "OverviewActive", "<false>")
+        return self
+
+    def _ready(self) -> bool:
+        if self.procs[0].poll() is not None:
+            raise RuntimeError("gnome-shell exited:\n" + self.log()[-3000:])
+        done = subprocess.run(["gdbus", "call", "--session", "--dest", "org.gnome.Shell",
+                               "--object-path", "/org/gnome/Shell", "--method",
+                               "org.freedesktop.DBus.Properties.Get", "org.gnome.Shell",
+                               "ShellVersion"], env=self.env(), capture_output=True, text=True)
+        return done.returncode == 0
+
+    def log(self) -> str:
+        return (self.workdir / "gnome-shell.log").read_text(errors="replace")
+
+    def run(self, *cmd: str) -> str:
+        done = subprocess.run(cmd, env=self.env(), capture_output=True, text=True, timeout=30)
+        assert done.returncode == 0, f"{cmd}: {done.stderr}"
+        return done.stdout
+
+    def open_qt(self, app_id: str, title: str) -> subprocess.Popen:
+        proc = subprocess.Popen([sys.executable, "-c", QT_WINDOW, title, app_id],
+                                env={**self.env(), "QT_QPA_PLATFORM": "wayland"},
+                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                stderr=open(self.workdir / f"{app_id}.log", "wb"))
+        self.procs.append(proc)
+        return proc
+
+    def stop(self) -> None:
+        for proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(5)
+        self.bus.stop()
+        self.system_bus.stop()
+
+
+@pytest.fixture(scope="module")
+def gnome(tmp_path_factory):
+    import importlib.util
+
+    from collectors.gnome import shell_major_version
+
+    for tool, pkg in (("gnome-shell", "gnome-shell"), ("gnome-extensions", "gnome-shell"),
+                      ("gdbus", "libglib2.0-bin")):
+        if not shutil.which(tool):
+            unavailable(f"the real GNOME tests need {tool} (apt package {pkg})")
+    if importlib.util.find_spec("PySide6") is None:
+        unavailable("the real GNOME tests open Qt windows: they need PySide6 (pip install '.[gui]')")
+    shell = GnomeShell(tmp_path_factory.mktemp("gnome"))
+    try:
+        shell.start(shell_major_version())
+        yield shell
+    finally:
+        shell.stop()
+
+
+@pytest.fixture
+def gnome_env(gnome, monkeypatch):
+    for key, value in gnome.env().items():
+        monkeypatch.setenv(key, value)
+    for key in ("DISPLAY", "SWAYSOCK", "HYPRLAND_INSTANCE_SIGNATURE"):
+        monkeypatch.delenv(key, raising=False)
+    return gnome
+
+
+def test_the_extension_reports_the_focused_window_of_a_real_gnome_shell(gnome_env):
+    import psutil
+
+    from collectors.gnome import GnomeWindowProbe
+
+    gnome = gnome_env
+    probe = wait_for(_probe_or_none, "the extension to own its D-Bus name", timeout=30)
+    try:
+        alpha = gnome.open_qt("gnome-alpha", "Alpha on GNOME")
+        info = wait_for(lambda: (w := probe.active_window()) and w.title == "Alpha on GNOME" and w,
+                        "the Shell to focus the new window", timeout=30)
+        assert (info.app, info.pid) == (psutil.Process(alpha.pid).name(), alpha.pid)
+        beta = gnome.open_qt("gnome-beta", "Beta on GNOME")
+        info = wait_for(lambda: (w := probe.active_window()) and w.title == "Beta on GNOME" and w,
+                        "the second window", timeout=30)
+        assert info.pid == beta.pid
+        beta.terminate()
+        beta.wait(10)
+        wait_for(lambda: (w := probe.active_window()) and w.title == "Alpha on GNOME",
+                 "the focus to return to the first window", timeout=30)
+        alpha.terminate()
+        alpha.wait(10)
+        wait_for(lambda: probe.active_window() is None, "no focused window", timeout=30)
+    finally:
+        probe.close()
+
+
+def _probe_or_none():
+    from collectors.base import CollectorUnavailable
+    from collectors.gnome import GnomeWindowProbe
+
+    try:
+        return GnomeWindowProbe()
+    except CollectorUnavailable:
+        return None
+
+
+def test_mutter_idle_monitor_counts_idle_time(gnome_env):
+    from collectors.gnome import MutterIdleProbe
+
+    probe = MutterIdleProbe()
+    try:
+        first, t0 = probe.idle_seconds(), time.monotonic()
+        time.sleep(1.0)
+        second, t1 = probe.idle_seconds(), time.monotonic()
+        # No input reaches this Shell: idle time runs with the clock.
+        assert abs((second - first) - (t1 - t0)) < 0.3, (first, second, t1 - t0)
+    finally:
+        probe.close()
+
+
+def test_the_plan_builds_the_gnome_probes_on_a_real_shell(gnome_env):
+    from collectors.gnome import GnomeWindowProbe, MutterIdleProbe
+    from tracker_desktop.app import build_collectors
+    from tracker_desktop.config import Settings
+    from tracker_desktop.domain.clock import SystemClock
+
+    wait_for(lambda: (p := _probe_or_none()) is not None and (p.close() or True),
+             "the extension", timeout=30)
+    collectors, listener, watcher = build_collectors(Settings(), SystemClock())
+    try:
+        assert isinstance(collectors.window_probe, GnomeWindowProbe)
+        assert isinstance(collectors.idle_probe, MutterIdleProbe)
+        assert collectors.session == "wayland (gnome)"
+        assert collectors.probes == {"window": "gnome-shell-extension", "afk": "mutter-idle-monitor"}
+        assert set(collectors.unavailable) == {"input"}
+    finally:
+        collectors.close()
