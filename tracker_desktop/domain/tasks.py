@@ -14,6 +14,9 @@ STATUSES = ("todo", "in_progress", "done", "archived")
 PRIORITIES = ("low", "medium", "high", "urgent")
 # Seed 003's quick-add templates for the manual activity log.
 TEMPLATES = ("coding", "debugging", "learning", "meeting")
+# The category a log entry made from a template counts under (default rule set's names).
+TEMPLATE_CATEGORIES = {"coding": "Work > Programming", "debugging": "Work > Programming",
+                       "learning": "Learning", "meeting": "Comms > Meetings"}
 MAX_TITLE = 200
 MAX_TEXT = 2000  # as every text the tracker stores (domain/events.py)
 MAX_TAGS = 32

@@ -293,6 +293,7 @@ class TaskService:
         data: dict[str, Any] = {"title": title or template, "errors": errors}
         if template is not None:
             data["template"] = template
+            data["category"] = t.TEMPLATE_CATEGORIES[template]
         if context.strip():
             data["context"] = context.strip()
         with self._uow(write=True) as u:
