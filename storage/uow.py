@@ -121,7 +121,7 @@ class MemoryUnitOfWork:
         self.state = self.committed_state.clone()
         self.rollups = self.committed_rollups.clone(self.events)
         self.focus = self.committed_focus.clone()
-        self.tasks = self.committed_tasks.clone()
+        self.tasks = self.committed_tasks.clone(self.events)
         # Every change to events marks the rollups in the same transaction, as the triggers do.
         self.events.on_change = self.rollups.event_changed
 
