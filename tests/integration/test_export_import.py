@@ -112,6 +112,10 @@ def test_bad_native_files_are_refused_and_nothing_is_written(run_in, tmp_path):
                            '{"tasks": [{"id": 1, "title": "x"}]}}', "do not fit"),
                           ('{"format": "tracker-desktop-native", "version": 1, "tables": '
                            '{"tasks": [], "nope": []}}', "unknown table"),
+                          ('{"format": "tracker-desktop-native", "version": 1, "tables": '
+                           '{"events": [{"id": 1, "source": "window", "start_us": "soon", '
+                           '"duration_us": 1, "data": "{}", "counts": "{}", "device": ""}]}}',
+                           "start_us = 'soon' is not a number"),
                           ('{"format": "tracker-desktop-native", "version": 9, "tables": {}}',
                            "version 9"),
                           ('{"tables": {}, "format": "tracker-desktop-native"}',
