@@ -213,7 +213,7 @@ class App:
         assert self.settings.data_dir is not None
         data_dir = self.settings.data_dir
         return DeleteService(lambda: self.store.engine, lambda: self.rollups, lambda: self.focus,
-                             lambda: SecretStore(data_dir))
+                             lambda: SecretStore(data_dir, warn=False))
 
     def close(self) -> None:
         self.store.close()
