@@ -103,7 +103,9 @@ def main() -> None:
     print("|---|---|---|---|---|")
     for name, argv, out in rows:
         wall, cpu, rss = timed(*argv)
-        size = f"{out.stat().st_size / 2**20:.1f} MiB" if out is not None else "–"
+        size = "–" if out is None else (f"{out.stat().st_size / 2**20:.1f} MiB"
+                                        if out.stat().st_size > 2**20
+                                        else f"{out.stat().st_size / 1024:.0f} KiB")
         print(f"| {name} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {size} |")
 
 

@@ -32,6 +32,19 @@ def columns(conn: Connection, table: str) -> list[str]:
     return [r[1] for r in conn.execute(text(f"PRAGMA table_info({table})"))]
 
 
+def _kinds(conn: Connection, table: str) -> dict[str, tuple[tuple[type, ...], bool]]:
+    """Each column's accepted Python types and whether it may be NULL (SQLite itself would
+    store a string in an integer column: a restored dump must not)."""
+    out = {}
+    for r in conn.execute(text(f"PRAGMA table_info({table})")):
+        decl = str(r[2]).upper()
+        kinds: tuple[type, ...] = (
+            (int,) if "INT" in decl or "BOOL" in decl else (int, float) if "FLOAT" in decl
+            or "REAL" in decl else (str,))
+        out[r[1]] = (kinds, not r[3] or r[5] > 0)  # primary keys may be left out (NULL)
+    return out
+
+
 def count(conn: Connection, table: str, start: datetime | None = None,
           end: datetime | None = None) -> int:
     where, params = _where(table, start, end)
@@ -65,23 +78,33 @@ def is_empty(conn: Connection) -> list[str]:
 
 
 def insert_rows(conn: Connection, table: str, items: list[Any],
-                known: dict[str, list[str]]) -> int:
+                known: dict[str, dict[str, tuple[tuple[type, ...], bool]]]) -> int:
     """Insert dumped rows as they are, ids included (the caller's transaction: all or
     nothing). An unknown table or column is refused; `known` caches the tables' columns."""
     if table not in TABLES:
         raise DumpError(f"unknown table in the dump: {table}")
     if table not in known:
-        known[table] = columns(conn, table)
+        known[table] = _kinds(conn, table)
+    kinds = known[table]
     by_columns: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for r in items:
         if not isinstance(r, dict):
             raise DumpError(f"{table}: expected rows as objects")
         by_columns.setdefault(tuple(r), []).append(r)
     for cols, group in by_columns.items():
-        extra = sorted(set(cols) - set(known[table]))
+        extra = sorted(set(cols) - set(kinds))
         if extra:
             raise DumpError(f"{table}: unknown column(s) {', '.join(extra)} (a dump from a newer "
                             "version?)")
+        for r in group:
+            for c, v in r.items():
+                types, nullable = kinds[c]
+                if v is None and nullable:
+                    continue
+                if not isinstance(v, types) or (isinstance(v, bool) and bool not in types
+                                                and types != (int,)):
+                    raise DumpError(f"{table} row {r.get('id')}: {c} = {str(v)[:40]!r} is not "
+                                    f"{'a number' if int in types else 'text'}")
         conn.execute(text(f"INSERT INTO {table} ({', '.join(cols)}) "
                           f"VALUES ({', '.join(':' + c for c in cols)})"), group)
     return len(items)

@@ -75,10 +75,11 @@ class SqlTaskRepository(TaskReads):
 
 
 class MemoryTaskRepository:
-    """The same contract in memory (the contract suite's reference). The manual log lives in
-    the events repository; the memory twin has none."""
+    """The same contract in memory (the contract suite's reference). The manual log is read
+    from the unit of work's event repository, as the SQL one reads the events table."""
 
-    def __init__(self) -> None:
+    def __init__(self, events: Any = None) -> None:
+        self._events = events
         self._tasks: dict[int, Task] = {}
         self._entries: dict[int, TimeEntry] = {}
         self._next = {"tasks": 1, "entries": 1}
@@ -136,10 +137,13 @@ class MemoryTaskRepository:
         self._entries.pop(entry_id, None)
 
     def manual_log(self, start: datetime, end: datetime) -> list[LogEntry]:
-        return []
+        if self._events is None:
+            return []
+        return [LogEntry(e.start, e.end, dict(e.data), dict(e.counts))
+                for e in self._events.range("manual", start, end) if e.end > start]
 
-    def clone(self) -> "MemoryTaskRepository":
-        other = MemoryTaskRepository()
+    def clone(self, events: Any = None) -> "MemoryTaskRepository":
+        other = MemoryTaskRepository(events)
         other._tasks = dict(self._tasks)
         other._entries = dict(self._entries)
         other._next = dict(self._next)

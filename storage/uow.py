@@ -133,7 +133,7 @@ class MemoryUnitOfWork:
         self.state = self.committed_state.clone()
         self.rollups = self.committed_rollups.clone(self.events)
         self.focus = self.committed_focus.clone()
-        self.tasks = self.committed_tasks.clone()
+        self.tasks = self.committed_tasks.clone(self.events)
         self.ai = self.committed_ai.clone()
         self.wakatime = self.committed_wakatime.clone()
         # Every change to events marks the rollups in the same transaction, as the triggers do.

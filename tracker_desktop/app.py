@@ -221,7 +221,7 @@ class App:
         assert self.settings.data_dir is not None
         data_dir = self.settings.data_dir
         return DeleteService(lambda: self.store.engine, lambda: self.rollups, lambda: self.focus,
-                             lambda: SecretStore(data_dir))
+                             lambda: SecretStore(data_dir, warn=False))
 
     @cached_property
     def secrets(self) -> "SecretStore":

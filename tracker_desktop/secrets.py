@@ -32,7 +32,7 @@ def _usable(backend: object) -> bool:
 
 
 class SecretStore:
-    def __init__(self, fallback_dir: Path) -> None:
+    def __init__(self, fallback_dir: Path, *, warn: bool = True) -> None:
         import keyring
 
         self._keyring = keyring
@@ -57,7 +57,7 @@ class SecretStore:
             plain.file_path = str(secrets_file)
             self._backend = plain
             self.fallback = True
-            logger.warning(
+            (logger.warning if warn else logger.info)(
                 "No OS keyring is available (no Secret Service / KWallet / Keychain). Secrets "
                 "will be stored UNENCRYPTED in %s (readable only by you). Install and unlock a "
                 "keyring, or set PYTHON_KEYRING_BACKEND, to keep them encrypted.", plain.file_path)

@@ -112,6 +112,10 @@ def test_bad_native_files_are_refused_and_nothing_is_written(run_in, tmp_path):
                            '{"tasks": [{"id": 1, "title": "x"}]}}', "do not fit"),
                           ('{"format": "tracker-desktop-native", "version": 1, "tables": '
                            '{"tasks": [], "nope": []}}', "unknown table"),
+                          ('{"format": "tracker-desktop-native", "version": 1, "tables": '
+                           '{"events": [{"id": 1, "source": "window", "start_us": "soon", '
+                           '"duration_us": 1, "data": "{}", "counts": "{}", "device": ""}]}}',
+                           "start_us = 'soon' is not a number"),
                           ('{"format": "tracker-desktop-native", "version": 9, "tables": {}}',
                            "version 9"),
                           ('{"tables": {}, "format": "tracker-desktop-native"}',
@@ -143,3 +147,35 @@ def test_ranged_exports_and_csv_in_a_folder_and_a_zip(run_in, tmp_path):
                                       str(tmp_path / "missing" / "x.json"), code=2)
     assert "is before" in run_in(a, "export", "--format", "json", "--out", str(tmp_path / "x.json"),
                                  "--start", "2026-01-07", "--end", "2026-01-06", code=2)
+
+
+def test_the_progress_bar_shows_on_a_terminal_only():
+    import fcntl
+    import os
+    import pty
+    import struct
+    import subprocess
+    import sys
+    import termios
+
+    code = ("import time\nfrom tracker_desktop.commands.export import _bar\n"
+            "with _bar(50) as bar:\n    for _ in range(50):\n        bar.update(1); time.sleep(0.02)\n")
+    main_fd, sub_fd = pty.openpty()
+    fcntl.ioctl(sub_fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    proc = subprocess.Popen([sys.executable, "-c", code], stderr=sub_fd, stdout=subprocess.DEVNULL)
+    os.close(sub_fd)
+    seen = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 4096)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    proc.wait(30)
+    os.close(main_fd)
+    assert b"exporting:" in seen and b"/50 [" in seen  # tqdm's "exporting:  24%|██  | 12/50 ["
+    # Not a terminal: nothing on stderr.
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr == ""

@@ -315,3 +315,14 @@ def test_tasks_and_entries_round_trip_and_a_deleted_task_keeps_its_entries(uow):
         assert entry.task_id is None and entry.end == T0 + 120 * S
         assert entry.duration(T0) == 60 * S
         assert u.tasks.entries(T0 + 120 * S, T0 + 3600 * S) == []
+
+
+def test_the_manual_log_is_read_from_manual_events(uow):
+    with uow(write=True) as u:
+        u.events.add_many([ev(0, 600, source="manual"), ev(600, 60, source="window"),
+                           ev(3600, 300, source="manual"), ev(-600, 600, source="manual")])
+        u.commit()
+    with uow() as u:
+        got = u.tasks.manual_log(T0, T0 + 3600 * S)
+    assert [(x.start, x.end) for x in got] == [(T0, T0 + 600 * S)]
+    assert got[0].data["app"] == "code"

@@ -163,6 +163,9 @@ def test_log_counts_in_the_report_as_its_own_source(run):
     assert log["entries"] == 2 and log["seconds"] == 3600 and log["errors"] == 3
     assert log["titles"][0] == {"name": "Fixed the parser", "seconds": 2700}
     assert {t["name"] for t in log["templates"]} == {"debugging", "meeting"}
+    # A template's entry counts under its category.
+    assert {c["name"]: c["seconds"] for c in report["categories"]} == {
+        "Work > Programming": 2700, "Comms > Meetings": 900}
     text = run("report", "--date", "2026-01-05")
     assert "Manual log" in text and "Fixed the parser" in text
 

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import TYPE_CHECKING
 
 from tracker_desktop.commands.base import Context, UsageError
 from tracker_desktop.commands.taskargs import run, service, task_id
+
+if TYPE_CHECKING:
+    from tracker_desktop.domain.tasks import Task
 
 STATUSES = ("todo", "in_progress", "done", "archived")
 PRIORITIES = ("low", "medium", "high", "urgent")
@@ -84,10 +88,10 @@ def _changes(args: argparse.Namespace, ctx: Context) -> dict[str, object]:
     return changes
 
 
-def _print(task: object, args: argparse.Namespace, ctx: Context) -> None:
+def _print(task: Task, args: argparse.Namespace, ctx: Context) -> None:
     from tracker_desktop.services.tasks import task_json
 
-    print(json.dumps(task_json(task, ctx.tz), ensure_ascii=False), file=ctx.out)  # type: ignore[arg-type]
+    print(json.dumps(task_json(task, ctx.tz), ensure_ascii=False), file=ctx.out)
 
 
 def _add(args: argparse.Namespace, ctx: Context) -> int:

@@ -4,9 +4,10 @@ function takes the time it needs and returns new values."""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from .events import require_utc
 
@@ -14,6 +15,9 @@ STATUSES = ("todo", "in_progress", "done", "archived")
 PRIORITIES = ("low", "medium", "high", "urgent")
 # Seed 003's quick-add templates for the manual activity log.
 TEMPLATES = ("coding", "debugging", "learning", "meeting")
+# The category a log entry made from a template counts under (default rule set's names).
+TEMPLATE_CATEGORIES = {"coding": "Work > Programming", "debugging": "Work > Programming",
+                       "learning": "Learning", "meeting": "Comms > Meetings"}
 MAX_TITLE = 200
 MAX_TEXT = 2000  # as every text the tracker stores (domain/events.py)
 MAX_TAGS = 32
@@ -107,7 +111,13 @@ def check_estimate(hours: float | None) -> float | None:
     return float(hours)
 
 
-_UNSET = object()
+class Unset(enum.Enum):
+    """An optional field not given (None clears it)."""
+
+    UNSET = 0
+
+
+UNSET = Unset.UNSET
 
 
 def new_task(title: str, now: datetime, *, description: str = "", priority: str = "medium",
@@ -121,26 +131,26 @@ def new_task(title: str, now: datetime, *, description: str = "", priority: str 
 
 def edit_task(task: Task, now: datetime, *, title: str | None = None,
               description: str | None = None, status: str | None = None,
-              priority: str | None = None, due: date | None | object = _UNSET,
-              tags: Iterable[str] | None = None, estimate_hours: float | None | object = _UNSET,
-              project: str | None | object = _UNSET) -> Task:
+              priority: str | None = None, due: date | None | Unset = UNSET,
+              tags: Iterable[str] | None = None, estimate_hours: float | None | Unset = UNSET,
+              project: str | None | Unset = UNSET) -> Task:
     """`task` with the given fields changed and validated (None: unchanged; for the optional
     fields `due`, `estimate_hours` and `project`, None clears them)."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}
     if title is not None:
         changes["title"] = _text(title, "the title", MAX_TITLE, blank_ok=False)
     if description is not None:
         changes["description"] = _text(description, "the description", MAX_TEXT)
     if priority is not None:
         changes["priority"] = _choice(priority, "priority", PRIORITIES)
-    if due is not _UNSET:
+    if not isinstance(due, Unset):
         changes["due"] = due
     if tags is not None:
         changes["tags"] = check_tags(tags)
-    if estimate_hours is not _UNSET:
-        changes["estimate_hours"] = check_estimate(estimate_hours)  # type: ignore[arg-type]
-    if project is not _UNSET:
-        name = _text(project or "", "the project", MAX_PROJECT)  # type: ignore[arg-type]
+    if not isinstance(estimate_hours, Unset):
+        changes["estimate_hours"] = check_estimate(estimate_hours)
+    if not isinstance(project, Unset):
+        name = _text(project or "", "the project", MAX_PROJECT)
         changes["project"] = name or None
     if status is not None:
         _choice(status, "status", STATUSES)
@@ -149,7 +159,7 @@ def edit_task(task: Task, now: datetime, *, title: str | None = None,
             changes["completed"] = require_utc(now)
         elif status in ("todo", "in_progress"):
             changes["completed"] = None
-    return replace(task, updated=require_utc(now), **changes)  # type: ignore[arg-type]
+    return replace(task, updated=require_utc(now), **changes)
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,6 @@ class DeleteService:
         with writer(self._engine()).begin() as conn:
             rows = dump.clear(conn)
         secrets = self._secrets().delete_all()
-        logger.warning("deleted everything: %s rows, %s secret(s)", sum(rows.values()),
+        logger.info("deleted everything: %s rows, %s secret(s)", sum(rows.values()),
                        len(secrets))
         return Deleted(rows, 0, secrets)

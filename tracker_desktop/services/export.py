@@ -140,7 +140,7 @@ class ExportService:
         doc = Scanner(stream, "a tracker-desktop export (export --format json)")
         header: dict[str, Any] = {}
         counts: dict[str, int] = {}
-        known: dict[str, list[str]] = {}
+        known: dict[str, Any] = {}
         try:
             with writer(self._engine()).begin() as conn:
                 holding = dump.is_empty(conn)

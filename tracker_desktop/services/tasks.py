@@ -233,7 +233,7 @@ class TaskService:
         return [e for e in found if task_id is None or e.task_id == task_id]
 
     def entry_edit(self, entry_id: int, *, start: datetime | None = None,
-                   end: datetime | None = None, task_id: int | None | object = ...,
+                   end: datetime | None = None, task_id: int | None | t.Unset = t.UNSET,
                    description: str | None = None, allow_overlap: bool = False) -> TimeEntry:
         now = self._clock.now()
         with self._uow(write=True) as u:
@@ -243,11 +243,12 @@ class TaskService:
             if entry.running and (start is not None or end is not None):
                 raise TaskError(f"entry {entry_id} is the running timer: stop it before "
                                 "changing its times")
-            if task_id is not ... and task_id is not None and u.tasks.get(task_id) is None:  # type: ignore[arg-type]
-                raise UnknownTask(task_id)
+            new_task = entry.task_id if isinstance(task_id, t.Unset) else task_id
+            if new_task is not None and new_task != entry.task_id and u.tasks.get(new_task) is None:
+                raise UnknownTask(new_task)
             changed = replace(entry, start=start or entry.start, end=end or entry.end,
                               description=entry.description if description is None else description,
-                              task_id=entry.task_id if task_id is ... else task_id)  # type: ignore[arg-type]
+                              task_id=new_task)
             if not entry.running:
                 # Pauses outside the new span are dropped; the others are clipped to it.
                 assert changed.end is not None
@@ -293,6 +294,7 @@ class TaskService:
         data: dict[str, Any] = {"title": title or template, "errors": errors}
         if template is not None:
             data["template"] = template
+            data["category"] = t.TEMPLATE_CATEGORIES[template]
         if context.strip():
             data["context"] = context.strip()
         with self._uow(write=True) as u:
