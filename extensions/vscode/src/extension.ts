@@ -1,0 +1,147 @@
+/** Composition root of the extension: builds the host connection, the outbox, the tracker and
+ * the status bar, and registers the commands. */
+import { spawn } from 'child_process';
+import * as vscode from 'vscode';
+import { BackoffOptions } from './backoff';
+import { formatDuration } from './format';
+import { HostConnection } from './hostConnection';
+import { FocusState, TodaySummary } from './protocol';
+import { HeartbeatQueue } from './queue';
+import { StatusBar } from './statusBar';
+import { EditorTracker } from './tracker';
+
+const REFRESH_MS = 60_000;
+
+/** What `activate` returns: used by the tests (and handy for other extensions). */
+export interface TrackerApi {
+  readonly connection: HostConnection;
+  readonly queue: HeartbeatQueue;
+  readonly tracker: EditorTracker;
+  readonly statusBar: StatusBar;
+  refreshToday(): Promise<TodaySummary | undefined>;
+}
+
+let running: { api: TrackerApi; dispose: () => Promise<void> } | undefined;
+
+function executable(): string {
+  return vscode.workspace.getConfiguration('trackerDesktop').get<string>('executable') || 'tracker-desktop';
+}
+
+export interface ActivateOptions {
+  now?: () => number;
+  backoff?: BackoffOptions;
+}
+
+export function activate(context: vscode.ExtensionContext): TrackerApi {
+  return activateWith(context, {});
+}
+
+/** `activate` with the seams tests use: a clock and faster reconnects. */
+export function activateWith(context: vscode.ExtensionContext, options: ActivateOptions): TrackerApi {
+  const output = vscode.window.createOutputChannel('Tracker Desktop');
+  const log = (message: string): void => output.appendLine(`${new Date().toISOString()} ${message}`);
+  const version = String((context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0.0.0');
+  const connection = new HostConnection({ command: executable(), clientVersion: version, log, backoff: options.backoff });
+  const queue = new HeartbeatQueue(context.globalState, connection, log);
+  const statusBar = new StatusBar();
+  const tracker = new EditorTracker({
+    context,
+    now: options.now ?? (() => Date.now()),
+    log,
+    send: async (heartbeat) => {
+      await queue.add(heartbeat);
+      statusBar.update({ queued: queue.size });
+    },
+    onPauseChanged: (paused) => statusBar.update({ paused }),
+  });
+
+  const refreshToday = async (): Promise<TodaySummary | undefined> => {
+    if (!connection.connected) {
+      return undefined;
+    }
+    try {
+      const reply = await connection.request({ type: 'query', what: 'today' });
+      if (reply.type === 'today') {
+        const today = reply as unknown as TodaySummary;
+        statusBar.update({ today, focus: today.focus ?? undefined });
+        return today;
+      }
+      log(`today query: ${JSON.stringify(reply)}`);
+    } catch (error) {
+      log(`today query failed: ${String(error)}`);
+    }
+    return undefined;
+  };
+
+  connection.on('connected', () => {
+    statusBar.update({ connected: true });
+    void queue.flush().then(() => {
+      statusBar.update({ queued: queue.size });
+      return refreshToday();
+    });
+  });
+  connection.on('disconnected', () => statusBar.update({ connected: false, queued: queue.size }));
+  connection.on('focus', (focus: FocusState) => statusBar.update({ focus }));
+
+  const showToday = async (): Promise<void> => {
+    const today = await refreshToday();
+    if (!today) {
+      void vscode.window.showWarningMessage(`Tracker Desktop: the tracker host is not reachable (${queue.size} heartbeats waiting).`);
+      return;
+    }
+    const projects = (today.projects ?? []).slice(0, 3).map((p) => `${p.name} ${formatDuration(p.seconds)}`).join(', ');
+    const score = today.productivity_score == null ? '' : `; score ${Math.round(today.productivity_score)}`;
+    void vscode.window.showInformationMessage(
+      `Today: coding ${formatDuration(today.coding_seconds)}, active ${formatDuration(today.active_seconds)}${score}` +
+        (projects ? `; projects: ${projects}` : ''),
+    );
+  };
+
+  const openDashboard = (): void => {
+    const child = spawn(executable(), ['dashboard'], { detached: true, stdio: 'ignore' });
+    child.on('error', (error) => {
+      void vscode.window.showErrorMessage(`Tracker Desktop: cannot open the dashboard: ${error.message}`);
+    });
+    child.unref();
+  };
+
+  context.subscriptions.push(
+    output,
+    statusBar,
+    tracker,
+    vscode.commands.registerCommand('trackerDesktop.pause', () => tracker.setPaused(true)),
+    vscode.commands.registerCommand('trackerDesktop.resume', () => tracker.setPaused(false)),
+    vscode.commands.registerCommand('trackerDesktop.showToday', showToday),
+    vscode.commands.registerCommand('trackerDesktop.openDashboard', openDashboard),
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('trackerDesktop.executable')) {
+        void connection.stop().then(() => {
+          connection.setCommand(executable());
+          connection.start();
+        });
+      }
+    }),
+  );
+  const refresher = setInterval(() => void refreshToday(), REFRESH_MS);
+  statusBar.update({ paused: tracker.paused, queued: queue.size });
+  connection.start();
+  tracker.start();
+
+  const api: TrackerApi = { connection, queue, tracker, statusBar, refreshToday };
+  running = {
+    api,
+    dispose: async () => {
+      clearInterval(refresher);
+      await tracker.flush();
+      await queue.flush();
+      await connection.stop();
+    },
+  };
+  return api;
+}
+
+export async function deactivate(): Promise<void> {
+  const current = running;
+  running = undefined;
+  await current?.dispose();
+}

@@ -1,0 +1,93 @@
+/** The outbox: every heartbeat is persisted (VS Code's globalState) before it is sent and dropped
+ * only once the host has acknowledged it, so a host that is missing, restarting or killed — or a
+ * window reload — loses nothing. */
+import { Heartbeat, Reply } from './protocol';
+
+/** The part of vscode.Memento the queue uses. */
+export interface Store {
+  get<T>(key: string): T | undefined;
+  update(key: string, value: unknown): Thenable<void>;
+}
+
+export interface Requester {
+  readonly connected: boolean;
+  request(message: Record<string, unknown>): Promise<Reply>;
+}
+
+export const QUEUE_KEY = 'trackerDesktop.queue';
+/** Items per `heartbeats` frame: far under the host's 8 MiB inbound limit (≈ 400 bytes each). */
+export const BATCH_SIZE = 500;
+/** A month of 2-minute heartbeats; past it the oldest go (a bound, never reached in practice). */
+export const MAX_QUEUED = 100_000;
+
+export class HeartbeatQueue {
+  private flushing: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly store: Store,
+    private readonly host: Requester,
+    private readonly log: (message: string) => void = () => undefined,
+  ) {}
+
+  get size(): number {
+    return this.items().length;
+  }
+
+  items(): Heartbeat[] {
+    return this.store.get<Heartbeat[]>(QUEUE_KEY) ?? [];
+  }
+
+  /** Persists `heartbeat`, then tries to send everything queued. */
+  async add(heartbeat: Heartbeat): Promise<void> {
+    const items = [...this.items(), heartbeat];
+    await this.store.update(QUEUE_KEY, items.length > MAX_QUEUED ? items.slice(-MAX_QUEUED) : items);
+    await this.flush();
+  }
+
+  /** Sends the queue in order while the host is connected; one flush at a time. */
+  flush(): Promise<void> {
+    if (this.flushing) {
+      this.again = true;
+      return this.flushing;
+    }
+    this.flushing = this.drain().finally(() => {
+      this.flushing = undefined;
+      if (this.again) {
+        this.again = false;
+        void this.flush();
+      }
+    });
+    return this.flushing;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const items = this.items();
+      if (items.length === 0 || !this.host.connected) {
+        return;
+      }
+      const batch = items.slice(0, BATCH_SIZE);
+      let reply: Reply;
+      try {
+        reply = batch.length === 1
+          ? await this.host.request({ type: 'heartbeat', ...batch[0] })
+          : await this.host.request({ type: 'heartbeats', items: batch });
+      } catch (error) {
+        this.log(`queue kept (${items.length}): ${String(error)}`);
+        return;
+      }
+      if (reply.type === 'error') {
+        // The host judged the message itself invalid: resending it would fail forever.
+        this.log(`host refused ${batch.length} heartbeat(s): ${reply.error}: ${reply.message}`);
+      } else if (reply.type !== 'ack') {
+        this.log(`unexpected reply ${JSON.stringify(reply)}; queue kept`);
+        return;
+      } else if (Array.isArray(reply.rejected)) {
+        this.log(`host refused some heartbeats: ${JSON.stringify(reply.rejected)}`);
+      }
+      // Drop what was sent, keeping anything added while we waited.
+      await this.store.update(QUEUE_KEY, this.items().slice(batch.length));
+    }
+  }
+}
