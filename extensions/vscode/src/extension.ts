@@ -133,6 +133,7 @@ export function activateWith(context: vscode.ExtensionContext, options: Activate
     dispose: async () => {
       clearInterval(refresher);
       await tracker.flush();
+      tracker.dispose();
       await queue.flush();
       await connection.stop();
     },

@@ -45,23 +45,30 @@ export class EditorTracker implements vscode.Disposable {
   private focused = true;
   private gitApi: GitApi | undefined;
   private readonly branches = new Map<string, { branch: string | undefined; at: number }>();
+  /** Events are handled one after another, in the order VS Code fired them (each handler awaits
+   * the file system or the clipboard, and the policies need time to move forward). */
+  private chain: Promise<void> = Promise.resolve();
+  private pausedNow: boolean;
 
   constructor(private readonly deps: TrackerDeps) {
     const config = vscode.workspace.getConfiguration('trackerDesktop');
     this.rules = readRules(config);
     this.breaks = new BreakReminder(config.get<number>('breakReminderMinutes') ?? 50);
+    this.pausedNow = deps.context.globalState.get<boolean>(PAUSED_KEY) ?? false;
   }
 
   get paused(): boolean {
-    return this.deps.context.globalState.get<boolean>(PAUSED_KEY) ?? false;
+    return this.pausedNow;
   }
 
+  /** Takes effect for events fired from now on; what came before is still sent. */
   async setPaused(paused: boolean): Promise<void> {
-    if (paused) {
-      await this.sendAll(this.policy.flush());
-    }
-    await this.deps.context.globalState.update(PAUSED_KEY, paused);
+    this.pausedNow = paused;
     this.deps.onPauseChanged?.(paused);
+    await this.deps.context.globalState.update(PAUSED_KEY, paused);
+    if (paused) {
+      await this.flush();
+    }
   }
 
   start(): void {
@@ -69,36 +76,32 @@ export class EditorTracker implements vscode.Disposable {
     this.disposables.push(
       vscode.window.onDidChangeActiveTextEditor((editor) => {
         if (editor) {
-          void this.activity(editor.document);
+          this.enqueue((now) => this.activity(now, editor.document));
         }
       }),
-      vscode.workspace.onDidChangeTextDocument((event) => void this.onChange(event)),
-      vscode.workspace.onDidSaveTextDocument((document) => void this.activity(document, {}, true)),
-      vscode.window.onDidChangeTextEditorSelection((event) => void this.activity(event.textEditor.document)),
+      vscode.workspace.onDidChangeTextDocument((event) => this.onChange(event)),
+      vscode.workspace.onDidSaveTextDocument((document) => this.enqueue((now) => this.activity(now, document, {}, true))),
+      vscode.window.onDidChangeTextEditorSelection((event) => {
+        this.enqueue((now) => this.activity(now, event.textEditor.document));
+      }),
       vscode.window.onDidChangeWindowState((state) => {
         this.focused = state.focused;
         if (state.focused) {
-          void this.activeActivity();
+          this.enqueue((now) => this.activeActivity(now));
         }
       }),
-      vscode.debug.onDidStartDebugSession(() => {
-        this.debugSessions += 1;
-        void this.activeActivity();
-      }),
+      vscode.debug.onDidStartDebugSession(() => this.setCategoryCounter(() => (this.debugSessions += 1))),
       vscode.debug.onDidTerminateDebugSession(() => {
-        this.debugSessions = Math.max(0, this.debugSessions - 1);
-        void this.activeActivity();
+        this.setCategoryCounter(() => (this.debugSessions = Math.max(0, this.debugSessions - 1)));
       }),
       vscode.tasks.onDidStartTask((event) => {
         if (event.execution.task.group === vscode.TaskGroup.Build) {
-          this.buildTasks += 1;
-          void this.activeActivity();
+          this.setCategoryCounter(() => (this.buildTasks += 1));
         }
       }),
       vscode.tasks.onDidEndTask((event) => {
         if (event.execution.task.group === vscode.TaskGroup.Build) {
-          this.buildTasks = Math.max(0, this.buildTasks - 1);
-          void this.activeActivity();
+          this.setCategoryCounter(() => (this.buildTasks = Math.max(0, this.buildTasks - 1)));
         }
       }),
       vscode.workspace.onDidChangeConfiguration((event) => {
@@ -110,12 +113,34 @@ export class EditorTracker implements vscode.Disposable {
       }),
     );
     this.timer = setInterval(() => void this.tick(), TICK_MS);
-    void this.activeActivity();
+    this.enqueue((now) => this.activeActivity(now));
   }
 
-  /** Sends what is pending (deactivation). */
+  /** Waits for the events fired so far, then sends what is pending (deactivation). */
   async flush(): Promise<void> {
+    await this.idle();
     await this.sendAll(this.policy.flush());
+  }
+
+  /** Resolves once every event fired so far has been handled. */
+  idle(): Promise<void> {
+    return this.chain;
+  }
+
+  private enqueue(job: (now: number) => Promise<void>): void {
+    if (this.pausedNow) {
+      return;
+    }
+    const now = this.deps.now();
+    this.chain = this.chain.then(() => job(now)).catch((error) => this.deps.log(`event handling failed: ${String(error)}`));
+  }
+
+  /** The category is read when an event's data is built: change it in event order too. */
+  private setCategoryCounter(change: () => void): void {
+    this.enqueue(async (now) => {
+      change();
+      await this.activeActivity(now);
+    });
   }
 
   dispose(): void {
@@ -132,22 +157,25 @@ export class EditorTracker implements vscode.Disposable {
   }
 
   /** Runs the timer's work now (tests call it instead of waiting). */
-  async tick(): Promise<void> {
-    // A debug session or a build going on while the window has focus is activity by itself.
-    if ((this.debugSessions > 0 || this.buildTasks > 0) && this.focused) {
-      await this.activeActivity();
-    }
-    await this.sendAll(this.policy.tick(this.deps.now()));
+  tick(): Promise<void> {
+    this.enqueue(async (now) => {
+      // A debug session or a build going on while the window has focus is activity by itself.
+      if ((this.debugSessions > 0 || this.buildTasks > 0) && this.focused) {
+        await this.activeActivity(now);
+      }
+      await this.sendAll(this.policy.tick(now));
+    });
+    return this.chain;
   }
 
-  private async activeActivity(): Promise<void> {
+  private async activeActivity(now: number): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (editor) {
-      await this.activity(editor.document);
+      await this.activity(now, editor.document);
     }
   }
 
-  private async onChange(event: vscode.TextDocumentChangeEvent): Promise<void> {
+  private onChange(event: vscode.TextDocumentChangeEvent): void {
     if (event.contentChanges.length === 0 || event.document !== vscode.window.activeTextEditor?.document) {
       return; // a dirty-state flip, or an edit in a document nobody is looking at (e.g. a refactor)
     }
@@ -155,24 +183,21 @@ export class EditorTracker implements vscode.Disposable {
       text: c.text,
       removedLines: c.range.end.line - c.range.start.line,
     }));
-    const now = this.deps.now();
-    // Only a large insert needs the clipboard (and reading it is asynchronous).
-    const clipboard = this.classifier.isBulk(changes) ? await vscode.env.clipboard.readText() : undefined;
-    const result = this.classifier.classify(now, changes, clipboard);
-    const counts: Record<string, number> = {
-      keys: result.keys,
-      lines_added: result.added,
-      lines_removed: result.removed,
-      [`lines_${result.origin}`]: result.lines,
-    };
-    await this.activity(event.document, counts as Counts, false, now);
+    // Only a large insert needs the clipboard; read it now, before later events can change it.
+    const clipboard = this.classifier.isBulk(changes) ? vscode.env.clipboard.readText() : undefined;
+    this.enqueue(async (now) => {
+      const result = this.classifier.classify(now, changes, clipboard ? await clipboard : undefined);
+      const counts: Record<string, number> = {
+        keys: result.keys,
+        lines_added: result.added,
+        lines_removed: result.removed,
+        [`lines_${result.origin}`]: result.lines,
+      };
+      await this.activity(now, event.document, counts as Counts);
+    });
   }
 
-  private async activity(document: vscode.TextDocument, counts: Counts = {}, isWrite = false, at?: number): Promise<void> {
-    if (this.paused) {
-      return;
-    }
-    const now = at ?? this.deps.now();
+  private async activity(now: number, document: vscode.TextDocument, counts: Counts = {}, isWrite = false): Promise<void> {
     const data = await this.dataFor(document);
     if (!data) {
       return;

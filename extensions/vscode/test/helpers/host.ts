@@ -24,11 +24,19 @@ export interface StoredEvent {
 
 /** Every editor event in `dataDir`, read back with `tracker-desktop events`. */
 export function editorEvents(dataDir: string): StoredEvent[] {
-  const out = execFileSync(trackerBin, ['events', '--source', 'editor', '--all', '--json'], {
-    env: { ...process.env, TRACKER_DATA_DIR: dataDir },
-    encoding: 'utf8',
-  });
-  return JSON.parse(out) as StoredEvent[];
+  try {
+    const out = execFileSync(trackerBin, ['events', '--source', 'editor', '--all', '--json'], {
+      env: { ...process.env, TRACKER_DATA_DIR: dataDir },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return JSON.parse(out) as StoredEvent[];
+  } catch (error) {
+    if (String((error as { stderr?: string }).stderr).includes('there is no database')) {
+      return []; // nothing was ever recorded there
+    }
+    throw error;
+  }
 }
 
 export function sumCounts(events: StoredEvent[]): Record<string, number> {

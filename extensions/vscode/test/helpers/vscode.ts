@@ -120,7 +120,15 @@ export const stub = {
   commands: new Map<string, (...args: unknown[]) => unknown>(),
   output: [] as string[],
 
+  contexts: [] as { subscriptions: { dispose(): unknown }[] }[],
+
+  /** Disposes what the extension registered (as VS Code does after deactivate) and clears state. */
   reset(): void {
+    for (const context of this.contexts.splice(0)) {
+      for (const d of context.subscriptions.splice(0)) {
+        d.dispose();
+      }
+    }
     this.activeTextEditor = undefined;
     this.config.clear();
     this.clipboard = '';
@@ -242,9 +250,11 @@ export const extensions = {
 
 /** An ExtensionContext with a fresh (or the given) globalState, as on a window (re)load. */
 export function extensionContext(globalState = new Memento()) {
-  return {
+  const context = {
     subscriptions: [] as { dispose(): unknown }[],
     globalState,
     extension: { packageJSON: { version: '0.1.0-test' } },
   };
+  stub.contexts.push(context);
+  return context;
 }
