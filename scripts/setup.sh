@@ -77,4 +77,6 @@ install_peers() {
 install_apt
 install_python
 install_peers
+# Node, npm, Debian's chromium and the browser extension's dev dependencies (tests/browser).
+bash scripts/setup_node.sh
 log "ready"

@@ -10,5 +10,9 @@ echo "== import contracts"
 .venv/bin/lint-imports --no-cache
 echo "== type check (mypy; strict on the domain)"
 .venv/bin/mypy
+echo "== browser extension: type check (tsc --checkJs) and unit tests (node --test)"
+(cd extensions/browser && npx --no-install tsc -p jsconfig.json && npm test --silent)
 echo "== pytest"
-.venv/bin/python -m pytest -q -p no:cacheprovider "$@"
+.venv/bin/python -m pytest -q -p no:cacheprovider --ignore=tests/browser "$@"
+echo "== browser: the extension in Debian's chromium with the real host (tests/browser, ~2 min)"
+.venv/bin/python -m pytest -q -p no:cacheprovider tests/browser "$@"
