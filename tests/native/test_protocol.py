@@ -220,3 +220,25 @@ def test_sigterm_writes_what_was_acknowledged(host_env: HostEnv) -> None:
     host.proc.send_signal(signal.SIGTERM)
     assert host.proc.wait(60) == 0
     assert len(host_env.events()) == 5
+
+
+def test_a_durable_heartbeat_is_acknowledged_once_committed(host_env: HostEnv) -> None:
+    """`durable`: the ack comes after the commit, so even a kill -9 right after it loses nothing."""
+    host = host_env.host()
+    t0 = now() - timedelta(minutes=2)
+    assert host.request(hb(t0, id="warm"))["type"] == "ack"  # not durable: may still be in memory
+    reply = host.request(hb(t0 + timedelta(seconds=30), id="d1", durable=True))
+    assert reply == {"type": "ack", "id": "d1", "ok": True}
+    items = [{k: v for k, v in hb(t0 + timedelta(seconds=40 + i), url=f"http://d{i}.test/").items()
+              if k != "type"} for i in range(3)]
+    assert host.request({"type": "heartbeats", "id": "d2", "durable": True,
+                         "items": items})["count"] == 3
+    host.proc.kill()
+    host.proc.wait(30)
+    events = host_env.events()
+    assert sorted(e["data"]["url"] for e in events) == [
+        "http://a.test/x", "http://d0.test/", "http://d1.test/", "http://d2.test/"]
+    assert [e["duration"] for e in events if e["data"]["url"] == "http://a.test/x"] == [30.0]
+    host2 = host_env.host()
+    assert host2.request({**hb(t0, id=1), "durable": "yes"})["error"] == "bad_message"
+    assert host2.close() == 0

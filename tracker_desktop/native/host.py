@@ -23,6 +23,7 @@ from . import framing, protocol
 from .protocol import MessageId, ProtocolError
 
 if TYPE_CHECKING:
+    from storage.heartbeat_engine import HeartbeatEngine
     from storage.writer import Writer
     from tracker_desktop.app import App, Store
     from tracker_desktop.services.focus import FocusService, FocusStatus
@@ -79,6 +80,7 @@ class NativeHost:
         self._out = stdout
         self._out_lock = threading.Lock()
         self._writer: Writer | None = None
+        self._engine: HeartbeatEngine | None = None
         self._focus_poll = focus_poll_seconds
         self._focus_factory = focus_service_factory or self._own_focus_service
         self._focus_sent: dict[str, Any] | None = None
@@ -162,7 +164,7 @@ class NativeHost:
             msg_id = msg.id
             if isinstance(msg, protocol.HeartbeatMessage):
                 self._record((msg.item,))
-                self.send({"type": "ack", "id": msg.id, "ok": True})
+                self._ack({"type": "ack", "id": msg.id, "ok": True}, msg.durable)
             elif isinstance(msg, protocol.HeartbeatsMessage):
                 self._record(msg.items)
                 reply: dict[str, Any] = {"type": "ack", "id": msg.id, "ok": True,
@@ -171,7 +173,7 @@ class NativeHost:
                     reply["rejected"] = [{"index": r.index, "error": r.code, "message": r.message}
                                          for r in msg.rejected]
                     reply["rejected_count"] = msg.rejected_count
-                self.send(reply)
+                self._ack(reply, msg.durable and bool(msg.items))
             elif isinstance(msg, protocol.Hello):
                 logger.info("native host: hello from %s %s", msg.client, msg.version)
                 with self._focus_lock:
@@ -190,6 +192,23 @@ class NativeHost:
             self._error("internal", f"{type(exc).__name__}: {exc}"[:500], msg_id)
 
     # -- heartbeats ------------------------------------------------------------------------------
+    def _ack(self, reply: dict[str, Any], durable: bool) -> None:
+        """Acknowledge now (the writer commits within 5 s, and before the host exits), or, for a
+        `durable` message, once the writer has committed it (a kill -9 then loses nothing
+        acknowledged)."""
+        if not durable:
+            self.send(reply)
+            return
+        writer, engine = self._writer, self._engine
+        assert writer is not None and engine is not None
+
+        def commit_then_ack() -> None:
+            if not engine.flush():
+                raise RuntimeError("the heartbeats could not be written yet")
+            self.send(reply)
+
+        writer.submit(commit_then_ack, name="durable ack")
+
     def _record(self, items: tuple[protocol.PulsedHeartbeat, ...]) -> None:
         if not items:
             return
@@ -205,9 +224,9 @@ class NativeHost:
 
         store = self.app.store
         store.engine  # noqa: B018  (open and migrate on this thread, before the writer's uses it)
-        writer = Writer(HeartbeatEngine(store.uow, self.app.clock,
-                                        device=this_device(self.app.settings.tracking)),
-                        self.app.clock)
+        self._engine = HeartbeatEngine(store.uow, self.app.clock,
+                                       device=this_device(self.app.settings.tracking))
+        writer = Writer(self._engine, self.app.clock)
         writer.start()
         self._writer = writer
         return writer

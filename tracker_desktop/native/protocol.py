@@ -24,7 +24,7 @@ MAX_VERSION = 64
 MAX_BATCH = 100_000
 MAX_REJECTED_LISTED = 20
 _HEARTBEAT_FIELDS = frozenset({"source", "timestamp", "duration", "pulsetime", "data", "counts"})
-_MESSAGE_FIELDS = frozenset({"type", "id"})
+_MESSAGE_FIELDS = frozenset({"type", "id", "durable"})
 
 MessageId = Union[str, int, None]
 
@@ -62,6 +62,7 @@ class Hello:
 class HeartbeatMessage:
     id: MessageId
     item: PulsedHeartbeat
+    durable: bool = False  # acknowledge only once written to the database
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,7 @@ class HeartbeatsMessage:
     items: tuple[PulsedHeartbeat, ...]
     rejected: tuple[Rejected, ...]
     rejected_count: int
+    durable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +135,7 @@ def parse(frame: bytes, now: datetime) -> Message:
     if kind == "heartbeat":
         fields = {k: v for k, v in obj.items() if k not in _MESSAGE_FIELDS}
         try:
-            return HeartbeatMessage(msg_id, parse_heartbeat(fields, now))
+            return HeartbeatMessage(msg_id, parse_heartbeat(fields, now), _durable(obj, msg_id))
         except InvalidEvent as exc:
             raise ProtocolError("invalid_heartbeat", str(exc), msg_id) from None
     if kind == "heartbeats":
@@ -178,7 +180,14 @@ def _batch(obj: dict[str, Any], msg_id: MessageId, now: datetime) -> HeartbeatsM
             count += 1
             if len(rejected) < MAX_REJECTED_LISTED:
                 rejected.append(Rejected(index, "invalid_heartbeat", str(exc)[:300]))
-    return HeartbeatsMessage(msg_id, tuple(good), tuple(rejected), count)
+    return HeartbeatsMessage(msg_id, tuple(good), tuple(rejected), count, _durable(obj, msg_id))
+
+
+def _durable(obj: dict[str, Any], msg_id: MessageId) -> bool:
+    value = obj.get("durable", False)
+    if not isinstance(value, bool):
+        raise ProtocolError("bad_message", "`durable` must be true or false", msg_id)
+    return value
 
 
 def _number(value: Any, what: str) -> float:
