@@ -19,7 +19,7 @@ export interface Classified {
   removed: number;
   /** Lines credited to the origin: newlines for typing, non-blank inserted lines otherwise. */
   lines: number;
-  /** Keystrokes this change stands for (0 for generated text). */
+  /** Keystrokes this change stands for (0 for generated text, 1 for a paste). */
   keys: number;
 }
 
@@ -40,6 +40,17 @@ function newlines(text: string): number {
 
 function nonBlankLines(text: string): number {
   return text.split('\n').filter((line) => line.trim() !== '').length;
+}
+
+/** Keystrokes behind a typed change: one per character, since a busy editor (VS Code in a
+ * browser, notably) delivers several typed characters in one change event; one for a deletion
+ * or an Enter with its auto-indentation. Multi-cursor edits repeat one keystroke per cursor. */
+function typedKeys(changes: readonly TextChange[]): number {
+  let keys = 1;
+  for (const { text } of changes) {
+    keys = Math.max(keys, /^\r?\n[ \t]*$/.test(text) ? 1 : text.length);
+  }
+  return keys;
 }
 
 function normalise(text: string): string {
@@ -65,7 +76,7 @@ export class LineChangeClassifier {
       if (text !== '' || removed > 0 || changes.length > 0) {
         this.lastTypedAt = now;
       }
-      return { origin: 'typed', added, removed, lines: added, keys: 1 };
+      return { origin: 'typed', added, removed, lines: added, keys: typedKeys(changes) };
     }
     const lines = nonBlankLines(text);
     const pasted = clipboard !== undefined && normalise(clipboard) !== ''

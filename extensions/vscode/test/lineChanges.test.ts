@@ -11,6 +11,15 @@ test('single keystrokes are typing; a newline typed is a typed line', () => {
   assert.deepEqual(c.classify(1200, [{ text: '', removedLines: 2 }]), { origin: 'typed', added: 0, removed: 2, lines: 0, keys: 1 });
 });
 
+test('keystrokes: characters typed, even when the editor delivers several in one event', () => {
+  const c = new LineChangeClassifier();
+  assert.equal(c.classify(1000, [{ text: 'ms)', removedLines: 0 }]).keys, 3);
+  assert.equal(c.classify(1100, [{ text: '\n        ', removedLines: 0 }]).keys, 1, 'Enter and its indentation');
+  assert.equal(c.classify(1200, [{ text: '', removedLines: 0 }]).keys, 1, 'a backspace');
+  const threeCursors = [0, 1, 2].map(() => ({ text: 'x', removedLines: 0 }));
+  assert.equal(c.classify(1300, threeCursors).keys, 1, 'one keystroke at three cursors');
+});
+
 test('a multi-line insert equal to the clipboard is a paste', () => {
   const c = new LineChangeClassifier();
   const r = c.classify(5000, [{ text: code, removedLines: 0 }], code.replace(/\n/g, '\r\n'));

@@ -1,0 +1,68 @@
+// Drives a running code-server with Debian's headless chromium (playwright-core): opens the
+// workspace, opens a file through Quick Open, types into it and saves it.
+//   node drive_code_server.mjs '{"url": "...", "file": "hello.py", "text": "...", "artifacts": "DIR"}'
+// Prints one JSON line per step, then {"step": "ready"} and keeps the page open until stdin
+// closes; on failure prints {"step": "error"}, saves a screenshot in `artifacts`, exits 1.
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const require = createRequire(path.join(here, '../../extensions/vscode/package.json'));
+const { chromium } = require('playwright-core');
+
+const args = JSON.parse(process.argv[2]);
+const step = (name, extra = {}) => console.log(JSON.stringify({ step: name, t: Date.now(), ...extra }));
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+page.setDefaultTimeout(60_000);
+try {
+  await page.goto(args.url);
+  await page.waitForSelector('.monaco-workbench .part.editor');
+  // The explorer shows the workspace once the remote file system is up.
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: args.file }).first().waitFor();
+  step('workbench');
+
+  await page.keyboard.press('Control+P');
+  await page.waitForSelector('.quick-input-widget .quick-input-box input');
+  await page.keyboard.type(args.file, { delay: 20 });
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: args.file }).first().waitFor();
+  await page.keyboard.press('Enter');
+  await page.waitForSelector(`.tab.active[data-resource-name="${args.file}"]`);
+  const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  await editor.waitFor();
+  step('opened');
+
+  await editor.click();
+  await page.keyboard.press('Control+End');
+  await page.keyboard.type(args.text, { delay: 40 });
+  step('typed', { chars: args.text.length });
+  await page.keyboard.press('Control+S');
+  await page.waitForSelector(`.tab.active[data-resource-name="${args.file}"]:not(.dirty)`);
+  step('saved');
+
+  // The extension's status bar item: today's coding time once the host answered (not "offline").
+  const item = page.locator('.statusbar-item', { hasText: /\d+ m/ });
+  await item.first().waitFor({ timeout: 30_000 });
+  step('status', { text: (await item.first().innerText()).trim() });
+  if (await page.locator('.statusbar-item', { hasText: 'Tracker offline' }).count()) {
+    throw new Error('the status bar says the tracker is offline');
+  }
+  // Keep the window open (closing it would end the session) until the test has what it needs.
+  step('ready');
+  for await (const _ of process.stdin) {
+    // the test closes stdin when done
+  }
+} catch (error) {
+  await page.screenshot({ path: path.join(args.artifacts, 'code-server-failure.png') }).catch(() => undefined);
+  step('error', { message: String(error?.stack ?? error) });
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
