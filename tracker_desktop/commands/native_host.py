@@ -38,7 +38,10 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
     # database that needs migrating gets it on the first read).
     prepare_database(settings.db_path, create=True)
     app = App(settings, ctx.clock, Store(settings.db_path))
+    # Our own buffered stdout (PYTHONUNBUFFERED or -u would make every reply a system call):
+    # the host flushes whenever it is about to wait for input.
+    out = open(sys.stdout.fileno(), "wb", buffering=1 << 16, closefd=False)
     try:
-        return NativeHost(app, sys.stdin.buffer, sys.stdout.buffer).run()
+        return NativeHost(app, sys.stdin.buffer, out).run()
     finally:
         app.close()

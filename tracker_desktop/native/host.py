@@ -92,7 +92,9 @@ class NativeHost:
         self.stats = HostStats()
 
     # -- output --------------------------------------------------------------------------------
-    def send(self, obj: dict[str, Any]) -> None:
+    def send(self, obj: dict[str, Any], *, flush: bool = True) -> None:
+        """Write a frame; `flush=False` (the reading loop's replies) leaves it buffered until the
+        loop is about to wait for input, so a burst of replies costs few writes."""
         body = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8",
                                                                                "replace")
         if len(body) > framing.MAX_OUTBOUND:
@@ -105,14 +107,27 @@ class NativeHost:
                 return
             try:
                 self._out.write(frame)
-                self._out.flush()
+                if flush:
+                    self._out.flush()
             except (BrokenPipeError, ValueError, OSError):
                 # The browser went away; stdin closes next and we exit after writing.
                 self._out_closed = True
 
+    def flush(self) -> None:
+        with self._out_lock:
+            if self._out_closed:
+                return
+            try:
+                self._out.flush()
+            except (BrokenPipeError, ValueError, OSError):
+                self._out_closed = True
+
+    def _reply(self, obj: dict[str, Any]) -> None:
+        self.send(obj, flush=False)
+
     def _error(self, code: str, message: str, msg_id: MessageId) -> None:
         self.stats.errors += 1
-        self.send({"type": "error", "id": msg_id, "error": code, "message": message})
+        self._reply({"type": "error", "id": msg_id, "error": code, "message": message})
 
     # -- the loop --------------------------------------------------------------------------------
     def run(self) -> int:
@@ -130,9 +145,10 @@ class NativeHost:
             self._poller = threading.Thread(target=self._poll_focus, name="focus-poll",
                                             daemon=True)
             self._poller.start()
+            reader = framing.FrameReader(self._in)
             while True:
                 try:
-                    frame = framing.read_frame(self._in)
+                    frame = reader.read(self.flush)
                 except framing.FrameError as exc:
                     logger.warning("native host: %s", exc)
                     self._error(exc.code, str(exc), None)
@@ -144,6 +160,7 @@ class NativeHost:
         except _Stop:
             logger.info("native host: stopped by a signal")
         finally:
+            self.flush()
             self._stop.set()
             for sig, handler in previous.items():
                 signal.signal(sig, handler)
@@ -179,10 +196,10 @@ class NativeHost:
                 with self._focus_lock:
                     focus = focus_message(self._main_focus().status(), self._blocklist)
                     self._focus_sent = focus
-                self.send({"type": "hello", "id": msg.id, "ok": True, "version": __version__,
-                           "protocol": protocol.PROTOCOL_VERSION, "focus": focus})
+                self._reply({"type": "hello", "id": msg.id, "ok": True, "version": __version__,
+                             "protocol": protocol.PROTOCOL_VERSION, "focus": focus})
             else:
-                self.send(self.today(msg.id))
+                self._reply(self.today(msg.id))
         except ProtocolError as exc:
             self._error(exc.code, str(exc), exc.id)
         except _Stop:
@@ -197,7 +214,7 @@ class NativeHost:
         `durable` message, once the writer has committed it (a kill -9 then loses nothing
         acknowledged)."""
         if not durable:
-            self.send(reply)
+            self._reply(reply)
             return
         writer, engine = self._writer, self._engine
         assert writer is not None and engine is not None
