@@ -1,5 +1,5 @@
 /** The outbox: every heartbeat is persisted (VS Code's globalState) before it is sent and dropped
- * only once the host has acknowledged it, so a host that is missing, restarting or killed — or a
+ * only once the host has acknowledged it as committed, so a host that is missing, restarting or killed — or a
  * window reload — loses nothing. */
 import { Heartbeat, Reply } from './protocol';
 
@@ -70,9 +70,11 @@ export class HeartbeatQueue {
       const batch = items.slice(0, BATCH_SIZE);
       let reply: Reply;
       try {
+        // durable: the host acks only once its writer has committed, so dropping an acked
+        // heartbeat can never lose it, even if the host is then killed.
         reply = batch.length === 1
-          ? await this.host.request({ type: 'heartbeat', ...batch[0] })
-          : await this.host.request({ type: 'heartbeats', items: batch });
+          ? await this.host.request({ type: 'heartbeat', durable: true, ...batch[0] })
+          : await this.host.request({ type: 'heartbeats', durable: true, items: batch });
       } catch (error) {
         this.log(`queue kept (${items.length}): ${String(error)}`);
         return;
