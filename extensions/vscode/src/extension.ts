@@ -49,7 +49,7 @@ export function activateWith(context: vscode.ExtensionContext, options: Activate
     now: options.now ?? (() => Date.now()),
     log,
     send: async (heartbeat) => {
-      await queue.add(heartbeat);
+      await queue.push(heartbeat);
       statusBar.update({ queued: queue.size });
     },
     onPauseChanged: (paused) => statusBar.update({ paused }),

@@ -22,7 +22,7 @@ export const MAX_QUEUED = 100_000;
 
 export class HeartbeatQueue {
   private flushing: Promise<void> | undefined;
-  private again = false;
+  private next: Promise<void> | undefined;
 
   constructor(
     private readonly store: Store,
@@ -38,27 +38,35 @@ export class HeartbeatQueue {
     return this.store.get<Heartbeat[]>(QUEUE_KEY) ?? [];
   }
 
-  /** Persists `heartbeat`, then tries to send everything queued. */
-  async add(heartbeat: Heartbeat): Promise<void> {
+  /** Persists `heartbeat` and starts sending the queue; resolves once it is persisted (a long
+   * backlog being flushed never holds up the caller). */
+  async push(heartbeat: Heartbeat): Promise<void> {
     const items = [...this.items(), heartbeat];
     await this.store.update(QUEUE_KEY, items.length > MAX_QUEUED ? items.slice(-MAX_QUEUED) : items);
+    void this.flush();
+  }
+
+  /** Persists `heartbeat`, then sends everything queued (while connected). */
+  async add(heartbeat: Heartbeat): Promise<void> {
+    await this.push(heartbeat);
     await this.flush();
   }
 
-  /** Sends the queue in order while the host is connected; one flush at a time. */
+  /** Sends the queue in order while the host is connected; one flush at a time. Resolves once
+   * everything queued before the call was sent (or the host went away). */
   flush(): Promise<void> {
-    if (this.flushing) {
-      this.again = true;
+    if (!this.flushing) {
+      this.flushing = this.drain().finally(() => {
+        this.flushing = undefined;
+      });
       return this.flushing;
     }
-    this.flushing = this.drain().finally(() => {
-      this.flushing = undefined;
-      if (this.again) {
-        this.again = false;
-        void this.flush();
-      }
+    // The running flush may have looked at the queue before the latest items: once more after it.
+    this.next ??= this.flushing.then(() => {
+      this.next = undefined;
+      return this.flush();
     });
-    return this.flushing;
+    return this.next;
   }
 
   private async drain(): Promise<void> {

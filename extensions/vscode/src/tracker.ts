@@ -127,8 +127,8 @@ export class EditorTracker implements vscode.Disposable {
     return this.chain;
   }
 
-  private enqueue(job: (now: number) => Promise<void>): void {
-    if (this.pausedNow) {
+  private enqueue(job: (now: number) => Promise<void>, evenWhenPaused = false): void {
+    if (this.pausedNow && !evenWhenPaused) {
       return;
     }
     const now = this.deps.now();
@@ -137,10 +137,14 @@ export class EditorTracker implements vscode.Disposable {
 
   /** The category is read when an event's data is built: change it in event order too. */
   private setCategoryCounter(change: () => void): void {
+    // Counted even while paused (a session that ends while paused must not stay "debugging").
+    const paused = this.pausedNow;
     this.enqueue(async (now) => {
       change();
-      await this.activeActivity(now);
-    });
+      if (!paused) {
+        await this.activeActivity(now);
+      }
+    }, true);
   }
 
   dispose(): void {
