@@ -21,7 +21,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXT = ROOT / "extensions" / "vscode"
-CODE_SERVER = ROOT / ".tools" / "code-server" / "node_modules" / ".bin" / "code-server"
+CODE_SERVER = ROOT / ".tools" / "code-server" / "code-server"  # the launcher setup_code_server.sh writes
 TRACKER = Path(sys.executable).parent / "tracker-desktop"
 VSIX = EXT / "dist" / "tracker-desktop-vscode.vsix"
 
