@@ -65,6 +65,22 @@ const commands = {
     return { url: page.url(), title: await page.title(),
       text: await page.evaluate(() => document.body?.innerText ?? '').catch(() => '') };
   },
+  async waitText({ tab: name, text, timeout = 15000 }) {
+    const page = await tab(name);
+    const deadline = Date.now() + timeout;
+    let seen = '';
+    while (Date.now() < deadline) {
+      seen = await page.evaluate(() => document.body?.innerText ?? '').catch(() => '');
+      if (seen.includes(text)) return { text: seen };
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    throw new Error(`"${text}" never showed in ${name}: ${seen.slice(0, 500)}`);
+  },
+  async click({ tab: name, selector }) {
+    const page = await tab(name);
+    await page.click(selector);
+    return {};
+  },
   async waitUrl({ tab: name, prefix, timeout = 15000 }) {
     const page = await tab(name);
     const deadline = Date.now() + timeout;

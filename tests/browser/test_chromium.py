@@ -54,6 +54,20 @@ def test_visits_and_tab_switches_land_with_their_durations(rig: Callable[..., Br
     state = r.browser.storage()
     assert state["queue"]["items"] == []  # everything acknowledged
 
+    # The popup asks the host for today (the rollups) through the worker.
+    popup = f"chrome-extension://{CHROMIUM_EXTENSION_ID}/src/popup.html"
+    r.browser("goto", tab="popup", url=popup)
+    shown = r.browser("waitText", tab="popup", text="site-a.test")["text"]
+    assert "site-b.test" in shown and "Productivity" in shown
+    # Pause tracking from the popup: the page in front stops being recorded.
+    r.browser("click", tab="popup", selector="#paused")
+    r.wait_storage("the pause", lambda s: s["settings"]["paused"] is True)
+    r.browser("goto", tab="b", url=pages.url("paused.test", "p"))
+    r.browser("activate", tab="b")
+    time.sleep(2)
+    assert r.browser.storage()["current"] is None
+    assert "paused.test" not in _by_domain(r.host.events("browser"))
+
 
 def test_a_ten_minute_dwell_with_no_tab_events_lands_as_ten_minutes(
         rig: Callable[..., BrowserRig], pages: Pages) -> None:
