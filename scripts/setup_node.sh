@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Node, npm and Debian's chromium for the browser extension, idempotently: apt packages when
+# Node, npm, Debian's chromium and Firefox ESR for the browser extension, idempotently: apt packages when
 # missing, then `npm ci` of extensions/browser's dev dependencies (TypeScript for the type
 # check, playwright-core to drive /usr/bin/chromium in tests/browser; it never downloads a
 # browser).
@@ -16,6 +16,7 @@ if [ "${SETUP_SKIP_APT:-0}" != 1 ]; then
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
   [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
   if [ ${#missing[@]} -gt 0 ]; then
     sudo=(); [ "$(id -u)" != 0 ] && sudo=(sudo)
     log "installing system packages: ${missing[*]}"
