@@ -2,8 +2,9 @@
 database at once: every acknowledged heartbeat is stored, merged as it should be, and no tick of
 the tracker takes over 50 ms (the tracker's status reports its tick figures).
 
-It runs 40 s rather than a minute: each host commits a batch about every half second, so the
-four writers meet on the write lock hundreds of times within it.
+It runs 40 s rather than a minute: each host sends 20 heartbeats a second (a browser sends one
+a minute, plus one per tab event) and commits a batch every 5 s or 100 heartbeats, the tracker
+every few seconds, so the four writers meet on the write lock dozens of times within it.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ def _client(host: Host, name: str, source: str, t0: datetime, stop: threading.Ev
     i = 0
     try:
         while not stop.is_set():
-            for _ in range(10):  # 100 heartbeats/s per host, in bursts as a browser flushes
+            for _ in range(10):  # 20 heartbeats/s per host (20x a browser's), in bursts
                 page = i // RUN
                 data = ({"file": f"/src/{name}/f{page}.py", "project": name, "language": "Python",
                          "editor": "vscode"} if source == "editor" else
@@ -45,7 +46,7 @@ def _client(host: Host, name: str, source: str, t0: datetime, stop: threading.Ev
                 reply = host.recv(30)
                 if reply["type"] != "ack":
                     failures.append(f"{name}: {reply}")
-            time.sleep(0.1)
+            time.sleep(0.5)
     except Exception as exc:  # noqa: BLE001 (reported by the test)
         failures.append(f"{name}: {exc!r}")
     sent.append(i)
@@ -104,7 +105,7 @@ def test_three_hosts_and_the_tracker_write_one_database(desktop, tmp_path) -> No
     assert not failures, failures[:5]
     for k, (name, source) in enumerate(names):
         n = sent[name][0]
-        assert n >= SECONDS * 50, (name, n)  # well over a thousand heartbeats each
+        assert n >= SECONDS * 10, (name, n)  # hundreds of heartbeats each
         events = [e for e in run.events(source)
                   if (e["data"].get("browser") or e["data"].get("project")) == name]
         pages = -(-n // RUN)
