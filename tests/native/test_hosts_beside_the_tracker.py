@@ -9,14 +9,17 @@ every few seconds, so the four writers meet on the write lock dozens of times wi
 
 from __future__ import annotations
 
+import os
 import threading
 import time
+from pathlib import Path
+from typing import Iterator
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.x11.conftest import desktop, x11_desktop  # noqa: F401  (the session desktop)
-from tests.x11.desktop import wait_until
+from tests.x11.desktop import (APT_PACKAGES, X11Desktop, missing_requirements, unavailable,
+                               wait_until)
 from tests.x11.tracker_proc import Run, by_title
 
 from .hostproc import Host
@@ -26,6 +29,30 @@ pytestmark = pytest.mark.x11
 SECONDS = 40
 RUN = 20  # heartbeats per page (1 s apart): one event of 19 s each
 SLOW_TICK_MS = 50.0
+
+
+@pytest.fixture(scope="module")
+def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[X11Desktop]:
+    """A desktop of this module's own (tests/x11's is session-wide there): DISPLAY is set only
+    while these tests run, so later suites still see the machine as it is."""
+    missing = missing_requirements()
+    if missing:
+        unavailable("the X11 test desktop needs " + ", ".join(missing)
+                    + f"; install with: apt-get install {' '.join(APT_PACKAGES)}")
+    previous = {k: os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE")}
+    os.environ.pop("WAYLAND_DISPLAY", None)
+    os.environ["XDG_SESSION_TYPE"] = "x11"
+    x11 = X11Desktop(Path(tmp_path_factory.mktemp("x11-hosts")))
+    try:
+        x11.start()
+        yield x11
+    finally:
+        x11.stop()
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
 
 
 def _client(host: Host, name: str, source: str, t0: datetime, stop: threading.Event,
@@ -52,7 +79,7 @@ def _client(host: Host, name: str, source: str, t0: datetime, stop: threading.Ev
     sent.append(i)
 
 
-def test_three_hosts_and_the_tracker_write_one_database(desktop, tmp_path) -> None:  # noqa: F811
+def test_three_hosts_and_the_tracker_write_one_database(desktop: X11Desktop, tmp_path: Path) -> None:
     a = desktop.open_tk("Alpha beside hosts")
     b = desktop.open_tk("Beta beside hosts")
     desktop.activate(a)
