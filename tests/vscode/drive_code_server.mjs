@@ -29,6 +29,15 @@ try {
   await page.locator('.explorer-folders-view .monaco-list-row', { hasText: args.file }).first().waitFor();
   step('workbench');
 
+  // The extension is active once its status bar item shows today's coding time (it activates
+  // when start-up has finished and shows "Tracker offline" until the host answered).
+  const item = page.locator('.statusbar-item', { hasText: /^\s*\d+ m\s*$/ });
+  await item.first().waitFor({ timeout: 60_000 });
+  step('status', { text: (await item.first().innerText()).trim() });
+  if (await page.locator('.statusbar-item', { hasText: 'Tracker offline' }).count()) {
+    throw new Error('the status bar says the tracker is offline');
+  }
+
   await page.keyboard.press('Control+P');
   await page.waitForSelector('.quick-input-widget .quick-input-box input');
   await page.keyboard.type(args.file, { delay: 20 });
@@ -42,18 +51,13 @@ try {
   await editor.click();
   await page.keyboard.press('Control+End');
   await page.keyboard.type(args.text, { delay: 40 });
+  // The edits reached the document (its tab is dirty: auto-save is off in the test's settings).
+  await page.waitForSelector(`.tab.active.dirty[data-resource-name="${args.file}"]`);
   step('typed', { chars: args.text.length });
   await page.keyboard.press('Control+S');
   await page.waitForSelector(`.tab.active[data-resource-name="${args.file}"]:not(.dirty)`);
   step('saved');
 
-  // The extension's status bar item: today's coding time once the host answered (not "offline").
-  const item = page.locator('.statusbar-item', { hasText: /\d+ m/ });
-  await item.first().waitFor({ timeout: 30_000 });
-  step('status', { text: (await item.first().innerText()).trim() });
-  if (await page.locator('.statusbar-item', { hasText: 'Tracker offline' }).count()) {
-    throw new Error('the status bar says the tracker is offline');
-  }
   // Keep the window open (closing it would end the session) until the test has what it needs.
   step('ready');
   for await (const _ of process.stdin) {

@@ -180,7 +180,8 @@ export class EditorTracker implements vscode.Disposable {
   }
 
   private onChange(event: vscode.TextDocumentChangeEvent): void {
-    if (event.contentChanges.length === 0 || event.document !== vscode.window.activeTextEditor?.document) {
+    const active = vscode.window.activeTextEditor?.document.uri.toString();
+    if (event.contentChanges.length === 0 || event.document.uri.toString() !== active) {
       return; // a dirty-state flip, or an edit in a document nobody is looking at (e.g. a refactor)
     }
     const changes: TextChange[] = event.contentChanges.map((c) => ({
