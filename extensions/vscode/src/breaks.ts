@@ -12,17 +12,19 @@ export class BreakReminder {
     this.minutes = minutes;
   }
 
-  /** Activity at `now`; true when a reminder is due. */
-  activity(now: number): boolean {
+  /** Activity at `now`; when a reminder is due, the minutes coded since the last break (or the
+   * last reminder), else undefined. */
+  activity(now: number): number | undefined {
     if (this.streakStart === undefined || now - this.lastActivity >= this.gapMs) {
       this.streakStart = now;
     }
     this.lastActivity = now;
-    if (this.minutes > 0 && now - this.streakStart >= this.minutes * 60_000) {
+    const minutes = Math.floor((now - this.streakStart) / 60_000);
+    if (this.minutes > 0 && minutes >= this.minutes) {
       this.streakStart = now;
-      return true;
+      return minutes;
     }
-    return false;
+    return undefined;
   }
 
   /** Minutes of the current unbroken stretch at `now` (0 after a pause). */

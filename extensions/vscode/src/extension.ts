@@ -97,13 +97,30 @@ export function activateWith(context: vscode.ExtensionContext, options: Activate
     );
   };
 
-  const openDashboard = (): void => {
-    const child = spawn(executable(), ['dashboard'], { detached: true, stdio: 'ignore' });
-    child.on('error', (error) => {
-      void vscode.window.showErrorMessage(`Tracker Desktop: cannot open the dashboard: ${error.message}`);
+  /** Starts `tracker-desktop dashboard` (a window of its own); resolves once it has started, or
+   * with the reason it could not (also shown to the user). */
+  const openDashboard = (): Promise<string | undefined> => new Promise((resolve) => {
+    const child = spawn(executable(), ['dashboard'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    const fail = (reason: string): void => {
+      clearTimeout(started);
+      void vscode.window.showErrorMessage(`Tracker Desktop: cannot open the dashboard: ${reason}`);
+      resolve(reason);
+    };
+    child.on('error', (error) => fail(error.message));
+    child.on('exit', (code) => {
+      if (code !== 0) {
+        fail(stderr.trim().split('\n').pop() || `exit code ${code}`);
+      }
     });
-    child.unref();
-  };
+    // Still running after a few seconds: it is up; let it live on its own.
+    const started = setTimeout(() => {
+      child.stderr.destroy();
+      child.unref();
+      resolve(undefined);
+    }, 3000);
+  });
 
   context.subscriptions.push(
     output,

@@ -207,9 +207,10 @@ export class EditorTracker implements vscode.Disposable {
     if (!data) {
       return;
     }
-    if (this.breaks.activity(now)) {
+    const coded = this.breaks.activity(now);
+    if (coded !== undefined) {
       void vscode.window.showInformationMessage(
-        `Tracker Desktop: you have been coding for ${this.breaks.streakMinutes(now) || 'many'} minutes without a break. Time to stretch?`,
+        `Tracker Desktop: you have been coding for ${coded} minutes without a break. Time to stretch?`,
       );
     }
     await this.sendAll(this.policy.record(now, data, counts, isWrite));

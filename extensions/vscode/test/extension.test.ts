@@ -188,3 +188,43 @@ test('no host: heartbeats wait in globalState across a window reload and land on
   assert.equal(events.length, 1);
   assert.deepEqual(events[0].counts, { keys: 1, writes: 1 });
 });
+
+test('a break reminder as a notification after 25 minutes of coding without a pause', async () => {
+  const dataDir = tempDir('b2-ext-');
+  process.env.TRACKER_DATA_DIR = dataDir;
+  stub.config.set('trackerDesktop.executable', trackerBin);
+  stub.config.set('trackerDesktop.breakReminderMinutes', 25);
+  const { file } = workspace('main');
+  const clock = new FakeClock(Date.now() - 60 * 60_000);
+  const api = activateWith(extensionContext() as unknown as vscode.ExtensionContext, { now: clock.now });
+  await once(api.connection, 'connected');
+  const doc = stub.document(file, 'python');
+  stub.open(doc);
+  for (let minute = 1; minute <= 24; minute++) {
+    clock.advance(60_000);
+    stub.edit(doc, 'x');
+  }
+  await api.tracker.idle();
+  assert.deepEqual(stub.messages, [], 'not yet');
+  clock.advance(60_000);
+  stub.edit(doc, 'x');
+  await api.tracker.idle();
+  assert.equal(stub.messages.length, 1);
+  assert.match(stub.messages[0], /coding for 25 minutes without a break/);
+});
+
+test('Open Dashboard runs `<executable> dashboard` and shows why when it cannot start', async () => {
+  // A stand-in executable (not the tracker) that fails like a tracker without a dashboard would.
+  const dir = tempDir('b2-dash-');
+  const fake = path.join(dir, 'tracker-desktop');
+  fs.writeFileSync(fake, '#!/bin/sh\necho "$@" > "$(dirname "$0")/ran-$1"\necho "tracker-desktop: no display" >&2\nexit 2\n', { mode: 0o755 });
+  stub.config.set('trackerDesktop.executable', fake);
+  workspace('main');
+  activateWith(extensionContext() as unknown as vscode.ExtensionContext, { backoff: { initialMs: 60_000, maxMs: 60_000, stableMs: 1 } });
+  const failure = await vscode.commands.executeCommand('trackerDesktop.openDashboard');
+  assert.equal(failure, 'tracker-desktop: no display');
+  assert.equal(fs.readFileSync(path.join(dir, 'ran-dashboard'), 'utf8'), 'dashboard\n');
+  assert.match(stub.messages.at(-1) ?? '', /cannot open the dashboard: tracker-desktop: no display/);
+  stub.config.set('trackerDesktop.executable', path.join(dir, 'missing'));
+  assert.match(String(await vscode.commands.executeCommand('trackerDesktop.openDashboard')), /ENOENT/);
+});

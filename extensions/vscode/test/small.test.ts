@@ -26,14 +26,21 @@ test('exclusions: globs on absolute or workspace-relative paths, projects, langu
 test('break reminder after N minutes of unbroken activity; a 5-minute pause resets it', () => {
   const r = new BreakReminder(50);
   const min = (m: number): number => m * 60_000;
-  let reminders = 0;
-  for (let m = 0; m <= 49; m++) reminders += Number(r.activity(min(m)));
-  assert.equal(reminders, 0);
-  assert.equal(r.activity(min(50)), true);
-  assert.equal(r.activity(min(51)), false, 'once, then again after another 50');
-  assert.equal(r.activity(min(58)), false, 'a 7-minute pause starts a new stretch');
+  const due: number[] = [];
+  for (let m = 0; m <= 49; m++) {
+    const minutes = r.activity(min(m));
+    if (minutes !== undefined) due.push(minutes);
+  }
+  assert.deepEqual(due, []);
+  assert.equal(r.activity(min(50)), 50);
+  assert.equal(r.activity(min(51)), undefined, 'once, then again after another 50');
+  assert.equal(r.activity(min(58)), undefined, 'a 7-minute pause starts a new stretch');
   assert.equal(r.streakMinutes(min(59)), 1);
-  assert.equal(new BreakReminder(0).activity(min(500)), false, '0 turns reminders off');
+  for (let m = 60; m < 108; m += 4) assert.equal(r.activity(min(m)), undefined);
+  assert.equal(r.activity(min(108)), 50);
+  const off = new BreakReminder(0);
+  assert.equal(off.activity(0), undefined);
+  assert.equal(off.activity(min(4)), undefined, '0 turns reminders off');
 });
 
 test('durations and the status bar text', () => {
