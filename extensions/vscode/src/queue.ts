@@ -21,6 +21,7 @@ export const BATCH_SIZE = 500;
 export const MAX_QUEUED = 100_000;
 
 export class HeartbeatQueue {
+  private cache: Heartbeat[] | undefined;
   private flushing: Promise<void> | undefined;
   private next: Promise<void> | undefined;
 
@@ -34,15 +35,23 @@ export class HeartbeatQueue {
     return this.items().length;
   }
 
-  items(): Heartbeat[] {
-    return this.store.get<Heartbeat[]>(QUEUE_KEY) ?? [];
+  /** The queue, oldest first. Read from the store once, then kept in memory (arrays are
+   * replaced, never changed in place, so what the store holds is never altered behind it). */
+  items(): readonly Heartbeat[] {
+    this.cache ??= this.store.get<Heartbeat[]>(QUEUE_KEY) ?? [];
+    return this.cache;
+  }
+
+  private async save(items: Heartbeat[]): Promise<void> {
+    this.cache = items;
+    await this.store.update(QUEUE_KEY, items);
   }
 
   /** Persists `heartbeat` and starts sending the queue; resolves once it is persisted (a long
    * backlog being flushed never holds up the caller). */
   async push(heartbeat: Heartbeat): Promise<void> {
     const items = [...this.items(), heartbeat];
-    await this.store.update(QUEUE_KEY, items.length > MAX_QUEUED ? items.slice(-MAX_QUEUED) : items);
+    await this.save(items.length > MAX_QUEUED ? items.slice(-MAX_QUEUED) : items);
     void this.flush();
   }
 
@@ -97,7 +106,7 @@ export class HeartbeatQueue {
         this.log(`host refused some heartbeats: ${JSON.stringify(reply.rejected)}`);
       }
       // Drop what was sent, keeping anything added while we waited.
-      await this.store.update(QUEUE_KEY, this.items().slice(batch.length));
+      await this.save(this.items().slice(batch.length));
     }
   }
 }
