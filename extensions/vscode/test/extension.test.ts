@@ -228,3 +228,23 @@ test('Open Dashboard runs `<executable> dashboard` and shows why when it cannot 
   stub.config.set('trackerDesktop.executable', path.join(dir, 'missing'));
   assert.match(String(await vscode.commands.executeCommand('trackerDesktop.openDashboard')), /ENOENT/);
 });
+
+test('a focus session started from the CLI shows in the status bar (the host pushes it)', async () => {
+  const dataDir = tempDir('b2-ext-');
+  process.env.TRACKER_DATA_DIR = dataDir;
+  stub.config.set('trackerDesktop.executable', trackerBin);
+  workspace('main');
+  const api = activateWith(extensionContext() as unknown as vscode.ExtensionContext, {});
+  await once(api.connection, 'connected');
+  const focus = once(api.connection, 'focus');
+  execFileSync(trackerBin, ['focus', 'start', '--mode', 'countdown', '--minutes', '25'], {
+    env: { ...process.env, TRACKER_DATA_DIR: dataDir },
+  });
+  const [state] = await focus;
+  assert.equal(state.active, true);
+  assert.match(api.statusBar.text, /\$\(target\) 2[45] m$/);
+  execFileSync(trackerBin, ['focus', 'stop'], { env: { ...process.env, TRACKER_DATA_DIR: dataDir } });
+  const [ended] = await once(api.connection, 'focus');
+  assert.equal(ended.active, false);
+  assert.doesNotMatch(api.statusBar.text, /target/);
+});
