@@ -61,10 +61,12 @@ class CodeServer:
     log: Path
 
     @contextlib.contextmanager
-    def drive(self, file: str, text: str) -> Iterator[list[dict[str, object]]]:
-        """Runs the chromium driver up to its "ready" step and yields the steps so far; the page
-        stays open (the editor session alive) until the with-block ends."""
-        args = json.dumps({"url": self.url, "file": file, "text": text, "artifacts": str(self.artifacts)})
+    def drive(self, edits: list[tuple[str, str]]) -> Iterator[list[dict[str, object]]]:
+        """Runs the chromium driver (for each (file, text): open it, type the text, save) up to its
+        "ready" step and yields the steps; the page stays open (the editor session alive) until
+        the with-block ends."""
+        args = json.dumps({"url": self.url, "edits": [{"file": f, "text": t} for f, t in edits],
+                           "artifacts": str(self.artifacts)})
         proc = subprocess.Popen(["node", str(Path(__file__).with_name("drive_code_server.mjs")), args],
                                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert proc.stdout is not None and proc.stdin is not None
@@ -116,6 +118,7 @@ def code_server(vsix: Path, tmp_path: Path) -> Iterator[CodeServer]:
     env.pop("VSCODE_IPC_HOOK_CLI", None)
     subprocess.run(["git", "init", "-q", "-b", "feature/cart", str(workspace)], check=True, env=env)
     (workspace / "hello.py").write_text("print('hello')\n")
+    (workspace / "cart.js").write_text("// cart\n")
     (user_data / "User" / "settings.json").write_text(json.dumps({
         "trackerDesktop.executable": str(TRACKER),
         "workbench.startupEditor": "none",

@@ -1,6 +1,6 @@
 // Drives a running code-server with Debian's headless chromium (playwright-core): opens the
-// workspace, opens a file through Quick Open, types into it and saves it.
-//   node drive_code_server.mjs '{"url": "...", "file": "hello.py", "text": "...", "artifacts": "DIR"}'
+// workspace, then for each edit opens the file through Quick Open, types into it and saves it.
+//   node drive_code_server.mjs '{"url": "...", "edits": [{"file": "hello.py", "text": "..."}], "artifacts": "DIR"}'
 // Prints one JSON line per step, then {"step": "ready"} and keeps the page open until stdin
 // closes; on failure prints {"step": "error"}, saves a screenshot in `artifacts`, exits 1.
 import { createRequire } from 'node:module';
@@ -26,7 +26,7 @@ try {
   await page.goto(args.url);
   await page.waitForSelector('.monaco-workbench .part.editor');
   // The explorer shows the workspace once the remote file system is up.
-  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: args.file }).first().waitFor();
+  await page.locator('.explorer-folders-view .monaco-list-row', { hasText: args.edits[0].file }).first().waitFor();
   step('workbench');
 
   // The extension is active once its status bar item shows today's coding time (it activates
@@ -38,25 +38,27 @@ try {
     throw new Error('the status bar says the tracker is offline');
   }
 
-  await page.keyboard.press('Control+P');
-  await page.waitForSelector('.quick-input-widget .quick-input-box input');
-  await page.keyboard.type(args.file, { delay: 20 });
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: args.file }).first().waitFor();
-  await page.keyboard.press('Enter');
-  await page.waitForSelector(`.tab.active[data-resource-name="${args.file}"]`);
-  const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
-  await editor.waitFor();
-  step('opened');
+  for (const { file, text } of args.edits) {
+    await page.keyboard.press('Control+P');
+    await page.waitForSelector('.quick-input-widget .quick-input-box input');
+    await page.keyboard.type(file, { delay: 20 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`.tab.active[data-resource-name="${file}"]`);
+    const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await editor.waitFor();
+    step('opened', { file });
 
-  await editor.click();
-  await page.keyboard.press('Control+End');
-  await page.keyboard.type(args.text, { delay: 40 });
-  // The edits reached the document (its tab is dirty: auto-save is off in the test's settings).
-  await page.waitForSelector(`.tab.active.dirty[data-resource-name="${args.file}"]`);
-  step('typed', { chars: args.text.length });
-  await page.keyboard.press('Control+S');
-  await page.waitForSelector(`.tab.active[data-resource-name="${args.file}"]:not(.dirty)`);
-  step('saved');
+    await editor.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type(text, { delay: 40 });
+    // The edits reached the document (its tab is dirty: auto-save is off in the test's settings).
+    await page.waitForSelector(`.tab.active.dirty[data-resource-name="${file}"]`);
+    step('typed', { file, chars: text.length });
+    await page.keyboard.press('Control+S');
+    await page.waitForSelector(`.tab.active[data-resource-name="${file}"]:not(.dirty)`);
+    step('saved', { file });
+  }
 
   // Keep the window open (closing it would end the session) until the test has what it needs.
   step('ready');

@@ -1,18 +1,21 @@
-"""In a real VS Code (code-server + headless chromium): opening, editing and saving a file lands
-as editor events in the database, written by the `tracker-desktop native-host` the extension spawned."""
+"""In a real VS Code (code-server + headless chromium): opening, editing and saving files lands as
+editor events in the database, written by the `tracker-desktop native-host` the extension spawned."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import time
+from datetime import datetime
+from pathlib import Path
 
 from .conftest import TRACKER, CodeServer
 
 # No indentation after a newline: an Enter with its auto-indentation is one keystroke, so spaces
 # typed right after an Enter (which a busy browser may deliver in the same change event) would
 # not count exactly.
-TYPED = "total = sum([1, 2, 3])\nprint(total)\n"
+PY = "total = sum([1, 2, 3])\nprint(total)\n"
+JS = "const items = [];\n"
 
 
 def _editor_events(code_server: CodeServer) -> list[dict]:
@@ -24,32 +27,48 @@ def _editor_events(code_server: CodeServer) -> list[dict]:
     return json.loads(proc.stdout)
 
 
-def test_edit_and_save_in_code_server_land_as_editor_events(code_server: CodeServer) -> None:
-    file = str(code_server.workspace / "hello.py")
-    with code_server.drive("hello.py", TYPED) as steps:
-        assert [s["step"] for s in steps] == ["workbench", "status", "opened", "typed", "saved", "ready"], steps
-        saved = "print('hello')\n" + TYPED
-        deadline = time.monotonic() + 10
-        while (code_server.workspace / "hello.py").read_text() != saved and time.monotonic() < deadline:
-            time.sleep(0.1)
-        assert (code_server.workspace / "hello.py").read_text() == saved, "saved to disk"
-        # The save is sent at once; the host writes within 5 s of its ack.
-        deadline = time.monotonic() + 30
-        while True:
-            events = [e for e in _editor_events(code_server) if e["data"].get("file") == file]
-            if any(e["counts"].get("writes") for e in events) or time.monotonic() > deadline:
-                break
-            time.sleep(0.5)
-    assert events, f"no editor event for {file}: {_editor_events(code_server)}"
-    data = events[-1]["data"]
-    assert data == {"file": file, "language": "python", "project": code_server.workspace.name,
-                    "branch": "feature/cart", "editor": "vscode", "category": "coding"}
-    counts: dict[str, int] = {}
+def _wait_for_file(path: Path, text: str) -> None:
+    deadline = time.monotonic() + 10
+    while path.read_text() != text and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert path.read_text() == text, f"{path.name} saved to disk"
+
+
+def _counts(events: list[dict]) -> dict[str, int]:
+    total: dict[str, int] = {}
     for e in events:
         for k, v in e["counts"].items():
-            counts[k] = counts.get(k, 0) + v
-    assert counts.get("writes") == 1, events
-    # One text-change event per character typed (Enter included); nothing else edited the file.
-    assert counts.get("keys") == len(TYPED), _editor_events(code_server)
-    assert counts.get("lines_added") == 2 and counts.get("lines_typed") == 2, counts
-    assert "lines_ai" not in counts and "lines_pasted" not in counts, counts
+            total[k] = total.get(k, 0) + v
+    return total
+
+
+def test_edits_and_saves_in_code_server_land_as_editor_events(code_server: CodeServer) -> None:
+    ws = code_server.workspace
+    with code_server.drive([("hello.py", PY), ("cart.js", JS)]) as steps:
+        assert [(s["step"], s.get("file")) for s in steps] == [
+            ("workbench", None), ("status", None),
+            ("opened", "hello.py"), ("typed", "hello.py"), ("saved", "hello.py"),
+            ("opened", "cart.js"), ("typed", "cart.js"), ("saved", "cart.js"), ("ready", None)], steps
+        _wait_for_file(ws / "hello.py", "print('hello')\n" + PY)
+        _wait_for_file(ws / "cart.js", "// cart\n" + JS)
+        # Each save is sent at once; the host acks it once committed.
+        deadline = time.monotonic() + 30
+        while True:
+            events = _editor_events(code_server)
+            if sum(e["counts"].get("writes", 0) for e in events) >= 2 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+
+    by_file: dict[str, list[dict]] = {}
+    for e in events:
+        by_file.setdefault(e["data"]["file"], []).append(e)
+    assert sorted(by_file) == [str(ws / "cart.js"), str(ws / "hello.py")], events
+    common = {"project": ws.name, "branch": "feature/cart", "editor": "vscode", "category": "coding"}
+    py, js = by_file[str(ws / "hello.py")], by_file[str(ws / "cart.js")]
+    assert py[-1]["data"] == {"file": str(ws / "hello.py"), "language": "python", **common}
+    assert js[-1]["data"] == {"file": str(ws / "cart.js"), "language": "javascript", **common}
+    # One keystroke per character typed (Enter included), counted where it was typed; one save each.
+    assert _counts(py) == {"keys": len(PY), "lines_added": 2, "lines_typed": 2, "writes": 1}, py
+    assert _counts(js) == {"keys": len(JS), "lines_added": 1, "lines_typed": 1, "writes": 1}, js
+    # The switch ended hello.py's stretch where cart.js's began, in that order.
+    assert datetime.fromisoformat(py[-1]["end"]) <= datetime.fromisoformat(js[0]["start"]), (py, js)
