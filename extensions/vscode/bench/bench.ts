@@ -7,7 +7,7 @@ import { HeartbeatPolicy } from '../src/heartbeats';
 import { HostConnection } from '../src/hostConnection';
 import { LineChangeClassifier } from '../src/lineChanges';
 import { EditorData, Heartbeat } from '../src/protocol';
-import { HeartbeatQueue } from '../src/queue';
+import { HeartbeatQueue, QUEUE_PREFIX } from '../src/queue';
 import { editorEvents, tempDir, trackerBin } from '../test/helpers/host';
 import { Memento } from '../test/helpers/vscode';
 
@@ -58,8 +58,8 @@ async function backlog(n: number): Promise<void> {
       counts: { keys: 3, lines_added: 1, lines_typed: 1 },
     });
   }
-  await store.update('trackerDesktop.queue', items);
-  const queue = new HeartbeatQueue(store, conn);
+  await store.update(`${QUEUE_PREFIX}bench`, { items, alive: Date.now() });
+  const queue = new HeartbeatQueue(store, conn, { id: 'bench' });
   const connected = once(conn, 'connected');
   conn.start();
   await connected;

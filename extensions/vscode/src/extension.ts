@@ -6,7 +6,7 @@ import { BackoffOptions } from './backoff';
 import { formatDuration } from './format';
 import { HostConnection } from './hostConnection';
 import { FocusState, TodaySummary } from './protocol';
-import { HeartbeatQueue } from './queue';
+import { HeartbeatQueue, LEASE_MS } from './queue';
 import { StatusBar } from './statusBar';
 import { EditorTracker } from './tracker';
 
@@ -42,11 +42,12 @@ export function activateWith(context: vscode.ExtensionContext, options: Activate
   const log = (message: string): void => output.appendLine(`${new Date().toISOString()} ${message}`);
   const version = String((context.extension?.packageJSON as { version?: string } | undefined)?.version ?? '0.0.0');
   const connection = new HostConnection({ command: executable(), clientVersion: version, log, backoff: options.backoff });
-  const queue = new HeartbeatQueue(context.globalState, connection, log);
+  const now = options.now ?? (() => Date.now());
+  const queue = new HeartbeatQueue(context.globalState, connection, { id: vscode.env.sessionId, now, log });
   const statusBar = new StatusBar();
   const tracker = new EditorTracker({
     context,
-    now: options.now ?? (() => Date.now()),
+    now,
     log,
     send: async (heartbeat) => {
       await queue.push(heartbeat);
@@ -139,7 +140,12 @@ export function activateWith(context: vscode.ExtensionContext, options: Activate
       }
     }),
   );
-  const refresher = setInterval(() => void refreshToday(), REFRESH_MS);
+  const refresher = setInterval(() => {
+    void refreshToday();
+    void queue.adoptOrphans(); // windows that crashed with heartbeats queued
+  }, REFRESH_MS);
+  const toucher = setInterval(() => void queue.touch(), LEASE_MS / 4);
+  void queue.adoptOrphans();
   statusBar.update({ paused: tracker.paused, queued: queue.size });
   connection.start();
   tracker.start();
@@ -149,9 +155,11 @@ export function activateWith(context: vscode.ExtensionContext, options: Activate
     api,
     dispose: async () => {
       clearInterval(refresher);
+      clearInterval(toucher);
       await tracker.flush();
       tracker.dispose();
       await queue.flush();
+      await queue.release();
       await connection.stop();
     },
   };

@@ -1,12 +1,17 @@
 /** The outbox: every heartbeat is persisted (VS Code's globalState) before it is sent and dropped
- * only once the host has acknowledged it as committed, so a host that is missing, restarting or killed — or a
- * window reload — loses nothing. */
+ * only once the host has acknowledged it as committed, so a host that is missing, restarting or
+ * killed — or a window reload — loses nothing.
+ *
+ * globalState is shared by every window, so each window keeps its own queue under its own key
+ * (with the time its owner last touched it) and adopts the queues of windows that are gone: closed
+ * cleanly (released) or silent for `LEASE_MS` (crashed). */
 import { Heartbeat, Reply } from './protocol';
 
 /** The part of vscode.Memento the queue uses. */
 export interface Store {
   get<T>(key: string): T | undefined;
   update(key: string, value: unknown): Thenable<void>;
+  keys(): readonly string[];
 }
 
 export interface Requester {
@@ -14,22 +19,45 @@ export interface Requester {
   request(message: Record<string, unknown>): Promise<Reply>;
 }
 
-export const QUEUE_KEY = 'trackerDesktop.queue';
+/** What a window's queue key holds. */
+export interface StoredQueue {
+  items: Heartbeat[];
+  /** When its window last touched it (ms since the epoch); 0 once released. */
+  alive: number;
+}
+
+export const QUEUE_PREFIX = 'trackerDesktop.queue.';
+/** A window touches its non-empty queue every `LEASE_MS / 4`; silent for longer, it is gone. */
+export const LEASE_MS = 120_000;
 /** Items per `heartbeats` frame: far under the host's 8 MiB inbound limit (≈ 400 bytes each). */
 export const BATCH_SIZE = 500;
 /** A month of 2-minute heartbeats; past it the oldest go (a bound, never reached in practice). */
 export const MAX_QUEUED = 100_000;
 
+export interface QueueOptions {
+  /** This window's id (vscode.env.sessionId). */
+  id: string;
+  now?: () => number;
+  log?: (message: string) => void;
+}
+
 export class HeartbeatQueue {
   private cache: Heartbeat[] | undefined;
   private flushing: Promise<void> | undefined;
   private next: Promise<void> | undefined;
+  private readonly key: string;
+  private readonly now: () => number;
+  private readonly log: (message: string) => void;
 
   constructor(
     private readonly store: Store,
     private readonly host: Requester,
-    private readonly log: (message: string) => void = () => undefined,
-  ) {}
+    options: QueueOptions,
+  ) {
+    this.key = QUEUE_PREFIX + options.id;
+    this.now = options.now ?? (() => Date.now());
+    this.log = options.log ?? (() => undefined);
+  }
 
   get size(): number {
     return this.items().length;
@@ -38,13 +66,53 @@ export class HeartbeatQueue {
   /** The queue, oldest first. Read from the store once, then kept in memory (arrays are
    * replaced, never changed in place, so what the store holds is never altered behind it). */
   items(): readonly Heartbeat[] {
-    this.cache ??= this.store.get<Heartbeat[]>(QUEUE_KEY) ?? [];
+    this.cache ??= this.store.get<StoredQueue>(this.key)?.items ?? [];
     return this.cache;
+  }
+
+  /** Moves the queues of windows that are gone into this one (oldest first); returns how many
+   * heartbeats were adopted. */
+  async adoptOrphans(): Promise<number> {
+    const adopted: Heartbeat[] = [];
+    for (const key of this.store.keys()) {
+      if (!key.startsWith(QUEUE_PREFIX) || key === this.key) {
+        continue;
+      }
+      const other = this.store.get<StoredQueue>(key);
+      if (other && this.now() - other.alive < LEASE_MS) {
+        continue; // a live window: it sends its own
+      }
+      adopted.push(...(other?.items ?? []));
+      await this.store.update(key, undefined);
+    }
+    if (adopted.length > 0) {
+      // In time order with what is queued here: the host merges each source's heartbeats in order.
+      const merged = [...adopted, ...this.items()].sort((a, b) => Date.parse(a.timestamp) - Date.parse(b.timestamp));
+      this.log(`adopted ${adopted.length} heartbeat(s) queued by windows that are gone`);
+      await this.save(merged);
+      void this.flush();
+    }
+    return adopted.length;
+  }
+
+  /** Tells other windows this queue is alive (call every `LEASE_MS / 4`). */
+  async touch(): Promise<void> {
+    if (this.items().length > 0) {
+      await this.save([...this.items()]);
+    }
+  }
+
+  /** On a clean shutdown: lets the next window adopt what is left at once. */
+  async release(): Promise<void> {
+    const items = [...this.items()];
+    if (items.length > 0) {
+      await this.store.update(this.key, { items, alive: 0 } satisfies StoredQueue);
+    }
   }
 
   private async save(items: Heartbeat[]): Promise<void> {
     this.cache = items;
-    await this.store.update(QUEUE_KEY, items);
+    await this.store.update(this.key, items.length > 0 ? ({ items, alive: this.now() } satisfies StoredQueue) : undefined);
   }
 
   /** Persists `heartbeat` and starts sending the queue; resolves once it is persisted (a long

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { afterEach, test } from 'node:test';
 import * as vscode from 'vscode';
 import { activateWith, deactivate } from '../src/extension';
-import { QUEUE_KEY } from '../src/queue';
+import { QUEUE_PREFIX, StoredQueue } from '../src/queue';
 import { editorEvents, sumCounts, tempDir, trackerBin } from './helpers/host';
 import { extensionContext, Memento, stub, TaskGroup, Uri } from './helpers/vscode';
 
@@ -168,8 +168,11 @@ test('no host: heartbeats wait in globalState across a window reload and land on
   await api.tracker.idle();
   assert.match(api.statusBar.text, /offline/);
   await deactivate();
-  const queued = globalState.get<unknown[]>(QUEUE_KEY) ?? [];
-  assert.equal(queued.length, 2, 'the switch and the save, persisted');
+  const keys = globalState.keys().filter((k) => k.startsWith(QUEUE_PREFIX));
+  assert.equal(keys.length, 1);
+  const queued = globalState.get<StoredQueue>(keys[0]);
+  assert.equal(queued?.items.length, 2, 'the switch and the save, persisted');
+  assert.equal(queued?.alive, 0, 'released by the clean shutdown');
   assert.deepEqual(editorEvents(dataDir), []);
 
   // Reload the window with the host installed: the same globalState, a new extension instance.
@@ -181,6 +184,7 @@ test('no host: heartbeats wait in globalState across a window reload and land on
   while (api.queue.size > 0) {
     await new Promise((r) => setTimeout(r, 20));
   }
+  assert.deepEqual(globalState.keys().filter((k) => k.startsWith(QUEUE_PREFIX)), [], 'adopted and sent');
   await vscode.commands.executeCommand('trackerDesktop.showToday');
   assert.match(stub.messages.at(-1) ?? '', /^Today: coding \d+ m, active \d+ m/);
   await deactivate();

@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import { test } from 'node:test';
 import { HostConnection } from '../src/hostConnection';
 import { Heartbeat } from '../src/protocol';
-import { HeartbeatQueue, QUEUE_KEY } from '../src/queue';
+import { HeartbeatQueue, QUEUE_PREFIX, StoredQueue } from '../src/queue';
 import { editorEvents, tempDir, trackerBin } from './helpers/host';
 import { Memento } from './helpers/vscode';
 
@@ -51,7 +51,7 @@ test('a killed host is respawned with backoff and the outbox sent to the new one
   const dataDir = tempDir('b2-host-');
   const conn = connection(dataDir);
   const store = new Memento();
-  const queue = new HeartbeatQueue(store, conn);
+  const queue = new HeartbeatQueue(store, conn, { id: 'w1' });
   let connected = once(conn, 'connected');
   conn.start();
   await connected;
@@ -72,7 +72,7 @@ test('a killed host is respawned with backoff and the outbox sent to the new one
     await queue.add(heartbeat(`/w/f${i % 3}.py`, t0 + i * 1000, { keys: 1 }));
   }
   assert.ok(queue.size > 0, 'queued while disconnected');
-  assert.ok((store.get<Heartbeat[]>(QUEUE_KEY) ?? []).length > 0, 'persisted in globalState');
+  assert.ok((store.get<StoredQueue>(`${QUEUE_PREFIX}w1`)?.items ?? []).length > 0, 'persisted in globalState');
   await connected;
   assert.notEqual(conn.pid, pid, 'a new host process');
   await queue.flush();
@@ -87,7 +87,7 @@ test('a heartbeat the host refuses is dropped (logged), the ones after it still 
   const dataDir = tempDir('b2-host-');
   const conn = connection(dataDir);
   const logs: string[] = [];
-  const queue = new HeartbeatQueue(new Memento(), conn, (m) => logs.push(m));
+  const queue = new HeartbeatQueue(new Memento(), conn, { id: 'w1', log: (m) => logs.push(m) });
   const connected = once(conn, 'connected');
   conn.start();
   await connected;

@@ -64,8 +64,12 @@ export class Memento {
     return this.values.has(key) ? (structuredClone(this.values.get(key)) as T) : fallback;
   }
   update(key: string, value: unknown): Promise<void> {
-    // Stored as a copy, like VS Code's JSON-backed storage.
-    this.values.set(key, value === undefined ? undefined : structuredClone(value));
+    // Stored as a copy, like VS Code's JSON-backed storage; undefined removes the key.
+    if (value === undefined) {
+      this.values.delete(key);
+    } else {
+      this.values.set(key, structuredClone(value));
+    }
     return Promise.resolve();
   }
   keys(): readonly string[] {
@@ -113,6 +117,7 @@ export const stub = {
   activeTextEditor: undefined as StubEditor | undefined,
   config: new Map<string, unknown>(),
   clipboard: '',
+  sessionId: 'window-1',
   focused: true,
   workspaceFolders: [] as { name: string; uri: Uri; index: number }[],
   messages: [] as string[],
@@ -132,6 +137,7 @@ export const stub = {
     this.activeTextEditor = undefined;
     this.config.clear();
     this.clipboard = '';
+    this.sessionId = `window-${Math.random().toString(36).slice(2)}`;
     this.focused = true;
     this.workspaceFolders = [];
     this.messages = [];
@@ -241,6 +247,10 @@ export const commands = {
 export const env = {
   clipboard: {
     readText: (): Promise<string> => Promise.resolve(stub.clipboard),
+  },
+  /** A new one per window (re)load: stub.reset() draws another. */
+  get sessionId(): string {
+    return stub.sessionId;
   },
 };
 
