@@ -127,4 +127,8 @@ install_python
 install_peers
 install_wakatime_cli
 install_wayland_venv
+# Node, npm, Debian's chromium and the browser extension's dev dependencies (tests/browser).
+bash scripts/setup_node.sh
+# code-server (VS Code from npm, under .tools/) and the VS Code extension's dev dependencies.
+bash scripts/setup_code_server.sh
 log "ready"

@@ -259,6 +259,10 @@ class AnalysisSettings(_Section, frozen=True):
                                            "(e.g. 'Europe/Berlin')") from None
 
 
+# A host name as the browser's network rules match it: lower-case labels, no scheme/path/port.
+_DOMAIN = re.compile(r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*")
+
+
 class FocusSettings(_Section, frozen=True):
     """Focus sessions (`tracker-desktop focus`): Pomodoro lengths and the other modes."""
 
@@ -276,6 +280,17 @@ class FocusSettings(_Section, frozen=True):
         description="Start work when a break ends (else it waits for `focus next`)")] = False
     flowtime_break_ratio: Annotated[float, Meta(
         gt=0, le=1, description="Flowtime: the break is this part of the work before it")] = 0.2
+    blocklist: Annotated[list[str], Meta(
+        max_length=500,
+        description="Sites the browser extension blocks during a focus session's work phases: "
+                    "domains such as 'youtube.com' (a domain blocks its subdomains too)")] = field(
+        default_factory=list)
+
+    def __post_init__(self) -> None:
+        for domain in self.blocklist:
+            if not _DOMAIN.fullmatch(domain):
+                raise _Invalid("blocklist", f"{domain!r} is not a domain name such as 'youtube.com' "
+                                            "(lower case, no scheme, path or port)")
 
 
 _HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"

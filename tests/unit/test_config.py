@@ -1,3 +1,4 @@
+import json
 from pathlib import Path
 
 import pytest
@@ -219,7 +220,15 @@ def test_focus_settings_load_with_their_defaults(tmp_path):
     assert Settings().focus.model_dump() == {
         "mode": "pomodoro", "work_minutes": 25.0, "short_break_minutes": 5.0, "long_break_minutes": 15.0,
         "long_break_every": 4, "auto_start_breaks": True, "auto_start_work": False,
-        "flowtime_break_ratio": 0.2}
+        "flowtime_break_ratio": 0.2, "blocklist": []}
+
+
+def test_the_focus_blocklist_takes_domain_names_only(tmp_path):
+    s = load_settings(write(tmp_path, '[focus]\nblocklist = ["youtube.com", "news.example.org"]\n'))
+    assert s.focus.blocklist == ["youtube.com", "news.example.org"]
+    for bad in ("https://youtube.com", "youtube.com/watch", "YouTube.com", "a b", "", "x.com:80"):
+        with pytest.raises(ConfigError, match="blocklist"):
+            load_settings(write(tmp_path, f"[focus]\nblocklist = [{json.dumps(bad)}]\n"))
 
 
 def test_values_quoted_by_mistake_still_load_as_before(tmp_path):
