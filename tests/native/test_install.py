@@ -48,8 +48,11 @@ def _cli(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
 def test_install_writes_every_manifest_a_working_launcher_and_autostart(tmp_path: Path) -> None:
     env = _env(tmp_path)
     home = tmp_path / "home"
-    done = _cli(env, "install")
+    done = _cli(env, "install", "--gnome-extension")
     assert done.returncode == 0, done.stderr
+    gnome = home / ".local/share/gnome-shell/extensions/tracker-desktop@tracker-desktop.github.io"
+    assert (gnome / "metadata.json").is_file() and (gnome / "extension.js").is_file()
+    assert "gnome-extensions enable" in done.stdout
     expected = {
         "chrome": home / ".config/google-chrome/NativeMessagingHosts",
         "chromium": home / ".config/chromium/NativeMessagingHosts",
@@ -100,7 +103,7 @@ def test_install_writes_every_manifest_a_working_launcher_and_autostart(tmp_path
     assert removed.returncode == 0, removed.stderr
     for folder in expected.values():
         assert not (folder / f"{HOST_NAME}.json").exists()
-    assert not entry.exists() and not launcher.exists()
+    assert not entry.exists() and not launcher.exists() and not gnome.exists()
     assert foreign.exists()
     assert "nothing to remove" in _cli(env, "uninstall").stdout
 

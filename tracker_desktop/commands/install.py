@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 from pathlib import Path
 
 from tracker_desktop.commands.base import Context, UsageError
@@ -26,6 +27,12 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                         "profile's <user-data-dir>/NativeMessagingHosts)")
     p.add_argument("--no-autostart", action="store_true",
                    help="do not start the tray app at login")
+    gnome = p.add_mutually_exclusive_group()
+    gnome.add_argument("--gnome-extension", dest="gnome", action="store_true", default=None,
+                       help="install the GNOME Shell extension that tells the tracker the "
+                            "focused window on GNOME Wayland (default: when gnome-shell is "
+                            "installed)")
+    gnome.add_argument("--no-gnome-extension", dest="gnome", action="store_false")
     p.set_defaults(handler=_install)
 
     u = sub.add_parser("uninstall", help="remove what `install` wrote",
@@ -69,7 +76,21 @@ def _install(args: argparse.Namespace, ctx: Context) -> int:
         print(f"registry: HKCU\\{key}", file=ctx.out)
     if done.autostart is not None:
         print(f"autostart: {done.autostart}", file=ctx.out)
+    if args.manifest_dir is None and (args.gnome if args.gnome is not None
+                                      else shutil.which("gnome-shell") is not None):
+        _install_gnome(ctx)
     return 0
+
+
+def _install_gnome(ctx: Context) -> None:
+    from collectors.gnome import EXTENSION_UUID, install_gnome_extension
+
+    try:
+        where = install_gnome_extension(Path.home())
+    except (OSError, FileNotFoundError) as exc:
+        raise UsageError(f"could not install the GNOME Shell extension: {exc}") from None
+    print(f"GNOME Shell extension: {where} (log out and in, then "
+          f"`gnome-extensions enable {EXTENSION_UUID}`)", file=ctx.out)
 
 
 def _uninstall(args: argparse.Namespace, ctx: Context) -> int:
@@ -79,6 +100,12 @@ def _uninstall(args: argparse.Namespace, ctx: Context) -> int:
         removed = uninstall(Environment.current())
     except OSError as exc:
         raise UsageError(f"could not remove {exc.filename or 'a file'}: {exc.strerror}") from None
+    from collectors.gnome import EXTENSION_UUID
+
+    gnome = Path.home() / ".local" / "share" / "gnome-shell" / "extensions" / EXTENSION_UUID
+    if gnome.is_dir():
+        shutil.rmtree(gnome)
+        removed.append(str(gnome))
     for path in removed:
         print(f"removed: {path}", file=ctx.out)
     if not removed:
