@@ -278,12 +278,35 @@ class FocusSettings(_Section, frozen=True):
         gt=0, le=1, description="Flowtime: the break is this part of the work before it")] = 0.2
 
 
+class ReminderSettings(_Section, frozen=True):
+    """The tray's reminders and prompts: notifications at focus phase changes, break reminders
+    after continuous activity, and the question about away time on return."""
+
+    notifications: Annotated[bool, Meta(
+        description="Tray messages at focus phase changes and for break reminders")] = True
+    sound: Annotated[bool, Meta(description="A beep with each notification")] = False
+    break_after_minutes: Annotated[float, Meta(
+        ge=0, le=1440,
+        description="Remind to take a break after this much continuous activity (0: never)")] = 50.0
+    break_repeat_minutes: Annotated[float, Meta(
+        gt=0, le=1440, description="Remind again after this long while no break is taken")] = 10.0
+    break_min_minutes: Annotated[float, Meta(
+        gt=0, le=1440, description="Time away from the computer that counts as a break")] = 5.0
+    idle_prompt_minutes: Annotated[float, Meta(
+        ge=0, le=1440,
+        description="Back from being away longer than this while a focus session runs: ask what "
+                    "the time was (0: never ask)")] = 5.0
+    idle_prompt_during_focus: Annotated[bool, Meta(
+        description="Ask about away time during focus sessions (false: stay silent)")] = True
+
+
 class Settings(_Section, frozen=True):
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
     logging: LoggingSettings = field(default_factory=LoggingSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     focus: FocusSettings = field(default_factory=FocusSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
     data_dir: Path | None = None  # resolved: flag > env > file > platform default
 
     @property
