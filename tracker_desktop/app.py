@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from storage.writer import Writer
     from collectors.window import X11SwitchWatcher
     from tracker_desktop.services.analysis_setup import AnalysisSetup
+    from tracker_desktop.services.dashboard import DashboardService
     from tracker_desktop.services.focus import FocusService
     from tracker_desktop.services.reports import ReportService
     from tracker_desktop.services.rollups import RollupService
@@ -185,7 +186,23 @@ class App:
 
         return FocusService(self.store.reads, self.settings.focus, self.clock, self.analysis.tz)
 
+    def for_another_thread(self) -> "App":
+        """The same services over connections of their own: for a thread that reads while
+        this App's are in use elsewhere (the dashboard's worker; the lean read connection is
+        not for two threads at once). Close it when done."""
+        return App(self.settings, self.clock, Store(self.settings.db_path))
+
+    @cached_property
+    def dashboard(self) -> "DashboardService":
+        """The dashboard window's reads (run on its worker thread, never the GUI thread)."""
+        from tracker_desktop.services.dashboard import DashboardService
+
+        return DashboardService(self.reports, self.focus, self.store.reads, self.clock,
+                                self.settings.db_path)
+
     def close(self) -> None:
+        if "dashboard" in self.__dict__:
+            self.dashboard.close()
         self.store.close()
 
 

@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 # Modules under tracker_desktop.commands; each has register(subparsers). They import what their
 # verb needs inside its handler, so `--help` stays fast.
 COMMAND_MODULES = ["run", "import_", "events", "status", "pause", "config_cmd", "report", "rebuild",
-                   "focus"]
+                   "focus", "dashboard"]
 
 __all__ = ["Context", "UsageError", "build_parser", "main"]
 

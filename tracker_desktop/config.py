@@ -300,6 +300,16 @@ class ReminderSettings(_Section, frozen=True):
         description="Ask about away time during focus sessions (false: stay silent)")] = True
 
 
+class UiSettings(_Section, frozen=True):
+    """The dashboard window (`tracker-desktop dashboard`, or the tray's "Open dashboard")."""
+
+    theme: Annotated[Literal["system", "light", "dark"], Meta(
+        description="Colours: follow the desktop's scheme, or always light / dark")] = "system"
+    refresh_seconds: Annotated[float, Meta(
+        ge=5, le=3600, description="While open, look this often for new activity (a period "
+        "with today in it is re-read only when something was recorded)")] = 60.0
+
+
 class Settings(_Section, frozen=True):
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
@@ -307,6 +317,7 @@ class Settings(_Section, frozen=True):
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     focus: FocusSettings = field(default_factory=FocusSettings)
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
     data_dir: Path | None = None  # resolved: flag > env > file > platform default
 
     @property
