@@ -69,14 +69,14 @@ def merged(document: tomlkit.TOMLDocument, changes: dict[str, Any]) -> tomlkit.T
         table = doc[name]
         for key, v in value.items():
             if v is None:
-                table.pop(key, None)  # type: ignore[union-attr]
+                table.pop(key, None)
             elif isinstance(v, list) and v and all(isinstance(x, dict) for x in v):
                 aot = tomlkit.aot()
                 for row in v:
                     aot.append({k: x for k, x in row.items() if x is not None})
-                table[key] = aot  # type: ignore[index]
+                table[key] = aot
             else:
-                table[key] = v  # type: ignore[index]
+                table[key] = v
         if not table:
             doc.pop(name, None)
     return doc

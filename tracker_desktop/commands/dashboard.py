@@ -77,7 +77,7 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
     except ImportError:  # the tray's single-instance module is not there: open our own
         send_to_running = None  # type: ignore[assignment]
     if send_to_running is not None and send_to_running(
-            ctx.settings.data_dir, {"open": "dashboard", "period": kind, "date": day.isoformat()}):
+            ctx.settings.db_path.parent, {"open": "dashboard", "period": kind, "date": day.isoformat()}):
         print("The running tracker opened its dashboard.", file=ctx.out)
         return 0
     from ui.dashboard import build_dashboard

@@ -11,14 +11,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QThreadPool
-from PySide6.QtWidgets import QApplication, QWidget
-
 from tracker_desktop.domain.days import day_of
 
 from .model import Nav
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication, QWidget
+
     from tracker_desktop.domain.clock import Clock
 
     from .window import DashboardWindow
@@ -26,7 +25,10 @@ if TYPE_CHECKING:
 __all__ = ["open_dashboard", "build_dashboard", "render_screenshot"]
 
 
-def _qapp() -> QApplication:
+def _qapp() -> "QApplication":
+    # Qt is imported when a window is made: the view-model logic (.model) is used without it.
+    from PySide6.QtWidgets import QApplication
+
     existing = QApplication.instance()
     return existing if isinstance(existing, QApplication) else QApplication([])
 
@@ -36,6 +38,8 @@ def build_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date 
     """A dashboard window (not shown yet) over `app` (tracker_desktop.app.App, which ui may not
     import) on `period` ("day", "week", "month") around `day`
     (default today); `theme` overrides `[ui] theme`."""
+    from PySide6.QtCore import QThreadPool
+
     from ui import theme as themes
     from ui.worker import Worker
 
@@ -71,7 +75,7 @@ def build_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date 
 
 
 def open_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date | None = None,
-                   existing: QWidget | None = None) -> QWidget:
+                   existing: "QWidget | None" = None) -> "QWidget":
     """Show the dashboard (a new window, or `existing` moved to the period) and raise it."""
     from .window import DashboardWindow
 
