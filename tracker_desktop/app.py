@@ -195,10 +195,10 @@ class App:
     @cached_property
     def dashboard(self) -> "DashboardService":
         """The dashboard window's reads (run on its worker thread, never the GUI thread)."""
-        from tracker_desktop.services.dashboard import DashboardService
+        from tracker_desktop.services.dashboard import DashboardService, DataVersion
 
         return DashboardService(self.reports, self.focus, self.store.reads, self.clock,
-                                self.settings.db_path)
+                                DataVersion(self.settings.db_path))
 
     def close(self) -> None:
         if "dashboard" in self.__dict__:
@@ -433,8 +433,20 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
                    watcher, app.analysis.tz)
 
 
-def run_gui(tracker: Tracker) -> int:
-    """The tray app: the same tracker, ticked by a Qt timer, with a tray icon."""
+def run_gui(app: App, tracker: Tracker, *, settings_path: Path | None = None) -> int:
+    """The tray app: the same tracker, ticked by a Qt timer, with a tray icon (the settings
+    dialog saves to `settings_path`)."""
     from ui.tray import run_tray_app
 
-    return run_tray_app(tracker)
+    return run_tray_app(app, tracker, settings_path=settings_path)
+
+
+def hand_to_running(data_dir: Path, message: dict[str, Any]) -> bool:
+    """Give `message` to the tray app already running on `data_dir` (one instance only)."""
+    from PySide6.QtCore import QCoreApplication
+
+    from ui.single_instance import send_to_running
+
+    # QLocalSocket needs an application object; a plain core one opens no display.
+    _keep = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841
+    return send_to_running(data_dir, message)

@@ -1,0 +1,34 @@
+"""The end-of-session rating prompt: non-blocking, 1-5 and notes, closing saves no score."""
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from ui.session_prompt import SessionPrompt  # noqa: E402
+
+
+def test_rating_and_notes(qtbot):
+    prompt = SessionPrompt("Chapter 5 · 2 focus phases done")
+    qtbot.addWidget(prompt)
+    prompt.show()
+    assert not prompt.isModal()
+    assert not prompt.save_button.isEnabled()
+    qtbot.keyClick(prompt, Qt.Key.Key_4)
+    assert prompt.score == 4 and prompt.save_button.isEnabled()
+    prompt.buttons[5].click()
+    prompt.notes.setPlainText("  phone off helped ")
+    with qtbot.waitSignal(prompt.answered) as got:
+        prompt.save_button.click()
+    assert got.args == [5, "phone off helped"]
+
+
+def test_skip_and_close_save_no_score_once(qtbot):
+    prompt = SessionPrompt("")
+    qtbot.addWidget(prompt)
+    seen = []
+    prompt.answered.connect(lambda *a: seen.append(a))
+    prompt.skip_button.click()
+    prompt.close()
+    assert seen == [(None, "")]
