@@ -13,7 +13,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from tracker_desktop.domain.activity import Activity
 from tracker_desktop.domain.categories import format_category
@@ -109,18 +109,37 @@ def _text(data: Mapping[str, Any], key: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+class DataVersion:
+    """SQLite's `PRAGMA data_version` on a connection of its own: it moves whenever another
+    connection commits, so "anything new?" costs one pragma, no table read."""
+
+    def __init__(self, db_path: Path) -> None:
+        self._db_path = db_path
+        self._conn: sqlite3.Connection | None = None
+
+    def __call__(self) -> int:
+        if self._conn is None:
+            self._conn = sqlite3.connect(str(self._db_path), check_same_thread=False)
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+
 class DashboardService:
-    """Reads for the dashboard over one database; not for two threads at once (one worker)."""
+    """Reads for the dashboard over one database; not for two threads at once (one worker).
+    `version`: a number that changes when the database does (`DataVersion`)."""
 
     def __init__(self, reports: ReportService, focus: FocusService, uow: UnitOfWorkFactory,
-                 clock: Clock, db_path: Path) -> None:
+                 clock: Clock, version: Callable[[], int]) -> None:
         self._reports = reports
         self._rollups = reports.rollups
         self._focus = focus
         self._uow = uow
         self._clock = clock
-        self._db_path = db_path
-        self._version_conn: sqlite3.Connection | None = None
+        self._version = version
 
     @property
     def setup(self) -> Any:
@@ -130,17 +149,13 @@ class DashboardService:
         return self._rollups.today()
 
     def version(self) -> int:
-        """Changes whenever another connection commits to the database (SQLite's data_version):
-        the live refresh re-reads only when this moved."""
-        if self._version_conn is None:
-            self._version_conn = sqlite3.connect(str(self._db_path), check_same_thread=False)
-        row = self._version_conn.execute("PRAGMA data_version").fetchone()
-        return int(row[0])
+        """Changes whenever the database does: the live refresh re-reads only when it moved."""
+        return self._version()
 
     def close(self) -> None:
-        if self._version_conn is not None:
-            self._version_conn.close()
-            self._version_conn = None
+        close = getattr(self._version, "close", None)
+        if close is not None:
+            close()
 
     # -- the snapshot ----------------------------------------------------------------------
     def snapshot(self, period: Period, kind: str, anchor: date | None = None) -> DashboardData:
