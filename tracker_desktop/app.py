@@ -443,10 +443,8 @@ def run_gui(app: App, tracker: Tracker, *, settings_path: Path | None = None) ->
 
 def hand_to_running(data_dir: Path, message: dict[str, Any]) -> bool:
     """Give `message` to the tray app already running on `data_dir` (one instance only)."""
-    from PySide6.QtCore import QCoreApplication
-
     from ui.single_instance import send_to_running
 
-    # QLocalSocket needs an application object; a plain core one opens no display.
-    _keep = QCoreApplication.instance() or QCoreApplication([])  # noqa: F841
+    # Blocking QLocalSocket calls need no application object (none exists yet: the tray app
+    # creates its QApplication later).
     return send_to_running(data_dir, message)

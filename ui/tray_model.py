@@ -180,7 +180,7 @@ def describe(status: dict[str, Any], tz: tzinfo | None = None, *,
         today_line = "Today: …"
     else:
         today_line = f"Today: {duration_text(today.active_seconds)} active"
-        if today.score is not None:
+        if today.score is not None and today.active_seconds >= 60:
             today_line += f" · score {round(today.score)}"
     focus_line = _focus_line(focus)
     tip = [f"tracker-desktop: {line}", today_line]
@@ -200,8 +200,11 @@ def focus_notice(prev: FocusSnapshot, cur: FocusSnapshot) -> Notice | None:
     if prev.session_id != cur.session_id:
         what = PHASE_NAMES.get(cur.phase or "", "Focus")
         if cur.remaining is not None and cur.phase is not None:
-            return Notice("Focus session started", f"{what}: {minutes_text(cur.remaining)} min.")
-        return Notice("Focus session started", f"{what}: the timer counts up; skip to take a break.")
+            return Notice("Focus session started",
+                          f"{what} for {minutes_text(cur.remaining)} min. You will be told when "
+                          "it is time for a break.")
+        return Notice("Focus session started",
+                      f"{what}: the timer counts up. Skip the phase to take a break.")
     if (cur.phases, cur.waiting, cur.done) == (prev.phases, prev.waiting, prev.done):
         return None
     if cur.done:
