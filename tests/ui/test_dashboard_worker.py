@@ -60,3 +60,22 @@ def test_a_newer_submission_with_the_same_key_supersedes_the_older(qtbot, worker
     release.set()
     worker.wait(5000)
     assert got == ["new"]
+
+
+def test_emitting_a_signal_keeps_true_alive():
+    """PySide6 6.12.0's SignalInstance.emit returns True without a reference of its own: on
+    Python 3.11 every emit takes one from True, and a long-running app dies in bool_dealloc.
+    constraints.txt pins a version without that bug; this catches it coming back."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    class Emitter(QObject):
+        ping = Signal()
+
+    e = Emitter()
+    e.ping.connect(lambda: None)
+    before = sys.getrefcount(True)
+    for _ in range(200):
+        e.ping.emit()
+    assert sys.getrefcount(True) >= before

@@ -66,7 +66,10 @@ def build_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date 
     worker.setParent(window)
     vm.setParent(window)
     def closed(*_: object) -> None:
-        pool.waitForDone(5000)
+        try:
+            pool.waitForDone(5000)
+        except RuntimeError:  # the pool went first (interpreter shutdown): nothing runs anymore
+            pass
         own.close()
 
     window.destroyed.connect(closed)

@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QCursor, QFont, QPainter, QPen
+from PySide6.QtGui import QBrush, QColor, QCursor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from ui.theme import Theme
@@ -96,8 +96,7 @@ class BarChart(_Plot):
         if n:
             bars = pg.BarGraphItem(x0=np.zeros(n), y=np.arange(n), height=0.66,
                                    width=np.array(self.values, dtype=float),
-                                   brushes=[pg.mkBrush(c) for c in self.colors],
-                                   pens=[pg.mkPen(None)] * n)
+                                   brushes=_brushes(self.colors), pen=pg.mkPen(None))
             self.addItem(bars)
             self._items.append(bars)
             top = max(self.values) or 1.0
@@ -129,6 +128,13 @@ class BarChart(_Plot):
         i = self.bar_at(point.y())
         if i is not None:
             self.click_bar(i)
+
+
+def _brushes(colors: Sequence[str]) -> list[QBrush]:
+    """One brush per bar (the same object for the same colour); with no pen, pyqtgraph fills
+    each bar's rectangle with it, the fast path."""
+    made: dict[str, QBrush] = {}
+    return [made.setdefault(c, pg.mkBrush(c)) for c in colors]
 
 
 def _hm(hours: float) -> str:
@@ -185,8 +191,8 @@ class TimelineChart(_Plot):
             n = len(row.starts)
             bars = pg.BarGraphItem(x0=np.array(row.starts), y=np.full(n, float(y)), height=0.72,
                                    width=np.maximum(np.array(row.widths), 1 / 3600),
-                                   brushes=[pg.mkBrush(self.theme.category(c)) for c in row.colors],
-                                   pens=[pg.mkPen(None)] * n)
+                                   brushes=_brushes([self.theme.category(c) for c in row.colors]),
+                                   pen=pg.mkPen(None))
             self.addItem(bars)
             self._items.append(bars)
         self.getAxis("left").setTicks([[(i, self.ROW_NAMES.get(r.name, r.name))
