@@ -11,11 +11,22 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, QTimer, Signal
-from PySide6.QtGui import QAction, QIcon
-from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QStyle, QSystemTrayIcon, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QStyle,
+    QSystemTrayIcon,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
 
-from .icons import icon
+from .icons import icon, pixmap
 from .tray_controller import TrayController
 from .tray_model import IconSpec, TrayView, TrayViewModel
 
@@ -41,6 +52,68 @@ class _SwitchBridge(QObject):
     switched = Signal()
 
 
+HEADER_ICON = 32
+
+
+class _IconView(QWidget):
+    """Paints the state icon as it is (a disabled QLabel would draw it greyed)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFixedSize(HEADER_ICON, HEADER_ICON)
+        self._pixmap = QPixmap()
+
+    def setPixmap(self, pix: QPixmap) -> None:  # noqa: N802 - QLabel's name
+        self._pixmap = pix
+        self.update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt's name
+        QPainter(self).drawPixmap(0, 0, self._pixmap)
+
+
+class _Header(QWidget):
+    """The menu's first rows: the state (bold, with the icon), the focus timer, today, the
+    window being tracked. Lines with nothing to say are hidden."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(12, 8, 16, 6)
+        row.setSpacing(10)
+        self.icon = _IconView()
+        row.addWidget(self.icon, 0, Qt.AlignmentFlag.AlignTop)
+        lines = QVBoxLayout()
+        lines.setSpacing(1)
+        self.status = QLabel()
+        font = self.status.font()
+        font.setBold(True)
+        self.status.setFont(font)
+        self.focus = QLabel()
+        self.today = QLabel()
+        self.window_line = QLabel()
+        for label in (self.focus, self.today, self.window_line):
+            label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        for label in (self.status, self.focus, self.today, self.window_line):
+            lines.addWidget(label)
+        row.addLayout(lines, 1)
+        # Its menu action is disabled (not a menu item: keyboard and clicks pass it by); the
+        # text keeps the enabled colours so it reads as a header, not as a greyed-out item.
+        palette = self.palette()
+        for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text,
+                     QPalette.ColorRole.PlaceholderText):
+            palette.setColor(QPalette.ColorGroup.Disabled, role,
+                             palette.color(QPalette.ColorGroup.Active, role))
+        self.setPalette(palette)
+
+    def show_view(self, view: TrayView) -> None:
+        self.status.setText(view.status_line)
+        self.focus.setText(view.focus_line)
+        self.today.setText(view.today_line)
+        self.window_line.setText(view.window_line)
+        self.focus.setVisible(view.focus_line != "No focus session")
+        self.window_line.setVisible(view.window_line != "No active window")
+
+
 class TrayIcon(QSystemTrayIcon):
     """Renders the view-model; every menu item calls the controller."""
 
@@ -53,11 +126,6 @@ class TrayIcon(QSystemTrayIcon):
         self.menu = QMenu()
         self.menu.setToolTipsVisible(True)
 
-        def info() -> QAction:
-            a = self.menu.addAction("")
-            a.setEnabled(False)
-            return a
-
         def item(text: str, slot: Callable[[], None], pixmap: QStyle.StandardPixmap | None = None,
                  menu: QMenu | None = None) -> QAction:
             a = QAction(text, menu or self.menu)
@@ -67,13 +135,12 @@ class TrayIcon(QSystemTrayIcon):
             (menu or self.menu).addAction(a)
             return a
 
-        self.status_action = info()
-        bold = self.status_action.font()
-        bold.setBold(True)
-        self.status_action.setFont(bold)
-        self.focus_line_action = info()
-        self.today_action = info()
-        self.window_action = info()
+        # A header, not menu items: the state with its icon, the focus timer, today's figures.
+        self.header = _Header()
+        header_action = QWidgetAction(self.menu)
+        header_action.setDefaultWidget(self.header)
+        header_action.setEnabled(False)
+        self.menu.addAction(header_action)
         self.menu.addSeparator()
         self.focus_start = item("Start focus session", ctl.focus_start, std.SP_MediaPlay)
         self.focus_pause = item("Pause focus", ctl.focus_pause, std.SP_MediaPause)
@@ -112,14 +179,10 @@ class TrayIcon(QSystemTrayIcon):
                 self._icons.clear()
             self._icons[spec] = icon(spec)
         self.setIcon(self._icons[spec])
-        self.status_action.setIcon(self._icons[spec])
+        # Drawn straight from the spec: a disabled label would grey an icon set on it.
+        self.header.icon.setPixmap(pixmap(spec, HEADER_ICON))
         self.setToolTip(view.tooltip)
-        self.status_action.setText(view.status_line)
-        self.focus_line_action.setText(view.focus_line)
-        self.today_action.setText(view.today_line)
-        self.window_action.setText(view.window_line)
-        self.focus_line_action.setVisible(view.focus_line != "No focus session")
-        self.window_action.setVisible(view.window_line != "No active window")
+        self.header.show_view(view)
         m = view.menu
         for action, visible in ((self.focus_start, m.focus_start), (self.focus_pause, m.focus_pause),
                                 (self.focus_resume, m.focus_resume), (self.focus_next, m.focus_next),

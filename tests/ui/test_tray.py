@@ -190,7 +190,7 @@ def test_start_from_the_menu_is_stored_and_shown(h, qtbot):
     assert tray.focus_start.isVisible() and not tray.focus_stop.isVisible()
     tray.focus_start.trigger()
     assert h.cli.status().running  # stored: the CLI sees it
-    assert tray.focus_line_action.text() == "Focus: 25 min left"
+    assert tray.header.focus.text() == "Focus: 25 min left"
     assert tray.focus_stop.isVisible() and not tray.focus_start.isVisible()
     assert "Focus: 25 min left" in tray.toolTip()
     assert [n.title for n in h.notices] == ["Focus session started"]
