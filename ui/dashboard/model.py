@@ -305,7 +305,9 @@ def build_view(data: "DashboardData", nav: Nav, today: date, dimension: str = "c
     band = score_band(r.productivity_score)
     scores = [d.score for d in data.recent]
     arrow, diff = trend(scores)
-    arrow_text = "" if diff is None else f"{diff:+.0f} vs the {len(scores) - 1} days before"
+    arrow_text = "" if diff is None else (
+        f"{round(diff):+d} vs the {len(scores) - 1} days before" if round(diff) else
+        f"level with the {len(scores) - 1} days before")
     heat = tuple(tuple(v / 3600 for v in row) for row in data.heatmap)
     legend: dict[str, float] = {}
     for s in data.timeline.rows["window"]:
