@@ -11,7 +11,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Callable
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -219,7 +219,10 @@ class TrayApp(QObject):
             s = rollups.summaries(d, d)[d]
             return Today(s.active, s.score)
 
-        self.worker = Worker(parent=self)
+        # One query thread: the rollup service it reads through is not for sharing.
+        pool = QThreadPool(self)
+        pool.setMaxThreadCount(1)
+        self.worker = Worker(pool, parent=self)
         backend = TrayBackend(
             tracking_status=service.status,
             pause_tracking=lambda minutes: service.pause(minutes),
