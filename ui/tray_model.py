@@ -100,6 +100,10 @@ class Notice:
     text: str
 
 
+def _elide(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
 def minutes_text(seconds: float) -> str:
     """Whole minutes, rounded up while a timer runs down (so 0 shows only at the end)."""
     return str(max(0, math.ceil(seconds / 60 - 1e-9)))
@@ -175,7 +179,7 @@ def describe(status: dict[str, Any], tz: tzinfo | None = None, *,
     if off:
         line += f" — off: {', '.join(off)}"
     window = status.get("window")
-    window_line = f"{window['app']} — {window['title']}"[:80] if window else "No active window"
+    window_line = _elide(f"{window['app']} — {window['title']}") if window else "No active window"
     if today is None:
         today_line = "Today: …"
     else:

@@ -51,6 +51,8 @@ def test_describe_tracking_states():
         "Tracking — off: window, input"
     assert describe(status(window=None)).window_line == "No active window"
     assert describe(status()).window_line == "code — main.py"
+    long = describe(status(window=("firefox", "x" * 200))).window_line
+    assert len(long) == 48 and long.endswith("…")  # the menu keeps its width
 
 
 def test_tooltip_has_todays_time_and_score():
