@@ -22,7 +22,13 @@ if TYPE_CHECKING:
 
     from .window import DashboardWindow
 
-__all__ = ["open_dashboard", "build_dashboard", "render_screenshot"]
+__all__ = ["open_dashboard", "build_dashboard", "render_screenshot", "preload"]
+
+
+def preload() -> None:
+    """Import the window and its charts (pyqtgraph, numpy: most of a first open's time) ahead
+    of time, e.g. from the tray a few seconds after start-up, so the first open is quick."""
+    from . import window  # noqa: F401
 
 
 def _qapp() -> "QApplication":

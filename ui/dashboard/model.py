@@ -142,7 +142,11 @@ class TimelineRow:
     starts: tuple[float, ...]  # hours since the local day's start
     widths: tuple[float, ...]  # hours
     colors: tuple[str, ...]  # colour keys: a top-level category, "away", "present", "focus"
-    tips: tuple[str, ...]  # what hover shows
+    spans: tuple["Span", ...]  # what each block was
+
+    def tip(self, i: int) -> str:
+        """What hover shows for block `i` (made on hover: a day has thousands of blocks)."""
+        return _tip(self.spans[i])
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,18 +212,16 @@ def timeline_rows(data: "DashboardData") -> tuple[TimelineRow, ...]:
     out = []
     for name in TIMELINE_ROWS:
         spans = tl.rows[name]
-        starts, widths, colors, tips = [], [], [], []
-        for s in spans:
-            starts.append((s.start - tl.start).total_seconds() / 3600)
-            widths.append(s.seconds / 3600)
-            if name == "afk":
-                colors.append("away" if s.away else "present")
-            elif name == "focus":
-                colors.append("focus")
-            else:
-                colors.append(top_category(s.category))
-            tips.append(_tip(s))
-        out.append(TimelineRow(name, tuple(starts), tuple(widths), tuple(colors), tuple(tips)))
+        day_start = tl.start
+        starts = tuple((s.start - day_start).total_seconds() / 3600 for s in spans)
+        widths = tuple((s.end - s.start).total_seconds() / 3600 for s in spans)
+        if name == "afk":
+            colors = tuple("away" if s.away else "present" for s in spans)
+        elif name == "focus":
+            colors = ("focus",) * len(spans)
+        else:
+            colors = tuple(top_category(s.category) for s in spans)
+        out.append(TimelineRow(name, starts, widths, colors, spans))
     return tuple(out)
 
 

@@ -188,13 +188,19 @@ class TimelineChart(_Plot):
             self._ends.append([s + w for s, w in zip(row.starts, row.widths)])
             if not row.starts:
                 continue
-            n = len(row.starts)
-            bars = pg.BarGraphItem(x0=np.array(row.starts), y=np.full(n, float(y)), height=0.72,
-                                   width=np.maximum(np.array(row.widths), 1 / 3600),
-                                   brushes=_brushes([self.theme.category(c) for c in row.colors]),
-                                   pen=pg.mkPen(None))
-            self.addItem(bars)
-            self._items.append(bars)
+            # One item per colour: pyqtgraph draws a one-brush item as one picture, where a
+            # brush per block cost most of the first render on a busy day.
+            starts = np.array(row.starts)
+            widths = np.maximum(np.array(row.widths), 1 / 3600)
+            by_colour: dict[str, list[int]] = {}
+            for i, c in enumerate(row.colors):
+                by_colour.setdefault(c, []).append(i)
+            for c, idx in by_colour.items():
+                bars = pg.BarGraphItem(x0=starts[idx], y=np.full(len(idx), float(y)), height=0.72,
+                                       width=widths[idx], brush=pg.mkBrush(self.theme.category(c)),
+                                       pen=pg.mkPen(None))
+                self.addItem(bars)
+                self._items.append(bars)
         self.getAxis("left").setTicks([[(i, self.ROW_NAMES.get(r.name, r.name))
                                         for i, r in enumerate(self.rows)], []])
         self.setYRange(-0.6, len(self.rows) - 0.4, padding=0)
@@ -221,7 +227,7 @@ class TimelineChart(_Plot):
         # A slightly earlier, longer block may cover `hour` when blocks overlap: look back a bit.
         for j in range(i, max(i - 5, -1), -1):
             if r.starts[j] <= hour <= self._ends[row][j]:
-                return r.tips[j]
+                return r.tip(j)
         return None
 
     def _on_move(self, pos: QPointF) -> None:

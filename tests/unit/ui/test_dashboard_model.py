@@ -109,12 +109,12 @@ def test_timeline_rows_in_hours_with_colours_and_tips(data):
     w = rows["window"]
     assert w.starts == (9.0, 10.0, 10.5, 11.0, 11.5) and w.widths == (1.0, 0.5, 0.5, 0.5, 0.5)
     assert w.colors == ("Work", "Uncategorized", "Work", "Work", "Media")
-    assert w.tips[0].splitlines() == ["09:00:00–10:00:00 (1 h 00 min)", "app: code",
+    assert w.tip(0).splitlines() == ["09:00:00–10:00:00 (1 h 00 min)", "app: code",
                                       "title: main.py - tracker - Visual Studio Code",
                                       "category: Work > Programming"]
     assert rows["afk"].colors == ("present", "away", "present")
-    assert "domain: docs.python.org" in rows["browser"].tips[0]
-    assert "file: /src/tracker/main.py" in rows["editor"].tips[0]
+    assert "domain: docs.python.org" in rows["browser"].tip(0)
+    assert "file: /src/tracker/main.py" in rows["editor"].tip(0)
     assert rows["focus"].starts == ()
 
 
