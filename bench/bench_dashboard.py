@@ -136,7 +136,6 @@ def child(data_dir: Path) -> dict:
     out["reopen_ms"], window = open_once()
     out["rss_reopened_mb"] = _rss()
     window.close()  # type: ignore[attr-defined]
-    tracker.scheduler.shutdown(wait=False)
     tracker.shutdown()
     app.close()
     return out
