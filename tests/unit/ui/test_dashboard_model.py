@@ -143,3 +143,14 @@ def test_build_view(data):
     assert ("Focus sessions that day", "0") in v.focus_lines
     other = build_view(data, Nav("day", date(2026, 1, 1)), DAY.date(), "apps", "code")
     assert not other.is_today and other.bars.crumb == "Apps › code"
+
+
+def test_an_empty_database_gives_an_empty_view_not_an_error():
+    service, *_ = make([])
+    data = service.snapshot(day_period(DAY.date()), "day")
+    v = build_view(data, Nav("day", DAY.date()), DAY.date())
+    assert v.empty and v.score is None and v.score_text == "–" and v.band == "none"
+    assert v.arrow == "none" and v.arrow_text == ""
+    assert v.bars.labels == () and v.feed == () and all(r.starts == () for r in v.timeline)
+    assert v.spark_missing == (True,) * 7 and sum(map(sum, v.heatmap)) == 0
+    assert v.streak == "0 days"
