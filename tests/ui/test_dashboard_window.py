@@ -63,6 +63,7 @@ def test_every_chart_gets_the_services_figures(qtbot, app):
                   key=lambda x: -x[1])
     assert w.bars.labels == tuple(n for n, _ in tops)[:10]
     assert w.bars.values == pytest.approx(tuple(s / 3600 for _, s in tops)[:10])
+    assert w.bars.unit == "hours"
     # Gauge: the day's score in its band's colour.
     assert w.gauge.value == report.productivity_score
     assert w.gauge.color == LIGHT.band(view.band)
@@ -136,6 +137,8 @@ def test_drill_down_by_click_and_back(qtbot, app):
     first = w.bars.labels[0]
     w.bars.click_bar(0)
     assert w.crumb.text() == f"Apps › {first}"
+    assert w.dimension_button["apps"].isChecked() and not w.dimension_button["categories"].isChecked()
+    assert w.bars.unit == "minutes"  # a window title has minutes, not hours, on a day
     titles = next(a for a in app.reports.report(day_period(LAST)).apps if a.name == first).titles
     assert w.bars.labels == tuple(t.name for t in titles)[:10]
     loads = w.vm.loads

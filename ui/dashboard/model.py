@@ -162,6 +162,7 @@ class GoalRow:
 class DashboardView:
     title: str
     kind: str
+    dimension: str
     is_today: bool
     empty: bool  # nothing recorded in the period
     active: str
@@ -318,6 +319,7 @@ def build_view(data: "DashboardData", nav: Nav, today: date, dimension: str = "c
     return DashboardView(
         title=nav.title,
         kind=nav.kind,
+        dimension=dimension,
         is_today=nav.contains(today),
         empty=r.active_seconds <= 0 and r.idle_seconds <= 0,
         active=duration(r.active_seconds),

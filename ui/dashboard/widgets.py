@@ -77,10 +77,11 @@ class BarChart(_Plot):
         self.values: tuple[float, ...] = ()
         self.keys: tuple[str, ...] = ()
         self.colors: tuple[str, ...] = ()
+        self.unit = "hours"
         self.setMouseEnabled(x=False, y=False)
         self.getPlotItem().invertY(True)
         self.getAxis("left").setWidth(170)
-        self.getAxis("bottom").setLabel("hours", color=theme.muted)
+        self.getAxis("bottom").enableAutoSIPrefix(False)
         self.scene().sigMouseClicked.connect(self._on_click)
         self.setMinimumHeight(260)
         self._items: list[pg.GraphicsObject] = []
@@ -93,16 +94,22 @@ class BarChart(_Plot):
             self.removeItem(item)
         self._items = []
         n = len(self.labels)
+        # Under an hour and a half the axis counts minutes: "0.25 hours" reads badly.
+        minutes = bool(self.values) and max(self.values) < 1.5
+        self.unit = "minutes" if minutes else "hours"
+        scale = 60.0 if minutes else 1.0
+        self.getAxis("bottom").setLabel(self.unit, color=self.theme.muted)
         if n:
+            shown = [v * scale for v in self.values]
             bars = pg.BarGraphItem(x0=np.zeros(n), y=np.arange(n), height=0.66,
-                                   width=np.array(self.values, dtype=float),
+                                   width=np.array(shown, dtype=float),
                                    brushes=_brushes(self.colors), pen=pg.mkPen(None))
             self.addItem(bars)
             self._items.append(bars)
-            top = max(self.values) or 1.0
-            for i, v in enumerate(self.values):
+            top = max(shown) or 1.0
+            for i, (v, x) in enumerate(zip(self.values, shown)):
                 text = pg.TextItem(_hm(v), color=self.theme.muted, anchor=(0, 0.5))
-                text.setPos(v + top * 0.01, i)
+                text.setPos(x + top * 0.01, i)
                 self.addItem(text)
                 self._items.append(text)
             self.setXRange(0, top * 1.18, padding=0)

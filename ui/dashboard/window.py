@@ -184,8 +184,10 @@ class DashboardWindow(QMainWindow):
         switch = QHBoxLayout()
         self.dimension_buttons = QButtonGroup(self)
         self.dimension_buttons.setExclusive(True)
+        self.dimension_button: dict[str, QPushButton] = {}
         for dim in DIMENSIONS:
             b = QPushButton(DIMENSION_TITLES[dim])
+            self.dimension_button[dim] = b
             b.setCheckable(True)
             b.setFlat(True)
             b.clicked.connect(lambda _=False, d=dim: self.vm.set_dimension(d))
@@ -292,6 +294,7 @@ class DashboardWindow(QMainWindow):
         self.legend.setText("  ".join(f"<span style='color:{c}'>■</span> {n}" for n, c in swatches))
 
         b = view.bars
+        self.dimension_button[view.dimension].setChecked(True)
         self.bars_card.set_title("Time by " + b.title.lower())
         self.crumb.setText(b.crumb or "Click a bar marked › to see what is inside it")
         self.back_button.setVisible(bool(b.crumb))
