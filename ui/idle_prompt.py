@@ -49,6 +49,7 @@ class IdlePrompt(QWidget):
         self.setWindowTitle("You were away")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._since, self._now, self._done = away_since, now, False
+        self.setMinimumWidth(420)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(18, 16, 18, 16)
         layout.setSpacing(10)

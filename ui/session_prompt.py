@@ -4,7 +4,7 @@ never blocks: the tray keeps running while it is open, and closing it saves no s
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QPalette
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialogButtonBox,
@@ -41,7 +41,7 @@ class SessionPrompt(QWidget):
         layout.addWidget(title)
         self.summary = QLabel(summary)
         self.summary.setWordWrap(True)
-        self.summary.setEnabled(False)
+        self.summary.setForegroundRole(QPalette.ColorRole.PlaceholderText)
         layout.addWidget(self.summary)
         row = QHBoxLayout()
         self.group = QButtonGroup(self)
@@ -50,6 +50,10 @@ class SessionPrompt(QWidget):
         for score, name in SCORES.items():
             b = QPushButton(f"{score}\n{name}")
             b.setCheckable(True)
+            # The chosen score must stand out, in the theme's own highlight colours.
+            b.setStyleSheet("QPushButton:checked { background: palette(highlight); "
+                            "color: palette(highlighted-text); border-radius: 4px; "
+                            "border: 1px solid palette(highlight); }")
             b.setMinimumSize(76, 52)
             b.setToolTip(f"{score}: {name} (key {score})")
             self.group.addButton(b, score)
