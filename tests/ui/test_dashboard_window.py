@@ -191,3 +191,26 @@ def test_dark_theme_and_open_dashboard_reuses_the_window(qtbot, app):
     assert again is w
     wait(w)
     assert w.vm.nav.kind == "week" and w.isVisible()
+
+
+def test_saved_settings_apply_to_the_open_window(qtbot, app):
+    import msgspec
+
+    from tracker_desktop.config import AnalysisSettings, GoalSettings
+
+    w = loaded(qtbot, app)
+    assert [g.name for g in w.vm.view.goals] == ["Daily active time", "Media at most 1 h a day"]
+    new_settings = msgspec.structs.replace(app.settings, analysis=msgspec.structs.replace(
+        app.settings.analysis, timezone="UTC",
+        goals=[GoalSettings(name="Code 2 h", metric="coding", min_minutes=120)]))
+    new_app = build_app(new_settings, app.clock, create=False)
+    try:
+        w2 = open_dashboard(new_app, app.clock, period="day", day=LAST, existing=w)
+        qtbot.addWidget(w2)
+        assert w2 is not w
+        wait(w2)
+        assert [g.name for g in w2.vm.view.goals] == ["Daily active time", "Code 2 h"]
+        assert open_dashboard(new_app, app.clock, existing=w2) is w2  # same settings: reused
+        wait(w2)
+    finally:
+        new_app.close()

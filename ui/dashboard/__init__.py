@@ -80,17 +80,26 @@ def build_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date 
 
     window.destroyed.connect(closed)
     window._keep = (own, pool)  # type: ignore[attr-defined]  # alive as long as the window
+    window.settings = settings
     return window
 
 
 def open_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date | None = None,
                    existing: "QWidget | None" = None) -> "QWidget":
-    """Show the dashboard (a new window, or `existing` moved to the period) and raise it."""
+    """Show the dashboard (a new window, or `existing` moved to the period) and raise it. If
+    `app.settings` changed since `existing` was built (the settings dialog saved), a new window
+    on the new settings replaces it."""
     from .window import DashboardWindow
 
+    if isinstance(existing, DashboardWindow) and existing.settings != app.settings:
+        # Saved settings (rules, goals, theme...) apply to the open window at once: a window
+        # built on the new ones replaces it, on the period asked for.
+        existing.close()
+        existing.deleteLater()
+        existing = None
     if isinstance(existing, DashboardWindow):
         window = existing
-        target = Nav(period, day or window.vm.nav.today(window.vm._today()).anchor)
+        target = Nav(period, day or window.vm._today())
         window.vm.go_to(target.kind, target.anchor)
     else:
         window = build_dashboard(app, clock, period=period, day=day)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -53,6 +55,7 @@ class DashboardWindow(QMainWindow):
         super().__init__()
         self.vm = vm
         self.theme = theme
+        self.settings: Any = None  # the Settings it was built on (open_dashboard compares)
         self.setWindowTitle("Activity dashboard")
         self.resize(1360, 940)
         self._build_toolbar()
