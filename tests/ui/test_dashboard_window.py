@@ -183,6 +183,18 @@ def test_live_refresh_reads_again_only_when_the_database_changed(qtbot, app):
     assert w.vm.version_checks == checks
 
 
+def test_theme_switches_in_place(qtbot, app):
+    w = loaded(qtbot, app)
+    bars = w.bars.values
+    w.apply_theme(DARK)
+    assert w.theme is DARK and all(c.theme is DARK for c in (w.timeline, w.bars, w.heatmap, w.trend))
+    assert w.gauge.theme is DARK and w.gauge.color == DARK.band(w.vm.view.band)
+    assert w.palette().color(w.backgroundRole()).name() == DARK.window
+    assert w.bars.values == bars  # re-rendered from the data it had
+    w.apply_theme(LIGHT)
+    assert w.palette().color(w.backgroundRole()).name() == LIGHT.window
+
+
 def test_dark_theme_and_open_dashboard_reuses_the_window(qtbot, app):
     w = loaded(qtbot, app, theme="dark")
     assert w.theme is DARK and w.timeline.theme is DARK

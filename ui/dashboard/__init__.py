@@ -81,6 +81,11 @@ def build_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date 
     window.destroyed.connect(closed)
     window._keep = (own, pool)  # type: ignore[attr-defined]  # alive as long as the window
     window.settings = settings
+    if (theme or settings.ui.theme) == "system":
+        # Follow the desktop when its scheme changes while the window is open (Qt >= 6.5).
+        hints = qapp.styleHints()
+        if hasattr(hints, "colorSchemeChanged"):
+            hints.colorSchemeChanged.connect(window.follow_system_theme)
     return window
 
 

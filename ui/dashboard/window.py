@@ -340,6 +340,29 @@ class DashboardWindow(QMainWindow):
         if not view.feed:
             self.feed_box.addWidget(_label("No windows recorded that day.", "muted"), 0, 0)
 
+    def apply_theme(self, theme: Theme) -> None:
+        """Switch colours in place (the desktop's scheme changed, or the setting did)."""
+        from PySide6.QtWidgets import QApplication
+
+        from ui import theme as themes
+
+        self.theme = theme
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            themes.apply(app, theme)
+        for chart in (self.timeline, self.bars, self.heatmap, self.trend, self.spark):
+            chart.apply_theme(theme)
+        self.gauge.theme = theme
+        if self.vm.view is not None:
+            self.show_view(self.vm.view)
+
+    def follow_system_theme(self, *_: object) -> None:
+        """Connected to QStyleHints.colorSchemeChanged when the theme follows the desktop (a
+        method, so Qt drops the connection with the window)."""
+        from ui import theme as themes
+
+        self.apply_theme(themes.resolve("system"))
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self.refresh_timer.stop()
         super().closeEvent(event)
