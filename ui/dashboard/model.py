@@ -6,11 +6,11 @@ Unit-tested without Qt (tests/unit/ui); the widgets only copy these values into 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
-from tracker_desktop.domain.days import Period, day_period, month_period, monday, week_period
+from tracker_desktop.domain.days import Period, day_period, month_period, week_period
 
 if TYPE_CHECKING:
     from tracker_desktop.services.dashboard import DashboardData, Span
@@ -190,7 +190,6 @@ class DashboardView:
     titles: tuple[tuple[str, tuple[tuple[str, str], ...]], ...]  # app, ((title, time), ...)
     feed: tuple[tuple[str, str, str, str], ...]  # time, app, title, duration
     categories_legend: tuple[str, ...]  # top-level categories on the timeline, most time first
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def top_category(name: str | None) -> str:
@@ -349,11 +348,3 @@ def build_view(data: "DashboardData", nav: Nav, today: date, dimension: str = "c
         feed=tuple((f"{f.start:%H:%M}", f.app, f.title, duration(f.seconds)) for f in data.feed),
         categories_legend=tuple(k for k, _ in sorted(legend.items(), key=lambda kv: -kv[1])),
     )
-
-
-def week_start(day: date) -> date:
-    return monday(day)
-
-
-def now_hours(now: datetime, day_start: datetime) -> float:
-    return (now - day_start).total_seconds() / 3600
