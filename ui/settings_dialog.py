@@ -82,6 +82,35 @@ def merged(document: tomlkit.TOMLDocument, changes: dict[str, Any]) -> tomlkit.T
     return doc
 
 
+def _normal(value: Any) -> Any:
+    """Values as the dialog's tables give them: no None cells, numbers as floats."""
+    if isinstance(value, dict):  # a rule's ignore_case = true is its default, not a column
+        return {k: _normal(v) for k, v in value.items()
+                if v is not None and not (k == "ignore_case" and v is True)}
+    if isinstance(value, list):
+        return [_normal(v) for v in value]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def only_changed(changes: dict[str, Any], current: Settings) -> dict[str, Any]:
+    """The settings whose values differ from `current`: unchanged ones are not touched, so the
+    file keeps only what the person chose (and later defaults still reach the rest)."""
+    now = current.model_dump()
+    out: dict[str, Any] = {}
+    for name, value in changes.items():
+        if not isinstance(value, dict):
+            if value is not None:  # data_dir: None is "as it is"
+                out[name] = value
+            continue
+        section = now.get(name, {})
+        diff = {k: v for k, v in value.items() if _normal(v) != _normal(section.get(k))}
+        if diff:
+            out[name] = diff
+    return out
+
+
 def validate(document: tomlkit.TOMLDocument, previous: Settings) -> Settings:
     """The Settings the document holds (InvalidSettings names every bad setting); the data dir
     stays the resolved one unless the document sets it."""
@@ -335,7 +364,7 @@ class SettingsDialog(QDialog):
             "privacy": {"exclude_apps": _split(self.exclude_apps),
                         "exclude_titles": _split(self.exclude_titles),
                         "redact_titles": _split(self.redact_titles)},
-            "analysis": {"rules": _table_rows(self.rules, RULE_COLUMNS) or None,
+            "analysis": {"rules": _table_rows(self.rules, RULE_COLUMNS),
                          "default_rules": self.default_rules.isChecked(),
                          "levels": levels,
                          "daily_active_goal_minutes": self.daily_goal.value(),
@@ -359,7 +388,7 @@ class SettingsDialog(QDialog):
         """Validate; on success write the file, emit `saved` and close. False: the problems are
         shown and nothing was written."""
         try:
-            doc = merged(read_document(self.path), self.changes())
+            doc = merged(read_document(self.path), only_changed(self.changes(), self.settings))
             new = validate(doc, self.settings)
         except InvalidSettings as exc:
             self.error.setText("Not saved:\n" + "\n".join(exc.problems))

@@ -91,3 +91,38 @@ def test_a_missing_file_is_created(qtbot, tmp_path):
     d.idle_prompt.setValue(0)
     assert d.save()
     assert load_settings(path).reminders.idle_prompt_minutes == 0
+
+
+def test_unchanged_settings_are_not_written(qtbot, config_file):
+    d = SettingsDialog(config_file, load_settings(config_file))
+    qtbot.addWidget(d)
+    assert d.save()
+    assert config_file.read_text() == CONFIG  # nothing changed: the file is as it was
+    d = SettingsDialog(config_file, load_settings(config_file))
+    qtbot.addWidget(d)
+    d.sound.setChecked(True)
+    assert d.save()
+    raw = tomllib.loads(config_file.read_text())
+    assert raw["reminders"] == {"sound": True}
+    assert "focus" not in raw and "privacy" not in raw and "ui" not in raw
+    assert raw["tracking"] == {"poll_seconds": 2.0}
+
+
+def test_a_file_with_rules_and_levels_round_trips_unchanged(qtbot, tmp_path):
+    path = tmp_path / "config.toml"
+    text = ('[analysis]\nlevels = { "Work > Meetings" = 1 }\n\n[[analysis.rules]]\n'
+            'category = "Work > Acme"\ntitle = "acme"\n')
+    path.write_text(text)
+    d = SettingsDialog(path, load_settings(path))
+    qtbot.addWidget(d)
+    assert d.rules.item(0, 0).text() == "Work > Acme" and d.levels.item(0, 1).text() == "1"
+    assert d.save()
+    assert path.read_text() == text
+
+
+def test_removing_every_goal_is_saved(qtbot, config_file):
+    d = SettingsDialog(config_file, load_settings(config_file))
+    qtbot.addWidget(d)
+    d.goals.removeRow(0)
+    assert d.save()
+    assert load_settings(config_file).analysis.goals == []
