@@ -226,3 +226,25 @@ def test_saved_settings_apply_to_the_open_window(qtbot, app):
         wait(w2)
     finally:
         new_app.close()
+
+
+def test_opening_the_window_touches_no_database_on_the_gui_thread(qtbot, app, monkeypatch):
+    import threading
+
+    import storage.lite
+
+    gui = threading.get_ident()
+    opened_on = []
+    real = storage.lite.connect_current
+
+    def spy(path):
+        opened_on.append(threading.get_ident())
+        return real(path)
+
+    monkeypatch.setattr(storage.lite, "connect_current", spy)
+    w = build_dashboard(app, app.clock, theme="light")
+    qtbot.addWidget(w)
+    assert opened_on == []  # building the window opened nothing
+    w.vm.load()
+    wait(w)
+    assert opened_on and gui not in opened_on  # the worker opened its connection

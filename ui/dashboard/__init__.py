@@ -67,7 +67,7 @@ def build_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date 
     pool.setMaxThreadCount(1)  # one connection, one thread: queries run in order
     pool.setExpiryTimeout(-1)
     worker = Worker(pool)
-    vm = DashboardViewModel(own.dashboard, worker, today, Nav(period, day or today()))
+    vm = DashboardViewModel(lambda: own.dashboard, worker, today, Nav(period, day or today()))
     window = DashboardWindow(vm, chosen, refresh_ms=int(settings.ui.refresh_seconds * 1000))
     worker.setParent(window)
     vm.setParent(window)

@@ -25,10 +25,13 @@ class DashboardViewModel(QObject):
     loading = Signal(bool)
     failed = Signal(str)
 
-    def __init__(self, service: "DashboardService", worker: Worker, today: Callable[[], date],
-                 nav: Nav) -> None:
+    def __init__(self, service: "Callable[[], DashboardService]", worker: Worker,
+                 today: Callable[[], date], nav: Nav) -> None:
+        """`service` makes the DashboardService; it is called (once) inside the first worker
+        job, because building it opens the database, which the GUI thread never does."""
         super().__init__()
-        self._service = service  # used only inside worker jobs (its thread), never here
+        self._make_service = service
+        self._service: DashboardService | None = None
         self._worker = worker
         self._today = today
         self.nav = nav
@@ -44,11 +47,17 @@ class DashboardViewModel(QObject):
         return self._worker
 
     # -- loading ---------------------------------------------------------------------------
+    def _svc(self) -> "DashboardService":
+        # Worker thread only (one thread: no race on the first call).
+        if self._service is None:
+            self._service = self._make_service()
+        return self._service
+
     def load(self) -> None:
-        nav, service = self.nav, self._service
+        nav = self.nav
         self.loads += 1
         self.loading.emit(True)
-        self._worker.submit(lambda: service.snapshot(nav.period, nav.kind, nav.anchor),
+        self._worker.submit(lambda: self._svc().snapshot(nav.period, nav.kind, nav.anchor),
                             lambda data: self._loaded(nav, data), self._failed, key="snapshot")
 
     def _loaded(self, nav: Nav, data: "DashboardData") -> None:
@@ -75,14 +84,13 @@ class DashboardViewModel(QObject):
         if self.data is None or not self.nav.contains(self._today()):
             return
         seen = self.data.version
-        service = self._service
         self.version_checks += 1
 
         def decide(version: int) -> None:
             if version != seen and self.data is not None and self.data.version == seen:
                 self.load()
 
-        self._worker.submit(service.version, decide, self._failed, key="version")
+        self._worker.submit(lambda: self._svc().version(), decide, self._failed, key="version")
 
     # -- navigation --------------------------------------------------------------------------
     def _go(self, nav: Nav) -> None:
