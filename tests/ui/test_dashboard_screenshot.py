@@ -96,3 +96,16 @@ def test_no_database_is_an_exit_2_and_creates_nothing(cli, data_dir, tmp_path):
     assert code == 2 and "there is no database" in err, err
     assert not (tmp_path / "s.png").exists()
     assert not (data_dir / "tracker.sqlite3").exists()
+
+
+def test_without_a_display_it_says_so(cli, data_dir, monkeypatch):
+    from tracker_desktop.app import build_app
+    from tracker_desktop.config import Settings
+
+    import msgspec
+
+    build_app(msgspec.structs.replace(Settings(), data_dir=data_dir), FakeClock(NOW)).close()
+    for var in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(var, raising=False)
+    code, _, err = cli("dashboard")
+    assert code == 2 and "no display" in err and "--screenshot" in err

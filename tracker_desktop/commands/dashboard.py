@@ -68,6 +68,11 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         print(f"{shot}: {width}x{height}", file=ctx.out)
         return 0
 
+    from tracker_desktop.app import has_display
+
+    if not has_display() and not os.environ.get("QT_QPA_PLATFORM"):
+        raise UsageError("no display to open a window on (DISPLAY / WAYLAND_DISPLAY are not set); "
+                         "use --screenshot PATH to render the dashboard into a picture")
     from PySide6.QtWidgets import QApplication
 
     existing = QApplication.instance()
