@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialogButtonBox,
@@ -95,6 +95,7 @@ class IdlePrompt(QWidget):
         self.timer.start()
         self.tick()
         self._enable()
+        self.choices["break"].setFocus()
 
     def away_seconds(self) -> float:
         return (self._now() - self._since).total_seconds()
@@ -142,6 +143,15 @@ class IdlePrompt(QWidget):
 
     def _record(self) -> None:
         self._finish(self.answer())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        # Not a QDialog (that would block): Enter records, Escape is "don't track it".
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self._record()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._finish(AwayAnswer("untracked"))

@@ -98,8 +98,12 @@ class SessionPrompt(QWidget):
         score = int(event.text()) if event.text() in ("1", "2", "3", "4", "5") else None
         if score is not None:
             self.buttons[score].click()
-            return
-        super().keyPressEvent(event)
+        elif event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.score is not None:
+            self._save()
+        elif event.key() == Qt.Key.Key_Escape:
+            self._skip()
+        else:
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         self._finish(None)

@@ -46,3 +46,20 @@ def test_closing_it_is_not_tracked(qtbot):
     with qtbot.waitSignal(prompt.answered) as got:
         prompt.close()
     assert got.args[0] == AwayAnswer("untracked")
+
+
+def test_keyboard_enter_records_escape_does_not_track(qtbot):
+    from PySide6.QtCore import Qt
+
+    clock = FakeClock(T0 + timedelta(minutes=10))
+    prompt = IdlePrompt(T0, clock.now)
+    qtbot.addWidget(prompt)
+    prompt.choices["work"].setChecked(True)
+    with qtbot.waitSignal(prompt.answered) as got:
+        qtbot.keyClick(prompt, Qt.Key.Key_Return)
+    assert got.args[0] == AwayAnswer("work")
+    other = IdlePrompt(T0, clock.now)
+    qtbot.addWidget(other)
+    with qtbot.waitSignal(other.answered) as got:
+        qtbot.keyClick(other, Qt.Key.Key_Escape)
+    assert got.args[0] == AwayAnswer("untracked")

@@ -32,3 +32,20 @@ def test_skip_and_close_save_no_score_once(qtbot):
     prompt.skip_button.click()
     prompt.close()
     assert seen == [(None, "")]
+
+
+def test_keyboard_enter_saves_escape_skips(qtbot):
+    prompt = SessionPrompt("")
+    qtbot.addWidget(prompt)
+    seen = []
+    prompt.answered.connect(lambda *a: seen.append(a))
+    qtbot.keyClick(prompt, Qt.Key.Key_Return)  # no score chosen yet: nothing to save
+    assert seen == []
+    qtbot.keyClick(prompt, Qt.Key.Key_3)
+    qtbot.keyClick(prompt, Qt.Key.Key_Return)
+    assert seen == [(3, "")]
+    other = SessionPrompt("")
+    qtbot.addWidget(other)
+    other.answered.connect(lambda *a: seen.append(a))
+    qtbot.keyClick(other, Qt.Key.Key_Escape)
+    assert seen[-1] == (None, "")

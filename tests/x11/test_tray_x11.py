@@ -13,6 +13,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -110,11 +111,12 @@ class TrayRun:
             # Without a session bus Qt embeds the icon the XEmbed way, which trayer speaks.
             self.env.pop(key, None)
         self.log = tmp_path / "tray.log"
+        self.config = tmp_path / "config" / "tracker-desktop" / "config.toml"
         self.proc: subprocess.Popen | None = None
 
-    def start(self) -> None:
+    def start(self, *extra: str) -> None:
         self.proc = subprocess.Popen(
-            [CLI, "--data-dir", str(self.data_dir), "-v", "run", "--poll-seconds", "0.5"],
+            [CLI, "--data-dir", str(self.data_dir), "-v", "run", "--poll-seconds", "0.5", *extra],
             env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.log, "wb"))
 
     def cli(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
@@ -284,6 +286,60 @@ def test_without_a_tray_it_says_so_and_shows_a_window(desktop, tmp_path):
         assert "AppIndicator" in text and "GNOME" in text
         wait_until(lambda: run.alive() and [v for v in run.our_windows() if v[2][2] > 200], 30,
                    "a window instead of the tray (the dashboard and the message)")
+        assert run.stop() == 0, run.log_tail()
+    finally:
+        run.kill()
+
+
+def _stored(db: Path, sql: str):
+    import sqlite3
+
+    if not db.exists():
+        return []
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return conn.execute(sql).fetchall()
+    except sqlite3.OperationalError:
+        return []
+    finally:
+        conn.close()
+
+
+def test_back_from_away_during_focus_asks_and_records_work(desktop, trayer, tmp_path):
+    run = TrayRun(desktop, tmp_path)
+    run.config.parent.mkdir(parents=True)
+    run.config.write_text("[reminders]\nidle_prompt_minutes = 0.05\nbreak_after_minutes = 0\n")
+    db = run.data_dir / "tracker.sqlite3"
+    run.start("--afk-timeout", "2")
+    try:
+        wait_until(lambda: run.alive() and _embedded_icon(run), 30, "the tray icon")
+        assert run.cli("focus", "start").returncode == 0
+
+        def afk() -> bool:
+            run.alive()
+            rows = _stored(db, "SELECT value FROM state WHERE key = 'tracker'")
+            return bool(rows) and json.loads(rows[0][0]).get("afk") is True
+
+        # Nobody touches the desktop: after 2 s the tracker counts us away.
+        wait_until(afk, 30, "the tracker to see the desktop idle (AFK)", interval=0.2)
+        time.sleep(3)  # away long enough (> 3 s with the 2 s before AFK) to be asked about
+        desktop.move_pointer(400, 400)  # back: real input through XTEST
+        wid = desktop.wait_for_window("You were away", timeout=30)
+        desktop.xdotool("windowactivate", "--sync", str(wid))
+        wait_until(lambda: desktop.active_window_id() == wid, 10, "the prompt to be active")
+        # The first choice ("a break") has the focus: Down picks "Work", Return records.
+        desktop.xdotool("key", "Down")
+        desktop.xdotool("key", "Return")
+
+        def recorded():
+            run.alive()
+            rows = _stored(db, "SELECT data, duration_us FROM events WHERE source = 'manual'")
+            return rows
+
+        (data, duration_us), = wait_until(recorded, 30, "the away time recorded as work",
+                                          interval=0.2)
+        assert json.loads(data)["away"] == "work"
+        assert duration_us >= 4_000_000  # 2 s before AFK + the 3 s waited, and counting on
         assert run.stop() == 0, run.log_tail()
     finally:
         run.kill()
