@@ -226,8 +226,8 @@ def timeline_rows(data: "DashboardData") -> tuple[TimelineRow, ...]:
 
 
 def bars(data: "DashboardData", dimension: str, drill: str | None = None) -> Bars:
-    """The bar chart of one dimension; `drill` is a category (its subcategories are shown) or
-    an app (its top window titles)."""
+    """The bar chart of one dimension; `drill` is a category (its subcategories are shown), an
+    app (its top window titles) or a project (its files)."""
     r = data.report
     title = DIMENSION_TITLES[dimension]
     if dimension == "categories":
@@ -255,9 +255,27 @@ def bars(data: "DashboardData", dimension: str, drill: str | None = None) -> Bar
         apps = r.apps[:BARS]
         return Bars(title, tuple(a.name for a in apps), tuple(a.seconds / 3600 for a in apps),
                     tuple(a.name if a.titles else "" for a in apps), "")
-    named = {"domains": r.domains, "projects": r.projects, "languages": r.languages}[dimension][:BARS]
+    if dimension == "projects":
+        def files_of(project: str) -> list[tuple[str, float]]:
+            part = f"/{project}/"
+            return [(f.name, f.seconds) for f in r.files if part in f"{f.name}"]
+
+        if drill:
+            files = files_of(drill)[:BARS]
+            return Bars(title, tuple(_short_path(n, drill) for n, _ in files),
+                        tuple(sec / 3600 for _, sec in files), tuple("" for _ in files),
+                        f"{title} › {drill}")
+        projects = r.projects[:BARS]
+        return Bars(title, tuple(p.name for p in projects), tuple(p.seconds / 3600 for p in projects),
+                    tuple(p.name if files_of(p.name) else "" for p in projects), "")
+    named = {"domains": r.domains, "languages": r.languages}[dimension][:BARS]
     return Bars(title, tuple(n.name for n in named), tuple(n.seconds / 3600 for n in named),
                 tuple("" for _ in named), "")
+
+
+def _short_path(path: str, project: str) -> str:
+    """A file's path from its project's folder on ("/home/me/src/tracker/ui/x.py" -> "ui/x.py")."""
+    return path.split(f"/{project}/", 1)[-1]
 
 
 def goal_rows(data: "DashboardData") -> tuple[GoalRow, ...]:

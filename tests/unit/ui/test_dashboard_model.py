@@ -100,7 +100,10 @@ def test_app_bars_drill_into_titles(data):
 
 def test_other_dimensions(data):
     assert bars(data, "domains").labels == ("docs.python.org", "youtube.com")
-    assert bars(data, "projects").labels == ("tracker",) and bars(data, "projects").hours == (1.0,)
+    projects = bars(data, "projects")
+    assert projects.labels == ("tracker",) and projects.hours == (1.0,) and projects.keys == ("tracker",)
+    files = bars(data, "projects", "tracker")
+    assert files.labels == ("main.py",) and files.hours == (1.0,) and files.crumb == "Projects › tracker"
     assert bars(data, "languages").labels == ("Python",)
 
 
