@@ -31,10 +31,9 @@ class Notifier:
         self.settings = settings
         self.sent: list[Notice] = []
 
-    def show(self, notice: Notice, *, important: bool = False) -> None:
-        """`important`: shown even with notifications off (answers to what the person did)."""
+    def show(self, notice: Notice) -> None:
         logger.info("notice: %s — %s", notice.title, notice.text)
-        if not (self.settings.notifications or important):
+        if not (self.settings.notifications or notice.important):
             return
         self.sent = [*self.sent[-19:], notice]
         if self._sink.isVisible():

@@ -268,13 +268,8 @@ class TrayApp(QObject):
             logger.warning("ignored a message from another launch: %r", message)
 
     def open_dashboard(self, period: str = "day", day: str | None = None) -> None:
-        try:
-            from ui.dashboard import open_dashboard
-        except ImportError as exc:
-            logger.warning("the dashboard is not available: %s", exc)
-            self.notifier.show(_notice("No dashboard", "The dashboard is not available in "
-                                       "this build."), important=True)
-            return
+        from ui.dashboard import open_dashboard
+
         try:
             chosen = date.fromisoformat(day) if day else None
         except ValueError:
@@ -291,11 +286,8 @@ class TrayApp(QObject):
             existing.raise_()
             existing.activateWindow()
             return
-        try:
-            from ui.settings_dialog import SettingsDialog
-        except ImportError as exc:
-            logger.warning("the settings dialog is not available: %s", exc)
-            return
+        from ui.settings_dialog import SettingsDialog
+
         path = self.settings_path
         if path is None:
             from tracker_desktop.config import default_config_path
@@ -335,12 +327,6 @@ class TrayApp(QObject):
                             what_ran="a task timer" if task else "a focus session")
         prompt.answered.connect(lambda answer, end: self.ctl.answer_idle(answer, since, end))
         self._keep(prompt)
-
-
-def _notice(title: str, text: str) -> Any:
-    from .tray_model import Notice
-
-    return Notice(title, text)
 
 
 def run_tray_app(app: App, tracker: Tracker, *, settings_path: Path | None = None) -> int:

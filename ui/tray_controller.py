@@ -154,7 +154,7 @@ class TrayController(QObject):
         if exc is not None:
             if callback is None:
                 logger.error("tray job failed", exc_info=exc)
-                self.notice.emit(Notice("Something went wrong", str(exc)))
+                self.notice.emit(Notice("Something went wrong", str(exc), important=True))
             else:
                 callback(exc)
         elif callback is not None:
@@ -227,7 +227,7 @@ class TrayController(QObject):
         try:
             parts = idle_return.allocate(answer, since, end)
         except idle_return.AwayError as exc:
-            self.notice.emit(Notice("Not recorded", str(exc)))
+            self.notice.emit(Notice("Not recorded", str(exc), important=True))
             return
         events = idle_return.manual_events(parts)
         for event in events:
@@ -246,10 +246,11 @@ class TrayController(QObject):
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, FocusError):
-                self.notice.emit(Notice(f"Cannot {what}", str(exc).split(": `")[0]))
+                self.notice.emit(Notice(f"Cannot {what}", str(exc).split(": `")[0],
+                                        important=True))
             else:
                 logger.error("focus %s failed", what, exc_info=exc)
-                self.notice.emit(Notice(f"Cannot {what}", str(exc)))
+                self.notice.emit(Notice(f"Cannot {what}", str(exc), important=True))
 
         self._on_writer(lambda: snapshot(verb(focus)), f"tray-focus-{what}", self._focus_seen,
                         failed)
@@ -299,7 +300,7 @@ class TrayController(QObject):
             if isinstance(exc, NoFocusSession):
                 self.poll_focus()  # stopped elsewhere meanwhile: nothing to save
                 return
-            self.notice.emit(Notice("Could not save the session", str(exc)))
+            self.notice.emit(Notice("Could not save the session", str(exc), important=True))
 
         self._on_writer(lambda: focus.stop(score=score, notes=notes), "tray-focus-stop",
                         stopped, failed)

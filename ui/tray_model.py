@@ -98,6 +98,9 @@ class TrayView:
 class Notice:
     title: str
     text: str
+    # An answer to something the person just did (a verb that failed): shown even with
+    # notifications off.
+    important: bool = False
 
 
 def _elide(text: str, limit: int = 48) -> str:

@@ -49,3 +49,28 @@ def test_keyboard_enter_saves_escape_skips(qtbot):
     other.answered.connect(lambda *a: seen.append(a))
     qtbot.keyClick(other, Qt.Key.Key_Escape)
     assert seen[-1] == (None, "")
+
+
+def test_notifications_off_still_tell_of_failed_verbs(qapp):
+    from tracker_desktop.config import ReminderSettings
+    from ui.notify import Notifier
+    from ui.tray_model import Notice
+
+    class Sink:
+        def __init__(self):
+            self.shown = []
+
+        def isVisible(self):  # noqa: N802
+            return True
+
+        def showMessage(self, title, text, icon, msecs=0):  # noqa: N802
+            self.shown.append(title)
+
+    sink = Sink()
+    n = Notifier(sink, ReminderSettings(notifications=False))
+    n.show(Notice("Short break time", "..."))
+    n.show(Notice("Cannot pause", "already paused", important=True))
+    assert sink.shown == ["Cannot pause"]
+    n.settings = ReminderSettings()
+    n.show(Notice("Short break time", "..."))
+    assert sink.shown == ["Cannot pause", "Short break time"]
