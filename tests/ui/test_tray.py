@@ -334,3 +334,31 @@ def test_quit_and_windows_are_asked_for(h):
     tray.settings_action.trigger()
     tray.quit_action.trigger()
     assert asked == [{"open": "dashboard", "period": "day"}, "settings", "quit"]
+
+
+def test_a_tracking_pause_long_enough_is_a_break(qapp):
+    h = Harness(ReminderSettings(break_after_minutes=50, break_min_minutes=5))
+    for _ in range(40):
+        h.tick(60)
+    h.tracking = status(paused=True)
+    for _ in range(6):
+        h.tick(60)
+    h.tracking = status()
+    for _ in range(45):
+        h.tick(60)
+    assert h.notices == []  # the stretch restarted after the pause
+    for _ in range(6):
+        h.tick(60)
+    assert [n.title for n in h.notices] == ["Time for a break"]
+
+
+def test_a_running_task_timer_is_asked_about_and_offered(qapp):
+    h = Harness()
+    h.backend.running_task = lambda: "T-7"
+    h.tracking = status(afk=True)
+    h.tick(0)
+    since = h.clock.now() - timedelta(minutes=3)
+    h.tick(10 * 60)
+    h.tracking = status()
+    h.tick(1)
+    assert h.idle == [(since, "T-7")]  # no focus session, but a task timer ran
