@@ -37,13 +37,12 @@ MIN_TICK_GAP_SECONDS = 0.02
 
 logger = logging.getLogger(__name__)
 
-NO_TRAY = (
-    "No system tray on this desktop, so tracker-desktop shows its dashboard instead; tracking "
-    "goes on until you close it.\n"
-    "On GNOME, install and enable the \"AppIndicator and KStatusNotifierItem Support\" "
-    "extension (Debian/Ubuntu: sudo apt install gnome-shell-extension-appindicator, then log "
-    "out and in) to get the tray icon."
-)
+NO_TRAY_TEXT = ("There is no system tray on this desktop, so tracker-desktop shows its dashboard "
+                "instead. Tracking goes on until you close it.")
+NO_TRAY_HINT = ("On GNOME, install and enable the \"AppIndicator and KStatusNotifierItem Support\" "
+                "extension (Debian/Ubuntu: sudo apt install gnome-shell-extension-appindicator), "
+                "then log out and back in to get the tray icon.")
+NO_TRAY = f"No system tray. {NO_TRAY_TEXT}\n{NO_TRAY_HINT}"
 
 
 class _SwitchBridge(QObject):
@@ -350,8 +349,11 @@ def run_tray_app(app: App, tracker: Tracker, *, settings_path: Path | None = Non
         # No icon to come back to: closing the last window ends the app (and tracking).
         qapp.setQuitOnLastWindowClosed(True)
         tray_app.open_dashboard()
-        box = QMessageBox(QMessageBox.Icon.Information, "No system tray", NO_TRAY)
-        box.setModal(False)
+        # A child of the dashboard, so the window manager keeps it above it.
+        box = QMessageBox(QMessageBox.Icon.Information, "No system tray", NO_TRAY_TEXT,
+                          QMessageBox.StandardButton.Ok, tray_app.windows.get("dashboard"))
+        box.setInformativeText(NO_TRAY_HINT)
+        box.setWindowModality(Qt.WindowModality.NonModal)
         box.show()
         tray_app.windows["no-tray"] = box
     service = tracker.service

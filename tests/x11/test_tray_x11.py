@@ -284,8 +284,12 @@ def test_without_a_tray_it_says_so_and_shows_a_window(desktop, tmp_path):
                    30, "the no-tray message on stderr")
         text = run.log.read_text(errors="replace")
         assert "AppIndicator" in text and "GNOME" in text
-        wait_until(lambda: run.alive() and [v for v in run.our_windows() if v[2][2] > 200], 30,
-                   "a window instead of the tray (the dashboard and the message)")
+        wait_until(lambda: run.alive() and [v for v in run.our_windows() if v[2][2] > 600], 30,
+                   "the dashboard instead of the tray")
+        box = int(desktop.xdotool("search", "--sync", "--onlyvisible", "--name",
+                                  "^No system tray").split()[0])
+        # The message stays above the dashboard (it is its child: a transient window).
+        assert "window id #" in desktop.window_property(box, "WM_TRANSIENT_FOR")
         assert run.stop() == 0, run.log_tail()
     finally:
         run.kill()
