@@ -98,6 +98,7 @@ class TrayController(QObject):
         self._away_since: datetime | None = None
         self._paused_since: datetime | None = None
         self.rating_open = False
+        self._rating_phases = 0
         self.idle_open = False
         self.focus_timer = QTimer(self)
         self.focus_timer.setInterval(FOCUS_POLL_MS)
@@ -277,6 +278,7 @@ class TrayController(QObject):
 
     def _ask_rating(self, snap: FocusSnapshot) -> None:
         self.rating_open = True
+        self._rating_phases = snap.phases
         parts = [f"{snap.cycles} focus phase{'s' if snap.cycles != 1 else ''} done"]
         if snap.context:
             parts.insert(0, snap.context)
@@ -285,6 +287,10 @@ class TrayController(QObject):
     def finish_session(self, at: datetime, score: int | None, notes: str) -> None:
         """Stop the session as of `at` (Stop's click) with the rating; tell its insights."""
         self.rating_open = False
+        if self.vm.focus.phases != self._rating_phases:
+            # A phase began while the question was open (and was stored): the session cannot
+            # end before it began, so it ends now.
+            at = self._clock.now()
         focus = self._b.focus(_At(at, self._clock))
 
         def stopped(result: StoppedSession) -> None:

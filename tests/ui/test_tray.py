@@ -362,3 +362,18 @@ def test_a_running_task_timer_is_asked_about_and_offered(qapp):
     h.tracking = status()
     h.tick(1)
     assert h.idle == [(since, "T-7")]  # no focus session, but a task timer ran
+
+
+def test_a_phase_that_began_while_the_rating_was_open_ends_the_session_at_the_answer(h):
+    h.ctl.start()
+    h.ctl.focus_start()
+    h.clock.advance(24 * 60)
+    h.ctl.focus_stop()
+    (_, at), = h.ratings
+    h.clock.advance(3 * 60)  # the work phase ends while the prompt is open; the poll stores it
+    h.ctl.poll_focus()
+    assert h.vm.focus.phase == "short_break"
+    h.ctl.finish_session(at, 3, "")
+    with h.uow() as u:
+        (s,) = u.focus.finished()
+    assert s.ended == h.clock.now() and s.cycles == 1 and s.score == 3
