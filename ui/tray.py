@@ -337,6 +337,15 @@ def run_tray_app(app: App, tracker: Tracker, *, settings_path: Path | None = Non
     qapp.setApplicationName("tracker-desktop")
     qapp.setApplicationDisplayName("Tracker")
     qapp.setQuitOnLastWindowClosed(False)
+    # Python signal handlers run between Qt events; the tick timer keeps those coming. The quit
+    # is posted, not called: a signal that lands before the event loop runs would otherwise be
+    # lost (QApplication.quit() before exec() does nothing) and the app would never stop.
+    def on_signal(signum: int, _frame: object) -> None:
+        logger.info("signal %s: stopping", signum)
+        QTimer.singleShot(0, qapp.quit)
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
     tray_app = TrayApp(app, tracker, qapp, settings_path=settings_path)
     assert tracker.settings.data_dir is not None
     server = InstanceServer(tracker.settings.data_dir)
@@ -368,9 +377,6 @@ def run_tray_app(app: App, tracker: Tracker, *, settings_path: Path | None = Non
     timer = QTimer()
     timer.timeout.connect(tick)
     timer.start(int(tracker.settings.tracking.poll_seconds * 1000))
-    # Python signal handlers run between Qt events; the tick timer keeps those coming.
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: qapp.quit())
     # A switch ticks at once, but a burst of title changes (a progress bar in a title) is
     # coalesced into one tick, as the headless loop's minimum gap does.
     soon = QTimer()
@@ -390,6 +396,10 @@ def run_tray_app(app: App, tracker: Tracker, *, settings_path: Path | None = Non
         tray_app.ctl.stop()
         server.close()
         tray_app.tray.hide()
+        # Windows close while the application still exists, so their own clean-up runs.
+        for window in [*tray_app.windows.values(), *tray_app.prompts]:
+            window.close()
+        qapp.processEvents()
         tray_app.worker.wait(5000)  # its queries read the store the shutdown closes
         written = tracker.shutdown()
     return 0 if written else 1
