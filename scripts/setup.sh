@@ -15,6 +15,8 @@ APT_PACKAGES=(
   gcc libc6-dev python3-dev
   # the real X11 desktop the tests drive, and what the tracker reads it with
   xvfb openbox xdotool x11-utils x11-apps xauth
+  # a real XEmbed system tray for the tray app's tests
+  trayer
   # checks the .desktop entries in packaging/
   desktop-file-utils
   # pdftoppm / pdftotext: the PDF report is turned into PNG and text in the tests

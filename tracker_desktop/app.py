@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from tracker_desktop.services.analysis_setup import AnalysisSetup
     from tracker_desktop.services.github import GithubSync
     from tracker_desktop.services.gitlog import CodeActivity
+    from tracker_desktop.services.dashboard import DashboardService
     from tracker_desktop.services.focus import FocusService
     from tracker_desktop.services.reports import ReportService
     from tracker_desktop.services.rollups import RollupService
@@ -269,8 +270,23 @@ class App:
     def sync(self) -> "SyncService":
         """Opt-in sync: off until the person registers or logs in (`sync` verbs)."""
         return make_sync(self.settings, self.clock, self.store.reads, self.analysis)
+    def for_another_thread(self) -> "App":
+        """The same services over connections of their own: for a thread that reads while
+        this App's are in use elsewhere (the dashboard's worker; the lean read connection is
+        not for two threads at once). Close it when done."""
+        return App(self.settings, self.clock, Store(self.settings.db_path))
+
+    @cached_property
+    def dashboard(self) -> "DashboardService":
+        """The dashboard window's reads (run on its worker thread, never the GUI thread)."""
+        from tracker_desktop.services.dashboard import DashboardService, DataVersion
+
+        return DashboardService(self.reports, self.focus, self.store.reads, self.clock,
+                                DataVersion(self.settings.db_path))
 
     def close(self) -> None:
+        if "dashboard" in self.__dict__:
+            self.dashboard.close()
         self.store.close()
 
 
@@ -674,8 +690,18 @@ def _schedule_ai(app: App, scheduler: Any, writer: "Writer") -> None:
     add_every(scheduler, "github_sync", sync_github, settings.ai.github_sync_hours * 3600)
 
 
-def run_gui(tracker: Tracker) -> int:
-    """The tray app: the same tracker, ticked by a Qt timer, with a tray icon."""
+def run_gui(app: App, tracker: Tracker, *, settings_path: Path | None = None) -> int:
+    """The tray app: the same tracker, ticked by a Qt timer, with a tray icon (the settings
+    dialog saves to `settings_path`)."""
     from ui.tray import run_tray_app
 
-    return run_tray_app(tracker)
+    return run_tray_app(app, tracker, settings_path=settings_path)
+
+
+def hand_to_running(data_dir: Path, message: dict[str, Any]) -> bool:
+    """Give `message` to the tray app already running on `data_dir` (one instance only)."""
+    from ui.single_instance import send_to_running
+
+    # Blocking QLocalSocket calls need no application object (none exists yet: the tray app
+    # creates its QApplication later).
+    return send_to_running(data_dir, message)

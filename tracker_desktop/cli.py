@@ -23,7 +23,8 @@ logger = logging.getLogger(__name__)
 # verb needs inside its handler, so `--help` stays fast.
 COMMAND_MODULES = ["run", "import_", "events", "status", "pause", "config_cmd", "report", "rebuild",
                    "focus", "task", "timer", "entry", "log", "export", "delete", "insights",
-                   "ai", "github", "wakatime", "server", "sync", "native_host", "install"]
+                   "ai", "github", "wakatime", "server", "sync", "native_host", "install",
+                   "dashboard"]
 
 __all__ = ["Context", "UsageError", "build_parser", "main"]
 

@@ -341,6 +341,38 @@ class WakaTimeSettings(_Section, frozen=True):
                                   "this (WakaTime's keystroke timeout, 15 minutes)")] = 15.0
 
 
+class ReminderSettings(_Section, frozen=True):
+    """The tray's reminders and prompts: notifications at focus phase changes, break reminders
+    after continuous activity, and the question about away time on return."""
+
+    notifications: Annotated[bool, Meta(
+        description="Tray messages at focus phase changes and for break reminders")] = True
+    sound: Annotated[bool, Meta(description="A beep with each notification")] = False
+    break_after_minutes: Annotated[float, Meta(
+        ge=0, le=1440,
+        description="Remind to take a break after this much continuous activity (0: never)")] = 50.0
+    break_repeat_minutes: Annotated[float, Meta(
+        gt=0, le=1440, description="Remind again after this long while no break is taken")] = 10.0
+    break_min_minutes: Annotated[float, Meta(
+        gt=0, le=1440, description="Time away from the computer that counts as a break")] = 5.0
+    idle_prompt_minutes: Annotated[float, Meta(
+        ge=0, le=1440,
+        description="Back from being away longer than this while a focus session runs: ask what "
+                    "the time was (0: never ask)")] = 5.0
+    idle_prompt_during_focus: Annotated[bool, Meta(
+        description="Ask about away time during focus sessions (false: stay silent)")] = True
+
+
+class UiSettings(_Section, frozen=True):
+    """The dashboard window (`tracker-desktop dashboard`, or the tray's "Open dashboard")."""
+
+    theme: Annotated[Literal["system", "light", "dark"], Meta(
+        description="Colours: follow the desktop's scheme, or always light / dark")] = "system"
+    refresh_seconds: Annotated[float, Meta(
+        ge=5, le=3600, description="While open, look this often for new activity (a period "
+        "with today in it is re-read only when something was recorded)")] = 60.0
+
+
 class Settings(_Section, frozen=True):
     tracking: TrackingSettings = field(default_factory=TrackingSettings)
     privacy: PrivacySettings = field(default_factory=PrivacySettings)
@@ -349,6 +381,8 @@ class Settings(_Section, frozen=True):
     focus: FocusSettings = field(default_factory=FocusSettings)
     ai: AiSettings = field(default_factory=AiSettings)
     wakatime: WakaTimeSettings = field(default_factory=WakaTimeSettings)
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    ui: UiSettings = field(default_factory=UiSettings)
     data_dir: Path | None = None  # resolved: flag > env > file > platform default
 
     @property

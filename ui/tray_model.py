@@ -1,12 +1,85 @@
-"""The tray's view-model: what the icon shows and what its menu does, with no widgets in it."""
+"""The tray's view-model: what the icon, tooltip and menu show, and the notices at focus phase
+changes. Pure functions of the tracker's status, the focus session and today's figures; the
+QObject only holds the latest of each and says when the view changed. No widgets here.
+"""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
-from typing import Any, Callable
+from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any, Literal
 
 from PySide6.QtCore import QObject, Signal
+
+from tracker_desktop.services.focus import FocusStatus
+
+IconKind = Literal["tracking", "paused", "afk", "focus", "break", "waiting"]
+PHASE_NAMES = {"work": "Focus", "short_break": "Short break", "long_break": "Long break"}
+
+
+@dataclass(frozen=True, slots=True)
+class FocusSnapshot:
+    """The running focus session as the tray needs it (None fields: nothing running)."""
+
+    session_id: int | None = None
+    mode: str | None = None
+    phase: str | None = None  # the running phase's kind
+    paused: bool = False
+    waiting: str | None = None  # the phase waiting for "Start next"
+    done: bool = False  # the session's timer ran out (countdown): it waits for "Stop"
+    remaining: float | None = None  # seconds; None: counts up (Flowtime work) or nothing runs
+    elapsed: float = 0.0  # seconds of the running phase
+    phases: int = 0  # how many phases began so far (tells a new phase of the same kind)
+    cycles: int = 0
+    context: str = ""
+
+    @property
+    def running(self) -> bool:
+        return self.session_id is not None
+
+
+NO_FOCUS = FocusSnapshot()
+
+
+def snapshot(status: FocusStatus) -> FocusSnapshot:
+    s = status.state
+    if s is None:
+        return NO_FOCUS
+    cur = s.current
+    remaining = s.remaining(status.at)
+    return FocusSnapshot(
+        session_id=status.session_id, mode=s.plan.mode,
+        phase=cur.kind if cur is not None else None, paused=s.paused,
+        waiting=s.pending.kind if s.pending is not None else None,
+        done=cur is None and s.pending is None,
+        remaining=None if remaining is None else remaining.total_seconds(),
+        elapsed=0.0 if cur is None else cur.active(s.paused_at or status.at).total_seconds(),
+        phases=len(s.phases), cycles=s.cycles, context=s.context)
+
+
+@dataclass(frozen=True, slots=True)
+class Today:
+    active_seconds: float
+    score: float | None  # 0-100; None: nothing active yet
+
+
+@dataclass(frozen=True, slots=True)
+class IconSpec:
+    kind: IconKind
+    text: str | None = None  # minutes left (or counted up), drawn in the icon
+    progress: float | None = None  # part of the phase done, 0..1, drawn as a ring
+    paused: bool = False  # the focus timer stands still
+
+
+@dataclass(frozen=True, slots=True)
+class MenuState:
+    focus_start: bool = True
+    focus_pause: bool = False
+    focus_resume: bool = False
+    focus_skip: bool = False
+    focus_next: bool = False
+    focus_stop: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,12 +87,89 @@ class TrayView:
     tooltip: str
     status_line: str
     window_line: str
-    paused: bool
+    paused: bool  # tracking paused
+    focus_line: str = "No focus session"
+    today_line: str = "Today: …"
+    icon: IconSpec = IconSpec("tracking")
+    menu: MenuState = MenuState()
 
 
-def describe(status: dict[str, Any], tz: tzinfo | None = None) -> TrayView:
-    """Turn the tracking service's status into the lines the tray shows (times in `tz`, the
-    analysis time zone; default the system's)."""
+@dataclass(frozen=True, slots=True)
+class Notice:
+    title: str
+    text: str
+    # An answer to something the person just did (a verb that failed): shown even with
+    # notifications off.
+    important: bool = False
+
+
+def _elide(text: str, limit: int = 48) -> str:
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
+
+
+def minutes_text(seconds: float) -> str:
+    """Whole minutes, rounded up while a timer runs down (so 0 shows only at the end)."""
+    return str(max(0, math.ceil(seconds / 60 - 1e-9)))
+
+
+def duration_text(seconds: float) -> str:
+    minutes = int(seconds // 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
+def _focus_line(f: FocusSnapshot) -> str:
+    if not f.running:
+        return "No focus session"
+    if f.done:
+        return "Focus: time's up — stop to rate the session"
+    if f.waiting is not None:
+        return f"Focus: {PHASE_NAMES[f.waiting].lower()} waits for you"
+    name = PHASE_NAMES.get(f.phase or "", "Focus")
+    if f.remaining is None:
+        line = f"{name}: {duration_text(f.elapsed)} so far"
+    else:
+        line = f"{name}: {minutes_text(f.remaining)} min left"
+    if f.cycles:
+        line += f" · {f.cycles} done"
+    return line + (" (paused)" if f.paused else "")
+
+
+def _icon(status: dict[str, Any], f: FocusSnapshot) -> IconSpec:
+    if f.running:
+        if f.done or f.waiting is not None or f.phase is None:
+            return IconSpec("waiting", "✓" if f.done else "…")
+        kind: IconKind = "focus" if f.phase == "work" else "break"
+        if f.remaining is None:  # counts up
+            return IconSpec(kind, minutes_text(f.elapsed) if f.elapsed >= 60 else "0",
+                            None, f.paused)
+        total = f.elapsed + f.remaining
+        progress = f.elapsed / total if total > 0 else 1.0
+        return IconSpec(kind, minutes_text(f.remaining), min(1.0, max(0.0, progress)), f.paused)
+    if status.get("paused"):
+        return IconSpec("paused")
+    if status.get("afk"):
+        return IconSpec("afk")
+    return IconSpec("tracking")
+
+
+def _menu(f: FocusSnapshot) -> MenuState:
+    if not f.running:
+        return MenuState()
+    return MenuState(
+        focus_start=False,
+        focus_pause=f.phase is not None and not f.paused,
+        focus_resume=f.paused,
+        focus_skip=f.phase is not None or f.waiting is not None,
+        focus_next=f.waiting is not None,
+        focus_stop=True)
+
+
+def describe(status: dict[str, Any], tz: tzinfo | None = None, *,
+             focus: FocusSnapshot = NO_FOCUS, today: Today | None = None) -> TrayView:
+    """What the tray shows, from the tracking service's status (times in `tz`, the analysis
+    time zone; default the system's), the focus session and today's figures."""
     if status.get("paused"):
         until = status.get("pause_until")
         line = (f"Paused until {datetime.fromisoformat(until).astimezone(tz):%H:%M}" if until
@@ -32,30 +182,100 @@ def describe(status: dict[str, Any], tz: tzinfo | None = None) -> TrayView:
     if off:
         line += f" — off: {', '.join(off)}"
     window = status.get("window")
-    window_line = f"{window['app']} — {window['title']}"[:80] if window else "No active window"
-    return TrayView(f"tracker-desktop: {line}", line, window_line, bool(status.get("paused")))
+    window_line = _elide(f"{window['app']} — {window['title']}") if window else "No active window"
+    if today is None:
+        today_line = "Today: …"
+    else:
+        today_line = f"Today: {duration_text(today.active_seconds)} active"
+        if today.score is not None and today.active_seconds >= 60:
+            today_line += f" · score {round(today.score)}"
+    focus_line = _focus_line(focus)
+    tip = [f"tracker-desktop: {line}", today_line]
+    if focus.running:
+        tip.insert(1, focus_line)
+    return TrayView("\n".join(tip), line, window_line, bool(status.get("paused")),
+                    focus_line, today_line, _icon(status, focus), _menu(focus))
+
+
+def focus_notice(prev: FocusSnapshot, cur: FocusSnapshot) -> Notice | None:
+    """The notification for what changed between two looks at the session, if anything worth
+    telling did (whichever process, the tray or the CLI, moved it)."""
+    if not cur.running:
+        if prev.running:
+            return Notice("Focus session ended", "The session was stopped.")
+        return None
+    if prev.session_id != cur.session_id:
+        what = PHASE_NAMES.get(cur.phase or "", "Focus")
+        if cur.remaining is not None and cur.phase is not None:
+            return Notice("Focus session started",
+                          f"{what} for {minutes_text(cur.remaining)} min. You will be told when "
+                          "it is time for a break.")
+        return Notice("Focus session started",
+                      f"{what}: the timer counts up. Skip the phase to take a break.")
+    if (cur.phases, cur.waiting, cur.done) == (prev.phases, prev.waiting, prev.done):
+        return None
+    if cur.done:
+        return Notice("Time's up", "Stop the session to rate it.")
+    if cur.waiting is not None:
+        if cur.waiting == "work":
+            return Notice("Break is over", "Start the next focus phase when you are ready.")
+        return Notice("Focus phase done", f"Take a {PHASE_NAMES[cur.waiting].lower()} when you "
+                                          "are ready (Start next).")
+    name = PHASE_NAMES.get(cur.phase or "", "Focus")
+    length = "" if cur.remaining is None else f": {minutes_text(cur.remaining)} min"
+    if cur.phase == "work":
+        return Notice("Back to focus", f"{name}{length}.")
+    return Notice(f"{name} time", f"Step away from the screen{length}.")
+
+
+def tomorrow_start(now: datetime, tz: tzinfo, day_start_hour: int = 0) -> datetime:
+    """When tomorrow's tracking day starts (the menu's "until tomorrow")."""
+    local = now.astimezone(tz)
+    day: date = (local - timedelta(hours=day_start_hour)).date() + timedelta(days=1)
+    return datetime.combine(day, time(day_start_hour), tzinfo=tz)
 
 
 class TrayViewModel(QObject):
+    """Holds the latest tracker status, focus snapshot and today's figures; `changed(TrayView)`
+    when what the tray shows changed, `notice(Notice)` at focus phase changes."""
+
     changed = Signal(object)  # TrayView
+    notice = Signal(object)  # Notice
 
-    def __init__(self, status: Callable[[], dict[str, Any]], pause: Callable[[], None],
-                 resume: Callable[[], None], quit_: Callable[[], None],
-                 tz: tzinfo | None = None) -> None:
+    def __init__(self, status: Any, tz: tzinfo | None = None) -> None:
         super().__init__()
-        self._status, self._pause, self._resume, self._quit = status, pause, resume, quit_
+        self._status = status  # () -> the tracking service's status dict (memory, no database)
         self._tz = tz
-        self.view = describe(status(), tz)
+        self.focus = NO_FOCUS
+        self._focus_seen = False
+        self.today: Today | None = None
+        self.tracking: dict[str, Any] = status()
+        self.view = self._describe()
 
-    def refresh(self) -> None:
-        view = describe(self._status(), self._tz)
+    def _describe(self) -> TrayView:
+        return describe(self.tracking, self._tz, focus=self.focus, today=self.today)
+
+    def _update(self) -> None:
+        view = self._describe()
         if view != self.view:
             self.view = view
             self.changed.emit(view)
 
-    def toggle_pause(self) -> None:
-        (self._resume if self.view.paused else self._pause)()
-        self.refresh()
+    def refresh(self) -> None:
+        """Re-read the tracking status (every tick)."""
+        self.tracking = self._status()
+        self._update()
 
-    def quit(self) -> None:
-        self._quit()
+    def set_focus(self, snap: FocusSnapshot, *, quiet: bool = False) -> None:
+        """`quiet`: a change the tray made and told of itself (its own Stop)."""
+        prev, self.focus = self.focus, snap
+        # The first look at start-up tells of nothing: a session already running is not news.
+        notice = focus_notice(prev, snap) if self._focus_seen and not quiet else None
+        self._focus_seen = True
+        self._update()
+        if notice is not None:
+            self.notice.emit(notice)
+
+    def set_today(self, today: Today) -> None:
+        self.today = today
+        self._update()

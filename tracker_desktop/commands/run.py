@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+from pathlib import Path
 
 from tracker_desktop.commands.base import Context
 
@@ -47,6 +49,13 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         except ImportError:
             raise UsageError("the tray app needs PySide6 (pip install 'tracker-desktop[gui]'); "
                              "or run: tracker-desktop run --headless") from None
+        from tracker_desktop.app import hand_to_running
+
+        # One tray app per data dir: a second launch opens the first one's dashboard.
+        assert settings.data_dir is not None
+        if hand_to_running(settings.data_dir, {"open": "dashboard", "period": "day"}):
+            print("tracker-desktop is already running: opened its dashboard", file=ctx.err)
+            return 0
     try:
         tracker = build_tracker(ctx.app, headless=args.headless)
     except (AlreadyTracking, NewerSchema) as exc:
@@ -56,4 +65,12 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
                 ctx.settings.tracking.afk_timeout, args.headless)
     if args.headless:
         return tracker.run_forever()
-    return run_gui(tracker)
+    return run_gui(ctx.app, tracker, settings_path=_config_path(args))
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    from tracker_desktop.config import ENV_CONFIG, default_config_path
+
+    if args.config:
+        return Path(args.config)
+    return Path(os.environ[ENV_CONFIG]) if os.environ.get(ENV_CONFIG) else default_config_path()
