@@ -90,12 +90,15 @@ def current_user(srv: ServerDep, s: SessionDep,
         user_id = read_access_token(srv.keys.jwt_key, creds.credentials)
     except InvalidToken:
         raise _unauthorized("invalid or expired access token") from None
-    user = s.get(User, user_id)
-    if user is None:  # the account was deleted: its tokens die with it
-        raise _unauthorized("no such account")
+    # Counted before the session takes its connection: a request never holds two of the pool's
+    # connections at once (with every worker thread holding one and waiting for another, the
+    # pool would run dry).
     wait = store.hit(srv.engine, f"user:{user_id}", srv.settings.user_per_minute)
     if wait is not None:
         raise _limited(wait, "requests for this account")
+    user = s.get(User, user_id)
+    if user is None:  # the account was deleted: its tokens die with it
+        raise _unauthorized("no such account")
     return user
 
 
