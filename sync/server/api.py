@@ -193,8 +193,10 @@ def push(day: Annotated[str, Path(pattern=DATE_PATTERN)], body: AggregateIn, use
     if d > _today() + timedelta(days=1):
         raise HTTPException(422, "date is in the future (beyond tomorrow)")
     values = body.model_dump(exclude={"device"})
-    for f in ("coding_seconds", "productive_seconds", "focus_seconds"):
-        if values[f] > body.active_seconds + 1e-6 and f != "focus_seconds":
+    # Coding and productive time are parts of active time; focus time is not (a session may
+    # run while away from the keyboard).
+    for f in ("coding_seconds", "productive_seconds"):
+        if values[f] > body.active_seconds + 1e-6:
             raise HTTPException(422, f"{f} exceeds active_seconds")
     changed = store.push_day(s, user.id, d, body.device, values)
     s.commit()
