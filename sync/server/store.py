@@ -139,6 +139,9 @@ def issue_refresh(s: Session, user_id: int, days: float, family: str | None = No
     from .security import new_refresh_token
 
     token, digest = new_refresh_token()
+    # Expired tokens go as new ones come (used but live ones stay: they catch a replay).
+    s.execute(delete(RefreshToken).where(RefreshToken.user_id == user_id,
+                                         RefreshToken.expires_at < time.time()))
     s.add(RefreshToken(token_hash=digest, user_id=user_id, family=family or secrets.token_hex(16),
                        expires_at=time.time() + days * 86400, used=False))
     return token
