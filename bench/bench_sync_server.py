@@ -95,7 +95,18 @@ async def load(urls: list[str], users: int, clients: int, seconds: float, think:
     from sync.server.security import make_access_token
 
     lat: dict[str, list[float]] = {"push": [], "leaderboard": []}
-    errors: dict[int, int] = {}
+    errors: dict[int | str, int] = {}
+
+    async def timed(kind: str, call) -> None:  # type: ignore[no-untyped-def]
+        t = time.perf_counter()
+        try:
+            r = await call
+        except httpx.TransportError as exc:
+            errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+            return
+        lat[kind].append(time.perf_counter() - t)
+        if r.status_code != 200:
+            errors[r.status_code] = errors.get(r.status_code, 0) + 1
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
@@ -112,22 +123,14 @@ async def load(urls: list[str], users: int, clients: int, seconds: float, think:
                     "productive_seconds": a // 2, "productivity_score": rnd.randint(0, 100),
                     "focus_sessions": rnd.randint(0, 6), "focus_seconds": a // 4,
                     "languages": {rnd.choice(LANGS): a // 3}, "categories": {"Work": a // 2}}
-            t = time.perf_counter()
-            r = await http.put(f"{base}/api/v1/aggregates/{day}", json=body, headers=h)
-            lat["push"].append(time.perf_counter() - t)
-            if r.status_code != 200:
-                errors[r.status_code] = errors.get(r.status_code, 0) + 1
+            await timed("push", http.put(f"{base}/api/v1/aggregates/{day}", json=body, headers=h))
             if think:
                 await asyncio.sleep(think * rnd.uniform(0.5, 1.5))
             params = {"period": rnd.choice(["day", "week", "month"]),
                       "metric": rnd.choice(["coding", "active", "productivity", "focus"])}
             if rnd.random() < 0.2:
                 params = {"period": "week", "metric": "coding", "language": rnd.choice(LANGS)}
-            t = time.perf_counter()
-            r = await http.get(f"{base}/api/v1/leaderboards", params=params, headers=h)
-            lat["leaderboard"].append(time.perf_counter() - t)
-            if r.status_code != 200:
-                errors[r.status_code] = errors.get(r.status_code, 0) + 1
+            await timed("leaderboard", http.get(f"{base}/api/v1/leaderboards", params=params, headers=h))
             if think:
                 await asyncio.sleep(think * rnd.uniform(0.5, 1.5))
 
@@ -136,6 +139,22 @@ async def load(urls: list[str], users: int, clients: int, seconds: float, think:
     if errors:
         print(f"  non-200 answers: {errors}")
     return lat
+
+
+def report(lat: dict[str, list[float]], servers: list, clients: int, think: float,
+           seconds: float) -> None:
+    total = sum(len(v) for v in lat.values())
+    for s in servers:
+        if s.proc is None or s.proc.poll() is not None:
+            print(f"  a server died: {s.stderr()[-1500:]}")
+        elif s.stderr().strip():
+            print(f"  server log (tail): {s.stderr()[-800:]}")
+    print(f"{clients} clients, think {think} s, {len(servers)} server process(es), "
+          f"{seconds:.0f} s: {total:,} requests, {total / seconds:,.0f} req/s")
+    for kind, values in lat.items():
+        ms = [v * 1000 for v in values]
+        print(f"  {kind:<12} n={len(ms):>6,}  p50 {statistics.median(ms):6.1f} ms  "
+              f"p95 {pct(ms, 95):6.1f} ms  p99 {pct(ms, 99):6.1f} ms")
 
 
 def main() -> None:
@@ -163,15 +182,12 @@ def main() -> None:
                "TRACKER_SERVER_IP_PER_MINUTE": "1000000"}
         servers = [ServerProcess(url, **env).start() for _ in range(args.servers)]
         asyncio.run(load([s.url for s in servers], args.users, 5, 3, 0.0, today))  # warm-up
+        # One client, no pause: the service time of each request on an idle server.
+        report(asyncio.run(load([s.url for s in servers], args.users, 1, 15, 0.0, today)),
+               servers, 1, 0.0, 15)
         lat = asyncio.run(load([s.url for s in servers], args.users, args.clients, args.seconds,
                                args.think, today))
-        total = sum(len(v) for v in lat.values())
-        print(f"{args.clients} clients, think {args.think} s, {args.servers} server process(es), "
-              f"{args.seconds:.0f} s: {total:,} requests, {total / args.seconds:,.0f} req/s")
-        for kind, values in lat.items():
-            ms = [v * 1000 for v in values]
-            print(f"  {kind:<12} n={len(ms):>6,}  p50 {statistics.median(ms):6.1f} ms  "
-                  f"p95 {pct(ms, 95):6.1f} ms  p99 {pct(ms, 99):6.1f} ms")
+        report(lat, servers, args.clients, args.think, args.seconds)
     finally:
         for s in servers:
             s.stop()

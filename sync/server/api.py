@@ -90,12 +90,15 @@ def current_user(srv: ServerDep, s: SessionDep,
         user_id = read_access_token(srv.keys.jwt_key, creds.credentials)
     except InvalidToken:
         raise _unauthorized("invalid or expired access token") from None
-    user = s.get(User, user_id)
-    if user is None:  # the account was deleted: its tokens die with it
-        raise _unauthorized("no such account")
+    # Counted before the session takes its connection: a request never holds two of the pool's
+    # connections at once (with every worker thread holding one and waiting for another, the
+    # pool would run dry).
     wait = store.hit(srv.engine, f"user:{user_id}", srv.settings.user_per_minute)
     if wait is not None:
         raise _limited(wait, "requests for this account")
+    user = s.get(User, user_id)
+    if user is None:  # the account was deleted: its tokens die with it
+        raise _unauthorized("no such account")
     return user
 
 
@@ -190,8 +193,10 @@ def push(day: Annotated[str, Path(pattern=DATE_PATTERN)], body: AggregateIn, use
     if d > _today() + timedelta(days=1):
         raise HTTPException(422, "date is in the future (beyond tomorrow)")
     values = body.model_dump(exclude={"device"})
-    for f in ("coding_seconds", "productive_seconds", "focus_seconds"):
-        if values[f] > body.active_seconds + 1e-6 and f != "focus_seconds":
+    # Coding and productive time are parts of active time; focus time is not (a session may
+    # run while away from the keyboard).
+    for f in ("coding_seconds", "productive_seconds"):
+        if values[f] > body.active_seconds + 1e-6:
             raise HTTPException(422, f"{f} exceeds active_seconds")
     changed = store.push_day(s, user.id, d, body.device, values)
     s.commit()

@@ -26,7 +26,8 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_size=20, max_overflow=20, pool_pre_ping=True)
+    # As many connections as the worker threads that may each hold one (anyio's default: 40).
+    return create_engine(url, pool_size=40, max_overflow=10)
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -139,6 +139,9 @@ def issue_refresh(s: Session, user_id: int, days: float, family: str | None = No
     from .security import new_refresh_token
 
     token, digest = new_refresh_token()
+    # Expired tokens go as new ones come (used but live ones stay: they catch a replay).
+    s.execute(delete(RefreshToken).where(RefreshToken.user_id == user_id,
+                                         RefreshToken.expires_at < time.time()))
     s.add(RefreshToken(token_hash=digest, user_id=user_id, family=family or secrets.token_hex(16),
                        expires_at=time.time() + days * 86400, used=False))
     return token
@@ -179,8 +182,7 @@ def delete_user(s: Session, user_id: int) -> None:
 
 # ---- pushes --------------------------------------------------------------------------------
 
-def _values(row: DeviceDay | None) -> dict[str, Any] | None:
-    return None if row is None else {f: getattr(row, f) for f in VALUE_FIELDS}
+_DAY_VALUES = [getattr(DeviceDay, f) for f in VALUE_FIELDS]
 
 
 def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[str, Any]) -> bool:
@@ -189,18 +191,15 @@ def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[s
     # One push per user at a time (two machines pushing together): the totals are recomputed
     # from every device's rows, so they must see each other's.
     s.execute(select(User.id).where(User.id == user_id).with_for_update())
-    row = s.get(DeviceDay, (user_id, day, device))
     new = {f: values[f] for f in VALUE_FIELDS}
-    if _values(row) == new:
+    stored = s.execute(select(*_DAY_VALUES).where(
+        DeviceDay.user_id == user_id, DeviceDay.day == day, DeviceDay.device == device)).first()
+    if stored is not None and dict(zip(VALUE_FIELDS, stored)) == new:
         return False
-    now = datetime.now(timezone.utc)
-    if row is None:
-        s.add(DeviceDay(user_id=user_id, day=day, device=device, updated_at=now, **new))
-    else:
-        for k, v in new.items():
-            setattr(row, k, v)
-        row.updated_at = now
-    s.flush()
+    key = {"user_id": user_id, "day": day, "device": device}
+    changes = {**new, "updated_at": datetime.now(timezone.utc)}
+    ins = _insert(s, DeviceDay).values(**key, **changes)
+    s.execute(ins.on_conflict_do_update(index_elements=list(key), set_=changes))
     _refresh_periods(s, user_id, day)
     _refresh_badges(s, user_id, day)
     return True
@@ -306,7 +305,7 @@ def my_days(s: Session, user_id: int, start: date, end: date) -> list[dict[str, 
                      .order_by(DeviceDay.day, DeviceDay.device)).all()
     by_day: dict[date, dict[str, dict[str, Any]]] = defaultdict(dict)
     for r in rows:
-        by_day[r.day][r.device] = _values(r) or {}
+        by_day[r.day][r.device] = {f: getattr(r, f) for f in VALUE_FIELDS}
     out = []
     for d, devices in sorted(by_day.items()):
         out.append({"date": d, "devices": devices, "total": combine(devices.values())})

@@ -137,14 +137,18 @@ class ServerProcess:
 
         import httpx
 
+        import tempfile
+
+        # A file, not a pipe: a server that logs much would block on a full pipe nobody reads.
+        self.log = tempfile.NamedTemporaryFile(prefix="tracker-server-", suffix=".log", delete=False)
         self.proc = self._subprocess.Popen(
             [sys.executable, "-m", "tracker_desktop", "server", "--port", str(self.port),
              "--database-url", self.database_url], env=self._env,
-            stdout=self._subprocess.DEVNULL, stderr=self._subprocess.PIPE)
+            stdout=self._subprocess.DEVNULL, stderr=self.log)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise RuntimeError(f"server exited: {self.proc.stderr.read().decode()[-2000:]}")
+                raise RuntimeError(f"server exited: {self.stderr()[-2000:]}")
             try:
                 if httpx.get(self.url + "/healthz", timeout=1).status_code == 200:
                     return self
@@ -161,9 +165,12 @@ class ServerProcess:
             except self._subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
-        if self.proc is not None and self.proc.stderr is not None:
-            self.proc.stderr.close()
         self.proc = None
+        if getattr(self, "log", None) is not None:
+            self.log.close()
+
+    def stderr(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")
 
 
 @pytest.fixture

@@ -287,6 +287,13 @@ def test_a_stolen_token_for_one_user_cannot_touch_anothers_data(db_url, client, 
     assert mallory.get("/api/v1/teams").json() == []
     assert mallory.get("/api/v1/leaderboards", params={"team": team["team_id"]}).status_code == 404
     assert mallory.post(f"/api/v1/teams/{team['team_id']}/leave").status_code == 404
+    assert mallory.get("/api/v1/me/privacy").json()["leaderboard_visible"] is False  # hers, not Alice's
+    own = mallory.post("/api/v1/teams", json={"name": "M-team"}).json()
+    assert own["members"] == 1 and [t["team_id"] for t in mallory.get("/api/v1/teams").json()] == [own["team_id"]]
+    assert alice.get("/api/v1/leaderboards", params={"team": own["team_id"]}).status_code == 404
+    # Team totals show teams, never a member's name; Alice's team counts only her.
+    totals = mallory.get("/api/v1/leaderboards/teams", params={"period": "week", "date": MON}).json()
+    assert [(t["name"], t["members"]) for t in totals["entries"]] == [("A-team", 1)]
     mallory.put("/api/v1/me/privacy", json={"leaderboard_visible": False, "anonymous": True})
     mallory.push(MON, device="laptop", coding_seconds=5)  # same day and device name: her own row
     # There is no parameter naming another user: user_id in a body is refused outright.
