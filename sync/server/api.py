@@ -105,13 +105,19 @@ def current_user(srv: ServerDep, s: SessionDep,
 CurrentUser = Annotated[User, Depends(current_user)]
 
 
+def _unprocessable(msg: str, *loc: str) -> HTTPException:
+    """A 422 in the shape FastAPI's own validation errors have (and /openapi.json promises for
+    422): `{"detail": [{"loc": [...], "msg": ..., "type": "value_error"}]}`."""
+    return HTTPException(422, [{"loc": list(loc) or ["body"], "msg": msg, "type": "value_error"}])
+
+
 def _parse_day(value: str, what: str = "date") -> date:
     try:
         d = date.fromisoformat(value)
     except ValueError:
-        raise HTTPException(422, f"{what} must be a real YYYY-MM-DD date") from None
+        raise _unprocessable(f"{what} must be a real YYYY-MM-DD date", "query", what) from None
     if d < EARLIEST:
-        raise HTTPException(422, f"{what} is before {EARLIEST}")
+        raise _unprocessable(f"{what} is before {EARLIEST}", "query", what)
     return d
 
 
@@ -191,13 +197,13 @@ def push(day: Annotated[str, Path(pattern=DATE_PATTERN)], body: AggregateIn, use
          s: SessionDep) -> PushOut:
     d = _parse_day(day)
     if d > _today() + timedelta(days=1):
-        raise HTTPException(422, "date is in the future (beyond tomorrow)")
+        raise _unprocessable("date is in the future (beyond tomorrow)", "path", "day")
     values = body.model_dump(exclude={"device"})
     # Coding and productive time are parts of active time; focus time is not (a session may
     # run while away from the keyboard).
     for f in ("coding_seconds", "productive_seconds"):
         if values[f] > body.active_seconds + 1e-6:
-            raise HTTPException(422, f"{f} exceeds active_seconds")
+            raise _unprocessable(f"{f} exceeds active_seconds", "body", f)
     changed = store.push_day(s, user.id, d, body.device, values)
     s.commit()
     return PushOut(date=d, device=body.device, changed=changed)
@@ -209,7 +215,8 @@ def my_aggregates(user: CurrentUser, s: SessionDep,
                   end: Annotated[str, Query(pattern=DATE_PATTERN)]) -> MyAggregatesOut:
     a, b = _parse_day(start, "start"), _parse_day(end, "end")
     if b < a or (b - a).days > MAX_RANGE_DAYS:
-        raise HTTPException(422, f"end must be on or after start, at most {MAX_RANGE_DAYS} days")
+        raise _unprocessable(f"end must be on or after start, at most {MAX_RANGE_DAYS} days",
+                             "query", "end")
     days = [MyDay(date=r["date"], total=DayValues(**r["total"]),
                   devices={k: DayValues(**v) for k, v in r["devices"].items()})
             for r in store.my_days(s, user.id, a, b)]
@@ -233,7 +240,8 @@ def leaderboard(user: CurrentUser, srv: ServerDep, s: SessionDep,
                 date_: Annotated[str | None, Query(alias="date", pattern=DATE_PATTERN)] = None,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> LeaderboardOut:
     if language is not None and metric not in ("coding", "active"):
-        raise HTTPException(422, "a language board ranks time: metric coding or active")
+        raise _unprocessable("a language board ranks time: metric coding or active", "query",
+                             "language")
     if team is not None and not store.is_member(s, user.id, team):
         raise HTTPException(404, "no team of yours has that id")
     kind, start, end = _period(period, date_)

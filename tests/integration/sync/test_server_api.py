@@ -112,6 +112,18 @@ def test_bad_pushes_are_422_and_store_nothing(user, path, body, why):
                      ).json()["days"] == []
 
 
+
+@pytest.mark.parametrize("path,params", [
+    ("/api/v1/leaderboards/teams", {"date": "0000-00-00"}),  # found by schemathesis
+    ("/api/v1/leaderboards", {"date": "2026-02-30"}),
+    ("/api/v1/me/aggregates", {"start": "2026-03-02", "end": "2026-03-01"}),
+])
+def test_every_422_has_the_validation_error_shape_the_openapi_promises(user, path, params):
+    r = user("alice").get(path, params=params)
+    assert r.status_code == 422, r.text
+    detail = r.json()["detail"]
+    assert isinstance(detail, list) and {"loc", "msg", "type"} <= set(detail[0])
+
 def test_tomorrow_is_accepted_the_day_after_is_not(user):
     alice = user("alice")
     today = datetime.now(timezone.utc).date()
