@@ -48,7 +48,7 @@ class GnomeShell:
         self.system_bus = SessionBus(workdir / "system")
         self.procs: list[subprocess.Popen] = []
 
-    def env(self) -> dict[str, str]:
+    def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items()
                if k not in ("DISPLAY", "SWAYSOCK", "HYPRLAND_INSTANCE_SIGNATURE")}
         env.update(self.dirs)
@@ -56,6 +56,7 @@ class GnomeShell:
                    DBUS_SYSTEM_BUS_ADDRESS=self.system_bus.address,
                    XDG_RUNTIME_DIR=str(self.runtime), WAYLAND_DISPLAY=SOCKET,
                    XDG_SESSION_TYPE="wayland", XDG_CURRENT_DESKTOP="GNOME")
+        env.update(extra)
         return env
 
     def start(self, extension_major: int | None) -> "GnomeShell":
@@ -216,3 +217,39 @@ def test_the_plan_builds_the_gnome_probes_on_a_real_shell(gnome_env):
         assert set(collectors.unavailable) == {"input"}
     finally:
         collectors.close()
+
+
+def test_run_headless_on_gnome_records_windows_and_afk_and_says_what_it_cannot(gnome, tmp_path):
+    """`run --headless` in the real GNOME Shell: windows through the extension, AFK from Mutter
+    (no input reaches this Shell, so with a 3 s timeout the person is away from the start)."""
+    from datetime import datetime, timezone
+
+    from tests.x11.tracker_proc import Run, by_title, ts
+
+    alpha = gnome.open_qt("gnome-run-alpha", "Alpha GNOME run")
+    run = Run(gnome, tmp_path)
+    before_start = datetime.now(timezone.utc)
+    run.start(0.5, afk_timeout=3)
+    try:
+        run.wait_ready("Alpha GNOME run")
+        status = run.cli("status")
+        assert status.returncode == 0, status.stderr
+        assert ("Session:      wayland (gnome); probes: window: gnome-shell-extension, "
+                "afk: mutter-idle-monitor") in status.stdout, status.stdout
+        assert "input off:  Wayland gives applications no global keyboard" in status.stdout
+
+        def away():
+            run.alive()
+            return any(e["data"]["status"] == "afk" for e in run.events("afk"))
+        wait_until(away, 30, "the AFK period in the record", interval=0.3)
+        run.stop()
+    finally:
+        run.kill()
+        alpha.terminate()
+        alpha.wait(10)
+    windows = by_title(run.window_events())
+    assert "Alpha GNOME run" in windows, windows
+    afk = [e for e in run.events("afk") if e["data"]["status"] == "afk"]
+    # Mutter's idle time is exact: the AFK period starts at the last input Mutter saw (none
+    # since the Shell started), before the tracker itself started.
+    assert afk and ts(afk[0]["start"]) < before_start, (run.events("afk"), before_start)

@@ -46,10 +46,14 @@ class KWin:
         self.procs: list[subprocess.Popen] = []
         self.drivers = 0
 
-    def env(self) -> dict[str, str]:
-        return {**os.environ, **self.home, "DBUS_SESSION_BUS_ADDRESS": self.bus.address,
-                "XDG_RUNTIME_DIR": str(self.runtime), "WAYLAND_DISPLAY": SOCKET,
-                "XDG_SESSION_TYPE": "wayland", "XDG_CURRENT_DESKTOP": "KDE"}
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("DISPLAY", "SWAYSOCK", "HYPRLAND_INSTANCE_SIGNATURE")}
+        env.update(self.home, DBUS_SESSION_BUS_ADDRESS=self.bus.address,
+                   XDG_RUNTIME_DIR=str(self.runtime), WAYLAND_DISPLAY=SOCKET,
+                   XDG_SESSION_TYPE="wayland", XDG_CURRENT_DESKTOP="KDE")
+        env.update(extra)
+        return env
 
     def start(self) -> "KWin":
         self.bus.start({**os.environ, **self.home})
@@ -210,3 +214,45 @@ def test_the_plan_builds_the_kde_probes_and_idle_notifications_come(kde_env):
         assert collectors.idle_probe.idle_seconds() <= time.monotonic() - started + 0.5
     finally:
         collectors.close()
+
+
+def test_run_headless_on_kde_records_windows_and_says_what_it_cannot(kwin, tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from tests.x11.tracker_proc import Run, by_title, ts
+
+    alpha = kwin.open_qt("kde-run-alpha", "Alpha KDE run")
+    run = Run(kwin, tmp_path)
+    run.start(0.5, afk_timeout=60)
+    try:
+        wait_until(lambda: run.alive() and run.stored_status(), 30, "the tracker's status",
+                   interval=0.2)
+        kwin.activate("Alpha KDE run")
+        run.wait_ready("Alpha KDE run")
+        status = run.cli("status")
+        assert status.returncode == 0, status.stderr
+        assert ("Session:      wayland (kde); probes: window: kwin-script, afk: idle-notify"
+                in status.stdout), status.stdout
+        assert "input off:  Wayland gives applications no global keyboard" in status.stdout
+        beta = kwin.open_qt("kde-run-beta", "Beta KDE run")
+        run.wait_ready("Beta KDE run")
+        t_b = datetime.now(timezone.utc)
+        time.sleep(2.0)
+        t_a = datetime.now(timezone.utc)
+        kwin.activate("Alpha KDE run")
+        run.wait_ready("Alpha KDE run")
+        time.sleep(1.0)
+        run.stop()
+    finally:
+        run.kill()
+        for proc in (alpha, locals().get("beta")):
+            if proc is not None:
+                proc.terminate()
+                proc.wait(10)
+    windows = by_title(run.window_events(t_b - timedelta(seconds=60)))
+    beta_events = windows["Beta KDE run"]
+    assert len(beta_events) == 1
+    # The switch is reported by the script as it happens: the event ends at the switch.
+    assert abs(ts(beta_events[0]["end"]) - t_a) <= timedelta(seconds=1), (beta_events, t_a)
+    assert {e["data"]["app"] for es in windows.values() for e in es} == {
+        __import__("psutil").Process(os.getpid()).name()}  # Qt windows of this Python
