@@ -453,7 +453,8 @@ def build_wakatime_endpoint(app: App, writer: Writer, port: int | None = None) -
     reports = WakaTimeReports(RollupService(app.store.uow, app.analysis, app.clock, read_mostly=True),
                               settings.analysis.coding_category, app.clock)
     return WakaTimeEndpoint(lambda port_of: create_app(service, reports, key, port_of, app.clock.now),
-                            settings.wakatime.port if port is None else port)
+                            settings.wakatime.port if port is None else port,
+                            Path(str(settings.db_path) + ".wakatime.lock"))
 
 
 def run_gui(tracker: Tracker) -> int:
