@@ -17,7 +17,7 @@ def test_config_shows_the_settings_in_effect_and_marks_the_ones_you_set(cli, tmp
     code, out, err = cli("--config", str(cfg), "config", "--json")
     assert code == 0, err
     settings = json.loads(out)["settings"]
-    assert "data_dir" not in settings and set(settings) == {"tracking", "privacy", "logging", "analysis", "focus"}
+    assert "data_dir" not in settings and set(settings) == {"tracking", "privacy", "logging", "analysis", "focus", "wakatime"}
     assert settings["tracking"] == {"poll_seconds": 1.0, "afk_timeout": 300.0, "record_input": True,
                                     "window_pulsetime": None, "device": None}
     assert settings["analysis"]["rules"][0]["category"] == "Work > Acme"
