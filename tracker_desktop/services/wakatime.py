@@ -177,31 +177,39 @@ class WakaTimeService:
 
     def _redo(self, engine: "HeartbeatEngine", rows: list["Received"]) -> None:
         """Late heartbeats (older than one already stored: wakatime-cli sends its offline queue
-        after the heartbeat of the moment): store them, and recompute the stretch they land in
-        from the stored heartbeats, as WakaTime computes durations whatever the arrival order.
-        The stretch starts after the last gap longer than the timeout, so no event spans it.
-        One transaction; the engine forgets its cached events of these sources after it."""
+        after the heartbeat of the moment; two plugins' CLIs race): store them, and recompute
+        the events they change from the stored heartbeats, as WakaTime computes durations
+        whatever the arrival order. Per source, those are the event holding the heartbeat just
+        before them through the event holding the one just after them: from the first heartbeat
+        of the first to the heartbeat starting the event after the second (there the events
+        stay as they are). One transaction; the engine forgets its cached events after it."""
         if not engine.flush():  # what the engine holds first (the op is retried if this fails)
             raise NotStored("the database refused the pending writes")
         device = engine.device
+        redone = 0
         with self._uow(write=True) as uow:
-            uow.wakatime.add_many(rows)
-            start = uow.wakatime.run_start(rows[0].time, self.timeout)
-            beats = [Heartbeat(r.source, r.time, data=r.data, counts=r.counts, device=device)
-                     for r in uow.wakatime.since(start)]
-            ours = {(b.source, b.timestamp, tuple(sorted(b.data.items()))) for b in beats}
-            old = [e.id for source in {b.source for b in beats}
-                   for e in uow.events.range(source, start)
-                   if e.id is not None and e.start >= start and (e.device or device) == device
-                   and (e.source, e.start, tuple(sorted(e.data.items()))) in ours]
-            uow.events.delete_many(old)
-            uow.events.add_many(timeline(beats, self.timeout))
+            for source in sorted({r.source for r in rows}):
+                late = [r for r in rows if r.source == source]
+                first = (uow.wakatime.run_start(source, late[0].time, self.timeout)
+                         or late[0].time)
+                stop = uow.wakatime.next_run_start(source, late[-1].time, self.timeout)
+                uow.wakatime.add_many(late)
+                beats = [Heartbeat(source, r.time, data=r.data, counts=r.counts, device=device)
+                         for r in uow.wakatime.between(source, first, stop)]
+                ours = {(b.timestamp, tuple(sorted(b.data.items()))) for b in beats}
+                old = [e.id for e in uow.events.range(source, first, stop)
+                       if e.id is not None and e.start >= first and (stop is None or e.start < stop)
+                       and (e.device or device) == device
+                       and (e.start, tuple(sorted(e.data.items()))) in ours]
+                uow.events.delete_many(old)
+                uow.events.add_many([e for e in timeline(beats, self.timeout)
+                                     if stop is None or e.start < stop])
+                redone += len(beats)
             uow.commit()
-        for source in {b.source for b in beats}:
+        for source in {r.source for r in rows}:
             engine.forget(source)
         self._latest = max(self._latest or rows[-1].time, rows[-1].time)
-        logger.info("WakaTime: %d late heartbeat(s); recomputed %d heartbeats from %s",
-                    len(rows), len(beats), start.isoformat())
+        logger.info("WakaTime: %d late heartbeat(s); %d heartbeats recomputed", len(rows), redone)
 
     def _committed(self, batch: _Batch) -> None:
         """On the writer thread, after the flush that wrote `batch`."""
