@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping, Protocol, Sequence, cast
+from typing import Any, Iterable, Iterator, Mapping, Protocol, Sequence, cast
 
 from sqlalchemy import Table, func, insert, select
 from sqlalchemy.orm import Session
@@ -45,9 +45,24 @@ class WakaTimeRepository(Protocol):
     def seen(self, keys: Iterable[str]) -> set[str]: ...
     def add_many(self, rows: Sequence[Received]) -> None: ...
     def latest_time(self) -> datetime | None: ...
-    def run_start(self, at: datetime, timeout: timedelta) -> datetime: ...
-    def since(self, start: datetime) -> list[Received]: ...
+    def run_start(self, source: str, before: datetime, timeout: timedelta) -> datetime | None: ...
+    def next_run_start(self, source: str, after: datetime, timeout: timedelta) -> datetime | None: ...
+    def between(self, source: str, first: datetime, last: datetime | None) -> list[Received]: ...
     def editors(self) -> list[EditorSeen]: ...
+
+
+def _run_edge(walk: Iterator[tuple[int, str]], timeout: timedelta, *, forward: bool
+              ) -> datetime | None:
+    """Walking away from an instant over one source's heartbeats: back, the first heartbeat of
+    the run (same data, gaps at most `timeout`: one event) holding the nearest one; forward, the
+    heartbeat that starts the event after the run holding the nearest one. None: no such one."""
+    limit = timeout // timedelta(microseconds=1)
+    run: tuple[int, str] | None = None
+    for us, data in walk:
+        if run is not None and (data != run[1] or abs(us - run[0]) > limit):
+            return from_us(us) if forward else from_us(run[0])
+        run = (us, data)
+    return None if forward or run is None else from_us(run[0])
 
 
 def _row(r: Received) -> dict[str, Any]:
@@ -78,26 +93,33 @@ class SqlWakaTimeRepository:
         us = self._session.execute(select(func.max(WakaTimeHeartbeatRow.time_us))).scalar()
         return None if us is None else from_us(int(us))
 
-    def run_start(self, at: datetime, timeout: timedelta) -> datetime:
-        """The time of the first heartbeat of the run `at` is in: walking back from `at` while the
-        gaps between heartbeats are at most `timeout` (no event spans a longer gap)."""
-        t = WakaTimeHeartbeatRow.time_us
-        start, limit = to_us(at), timeout // timedelta(microseconds=1)
-        while True:
-            earlier = list(self._session.execute(
-                select(t).where(t < start).order_by(t.desc()).limit(1000)).scalars())
-            for us in earlier:
-                if start - us > limit:
-                    return from_us(start)
-                start = us
-            if len(earlier) < 1000:
-                return from_us(start)
-
-    def since(self, start: datetime) -> list[Received]:
+    def _walk(self, source: str, at: datetime, forward: bool) -> Iterator[tuple[int, str]]:
+        """(time_us, data) of `source`'s heartbeats from `at` (exclusive), going back or forward."""
         t = WakaTimeHeartbeatRow
-        rows = self._session.execute(
-            select(t.key, t.time_us, t.received_us, t.editor, t.source, t.data, t.counts)
-            .where(t.time_us >= to_us(start)).order_by(t.time_us)).all()
+        edge = to_us(at)
+        while True:
+            q = select(t.time_us, t.data).where(t.source == source)
+            q = (q.where(t.time_us > edge).order_by(t.time_us) if forward
+                 else q.where(t.time_us < edge).order_by(t.time_us.desc()))
+            rows = [(int(u), d) for u, d in self._session.execute(q.limit(500)).all()]
+            yield from rows
+            if len(rows) < 500:
+                return
+            edge = rows[-1][0]
+
+    def run_start(self, source: str, before: datetime, timeout: timedelta) -> datetime | None:
+        return _run_edge(self._walk(source, before, False), timeout, forward=False)
+
+    def next_run_start(self, source: str, after: datetime, timeout: timedelta) -> datetime | None:
+        return _run_edge(self._walk(source, after, True), timeout, forward=True)
+
+    def between(self, source: str, first: datetime, last: datetime | None) -> list[Received]:
+        t = WakaTimeHeartbeatRow
+        q = (select(t.key, t.time_us, t.received_us, t.editor, t.source, t.data, t.counts)
+             .where(t.source == source, t.time_us >= to_us(first)))
+        if last is not None:
+            q = q.where(t.time_us <= to_us(last))
+        rows = self._session.execute(q.order_by(t.time_us)).all()
         return [Received(k, from_us(tu), from_us(ru), e, s, load_map(d), load_map(c))
                 for k, tu, ru, e, s, d, c in rows]
 
@@ -126,16 +148,20 @@ class MemoryWakaTimeRepository:
     def latest_time(self) -> datetime | None:
         return max((r.time for r in self.rows.values()), default=None)
 
-    def run_start(self, at: datetime, timeout: timedelta) -> datetime:
-        start = at
-        for t in sorted((r.time for r in self.rows.values() if r.time < at), reverse=True):
-            if start - t > timeout:
-                break
-            start = t
-        return start
+    def _walk(self, source: str, at: datetime, forward: bool) -> Iterator[tuple[int, str]]:
+        rows = sorted((to_us(r.time), dump_map(r.data)) for r in self.rows.values()
+                      if r.source == source and (r.time > at if forward else r.time < at))
+        return iter(rows if forward else rows[::-1])
 
-    def since(self, start: datetime) -> list[Received]:
-        return sorted((r for r in self.rows.values() if r.time >= start), key=lambda r: r.time)
+    def run_start(self, source: str, before: datetime, timeout: timedelta) -> datetime | None:
+        return _run_edge(self._walk(source, before, False), timeout, forward=False)
+
+    def next_run_start(self, source: str, after: datetime, timeout: timedelta) -> datetime | None:
+        return _run_edge(self._walk(source, after, True), timeout, forward=True)
+
+    def between(self, source: str, first: datetime, last: datetime | None) -> list[Received]:
+        return sorted((r for r in self.rows.values() if r.source == source and r.time >= first
+                       and (last is None or r.time <= last)), key=lambda r: r.time)
 
     def editors(self) -> list[EditorSeen]:
         by: dict[str, list[Received]] = {}

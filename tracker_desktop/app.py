@@ -644,14 +644,24 @@ def build_wakatime_endpoint(app: App, writer: Writer, port: int | None = None) -
 
     settings = app.settings
     assert settings.data_dir is not None
-    secrets = SecretStore(settings.data_dir)
-    key = ApiKey(lambda: ensure_api_key(secrets))
+    data_dir = settings.data_dir
+    opened: list[SecretStore] = []
+
+    def load_key() -> str:
+        # The keyring is opened on the first request: a tracker nobody's plugin talks to never
+        # touches it (nor warns that a headless box has none).
+        if not opened:
+            opened.append(SecretStore(data_dir))
+        return ensure_api_key(opened[0])
+
+    key = ApiKey(load_key)
     timeout = timedelta(minutes=settings.wakatime.keystroke_timeout_minutes)
     service = WakaTimeService(writer, app.store.uow, app.clock, timeout)
     reports = WakaTimeReports(RollupService(app.store.uow, app.analysis, app.clock, read_mostly=True),
                               settings.analysis.coding_category, app.clock)
     return WakaTimeEndpoint(lambda port_of: create_app(service, reports, key, port_of, app.clock.now),
-                            settings.wakatime.port if port is None else port)
+                            settings.wakatime.port if port is None else port,
+                            Path(str(settings.db_path) + ".wakatime.lock"))
 
 
 def _schedule_ai(app: App, scheduler: Any, writer: "Writer") -> None:

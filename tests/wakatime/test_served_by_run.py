@@ -50,7 +50,12 @@ def test_run_headless_serves_the_api_and_writes_everything_at_sigterm(tmp_path):
             {"entity": "/src/a.py", "time": t, "project": "p", "language": "Python"},
             {"entity": "/src/a.py", "time": t + 60, "project": "p", "language": "Python"}])
         assert [s for _, s in r.json()["responses"]] == [201, 201]
-        taken = subprocess.run([*base, "wakatime", "serve"], env=env, capture_output=True,
+        # One endpoint per database; and a port taken by anything else is said so.
+        same_db = subprocess.run([*base, "wakatime", "serve", "--port", str(free_port())],
+                                 env=env, capture_output=True, text=True, timeout=60)
+        assert same_db.returncode == 2 and "already serves the WakaTime API" in same_db.stderr
+        other_db = [base[0], "--data-dir", str(tmp_path / "other"), *base[3:]]
+        taken = subprocess.run([*other_db, "wakatime", "serve"], env=env, capture_output=True,
                                text=True, timeout=60)
         assert taken.returncode == 2 and f"cannot listen on 127.0.0.1:{port}" in taken.stderr
     finally:

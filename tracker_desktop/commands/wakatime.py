@@ -64,7 +64,7 @@ def _serve(args: argparse.Namespace, ctx: Context) -> int:
     from storage.writer import Writer
     from tracker_desktop.app import build_wakatime_endpoint
     from tracker_desktop.config import this_device
-    from tracker_desktop.endpoints.wakatime import PortInUse
+    from tracker_desktop.endpoints.wakatime import EndpointUnavailable
 
     port = ctx.settings.wakatime.port if args.port is None else args.port
     if not 0 <= port <= 65535:
@@ -79,7 +79,7 @@ def _serve(args: argparse.Namespace, ctx: Context) -> int:
     try:
         try:
             endpoint.start()
-        except PortInUse as exc:
+        except EndpointUnavailable as exc:
             raise UsageError(str(exc)) from None
         print(f"WakaTime API on {endpoint.url} (Ctrl+C to stop)", file=ctx.out, flush=True)
         stop.wait()

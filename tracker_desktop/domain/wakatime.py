@@ -128,8 +128,9 @@ class WakaHeartbeat:
                 counts[name] = abs(value)
         return counts
 
-    def heartbeat(self) -> Heartbeat:
-        return Heartbeat(self.source(), self.when, timedelta(0), self.data(), self.counts())
+    def heartbeat(self, device: str = "") -> Heartbeat:
+        return Heartbeat(self.source(), self.when, timedelta(0), self.data(), self.counts(),
+                         device=device)
 
 
 def _text(obj: Mapping[str, Any], name: str, required: bool = False) -> str | None:

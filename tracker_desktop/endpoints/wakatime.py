@@ -13,6 +13,7 @@ with an error (it can never be stored), anything else keeps it queued for the ne
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import hmac
@@ -21,6 +22,7 @@ import socket
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, MutableMapping
 
 # FastAPI reads the routes' annotations (`request: Request`) by name from this module's globals.
@@ -174,7 +176,6 @@ def create_app(service: "WakaTimeService", reports: "WakaTimeReports", key: ApiK
 
     from tracker_desktop.domain.days import InvalidPeriod, parse_date
     from tracker_desktop.domain.wakatime import InvalidHeartbeat, parse_heartbeat
-    from tracker_desktop.services.wakatime import NotStored
 
     api = FastAPI(title="tracker-desktop WakaTime API", docs_url=None, redoc_url=None,
                   openapi_url=None)
@@ -218,17 +219,30 @@ def create_app(service: "WakaTimeService", reports: "WakaTimeReports", key: ApiK
             except InvalidHeartbeat as exc:
                 parsed.append(str(exc))
         valid = [p for p in parsed if not isinstance(p, str)]
+        keys = [hb.key() for hb in valid]
+        # Waits on the event loop for the writer's commit (no worker thread blocked on it).
+        loop = asyncio.get_running_loop()
+        committed: asyncio.Future[list[int]] = loop.create_future()
+
+        def resolve(statuses: list[int]) -> None:
+            if not committed.done():
+                committed.set_result(statuses)
+
+        service.submit(valid, keys, lambda statuses: loop.call_soon_threadsafe(resolve, statuses))
         try:
-            statuses = iter(await run_in_threadpool(service.record, valid))
-        except NotStored as exc:
-            logger.warning("WakaTime heartbeats not stored yet: %s", exc)
-            return error(503, f"not stored yet ({exc}); send them again", {"Retry-After": "5"})
+            statuses = iter(await asyncio.wait_for(committed, service.wait_seconds))
+        except (asyncio.TimeoutError, TimeoutError):
+            logger.warning("%d WakaTime heartbeat(s) not written within %s s", len(valid),
+                           service.wait_seconds)
+            return error(503, "not stored yet (the database is busy); send them again",
+                         {"Retry-After": "5"})
         responses: list[list[Any]] = []
-        for item, obj in zip(parsed, objects):
+        ids = iter(keys)
+        for item in parsed:
             if isinstance(item, str):
                 responses.append([{"error": item}, 400])
             else:
-                responses.append([{"data": _echo(obj, item)}, next(statuses)])
+                responses.append([{"data": _echo(item, next(ids))}, next(statuses)])
         if bulk:
             return JSONResponse({"responses": responses}, status_code=202)
         body_, status = responses[0]
@@ -285,24 +299,35 @@ def create_app(service: "WakaTimeService", reports: "WakaTimeReports", key: ApiK
     return Guard(api, port)
 
 
-def _echo(obj: dict[str, Any], hb: Any) -> dict[str, Any]:
+def _echo(hb: Any, key: str) -> dict[str, Any]:
     """What WakaTime returns for a stored heartbeat: the heartbeat with an id."""
-    return {"id": hb.key(), "entity": hb.entity, "type": hb.type, "time": hb.time,
+    return {"id": key, "entity": hb.entity, "type": hb.type, "time": hb.time,
             "project": hb.project, "branch": hb.branch, "language": hb.language,
             "category": hb.category, "is_write": hb.is_write}
 
 
-class PortInUse(RuntimeError):
+class EndpointUnavailable(RuntimeError):
+    """The API cannot be served (the message says why)."""
+
+
+class PortInUse(EndpointUnavailable):
     """Another program listens on the WakaTime port."""
+
+
+class AlreadyServing(EndpointUnavailable):
+    """Another process serves the WakaTime API for this database."""
 
 
 class WakaTimeEndpoint:
     """uvicorn serving the API on 127.0.0.1 in a thread of this process. `start()` binds (or
     raises PortInUse), `stop()` ends it; writes go through the given Writer."""
 
-    def __init__(self, make_app: Callable[[Callable[[], int]], ASGIApp], port: int) -> None:
+    def __init__(self, make_app: Callable[[Callable[[], int]], ASGIApp], port: int,
+                 lock_path: Path | None = None) -> None:
         self.port = port
         self._asgi = make_app(lambda: self.port)
+        self._lock_path = lock_path
+        self._lock: Any = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
@@ -310,12 +335,31 @@ class WakaTimeEndpoint:
     def start(self, timeout: float = 10.0) -> None:
         import uvicorn
 
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        if self._lock_path is not None:
+            # One endpoint per database: its service knows what it stored (see WakaTimeService).
+            from filelock import FileLock, Timeout
+
+            from storage.files import create_private_file
+
+            create_private_file(self._lock_path)  # 0600 before filelock creates it 0644
+            lock = FileLock(str(self._lock_path))
+            try:
+                lock.acquire(timeout=0)
+            except Timeout:
+                raise AlreadyServing("another process already serves the WakaTime API for this "
+                                     "database (tracker-desktop run, or wakatime serve)") from None
+            self._lock = lock
+
+        # IPPROTO_TCP named, not 0: asyncio sets TCP_NODELAY on accepted connections only when
+        # the listening socket says it is TCP. Without it Nagle held every reply's body until the
+        # client's delayed ACK: 40 ms a request (bench/bench_wakatime.py).
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((HOST, self.port))
         except OSError as exc:
             sock.close()
+            self._release()
             raise PortInUse(f"cannot listen on {HOST}:{self.port} ({exc.strerror}); another "
                             "program uses it: set [wakatime] port in the settings") from None
         sock.listen(128)
@@ -350,6 +394,12 @@ class WakaTimeEndpoint:
         if self._sock is not None:
             self._sock.close()
             self._sock = None
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
 
     @property
     def url(self) -> str:

@@ -10,7 +10,7 @@ import secrets as _secrets
 import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from tracker_desktop.domain.clock import Clock
 from tracker_desktop.domain.days import Period, day_bounds, days
@@ -35,6 +35,9 @@ NOT_YET = 503  # not committed (yet): wakatime-cli keeps it in its offline queue
 WAIT_SECONDS = 10.0  # how long a request waits for its commit before answering 503
 
 
+_US = timedelta(microseconds=1)
+
+
 class NotStored(RuntimeError):
     """The heartbeats were not committed in time (the database is locked or failing); the
     writer keeps trying, and a resent heartbeat is recognised by its key."""
@@ -55,14 +58,20 @@ def ensure_api_key(store: "SecretStore") -> str:
 @dataclass(slots=True)
 class _Batch:
     items: Sequence[WakaHeartbeat]
+    keys: list[str]
+    on_done: Callable[[list[int]], object]
     statuses: list[int] = field(default_factory=list)
     new_keys: set[str] = field(default_factory=set)
-    committed: threading.Event = field(default_factory=threading.Event)
 
 
 class WakaTimeService:
-    """Records heartbeats through `writer` (any thread may call `record`; it waits for the
-    commit, never for a lock: the writer thread does the waiting)."""
+    """Records heartbeats through `writer` (any thread may call `submit` or `record`; they wait
+    for the commit, never for a lock: the writer thread does the waiting).
+
+    One service writes a database's WakaTime heartbeats at a time (the endpoint holds
+    `<db>.wakatime.lock`), so what it stored is known here: a heartbeat newer than every stored
+    one cannot be a duplicate, and needs no query (the common, live case).
+    """
 
     def __init__(self, writer: "Writer", uow: "UnitOfWorkFactory", clock: Clock,
                  timeout: timedelta = TIMEOUT, wait_seconds: float = WAIT_SECONDS) -> None:
@@ -71,39 +80,64 @@ class WakaTimeService:
         self._clock = clock
         self.timeout = timeout
         self.wait_seconds = wait_seconds
-        # Keys handed to the engine but not committed yet, and the latest heartbeat time among
-        # them; touched on the writer thread only.
+        # Touched on the writer thread only: keys handed to the engine but not committed yet,
+        # and the latest heartbeat time stored or handed over (None: not read yet).
         self._uncommitted: set[str] = set()
         self._latest: datetime | None = None
+        self._latest_known = False
 
-    def record(self, items: Sequence[WakaHeartbeat]) -> list[int]:
-        """Store `items` (validated heartbeats); one status per item, in order: STORED,
-        DUPLICATE, or NOT_YET (it may still be written; resending it is safe)."""
+    def submit(self, items: Sequence[WakaHeartbeat], keys: Sequence[str],
+               done: Callable[[list[int]], object]) -> None:
+        """Hand `items` (validated heartbeats, with their dedupe keys) to the writer; `done`
+        gets one status per item, on the writer thread, once they are committed: STORED,
+        DUPLICATE, or NOT_YET (an earlier copy is still being written; resending is safe)."""
         if not items:
-            return []
-        batch = _Batch(items)
+            done([])
+            return
+        batch = _Batch(items, list(keys), done)
         self._writer.apply(lambda engine: self._apply(engine, batch), name="wakatime heartbeats",
                            done=lambda: self._committed(batch))
-        if not batch.committed.wait(self.wait_seconds):
+
+    def record(self, items: Sequence[WakaHeartbeat], keys: Sequence[str] | None = None) -> list[int]:
+        """`submit`, waiting for the commit (NotStored after `wait_seconds`)."""
+        result: list[list[int]] = []
+        committed = threading.Event()
+
+        def done(statuses: list[int]) -> None:
+            result.append(statuses)
+            committed.set()
+
+        self.submit(items, keys if keys is not None else [hb.key() for hb in items], done)
+        if not committed.wait(self.wait_seconds):
             raise NotStored(f"{len(items)} heartbeat(s) not written within {self.wait_seconds:g} s")
-        return batch.statuses
+        return result[0]
 
     def _apply(self, engine: "HeartbeatEngine", batch: _Batch) -> None:
         """On the writer thread: dedupe, then WakaTime's time rule. Everything it reads, it
         reads before it changes anything (the writer runs it again if a read fails)."""
         from storage.wakatime import Received
 
-        keys = [hb.key() for hb in batch.items]
-        with self._uow() as uow:
-            stored = uow.wakatime.seen(keys)
-            latest = uow.wakatime.latest_time()
+        keys = batch.keys
+        if not self._latest_known:
+            with self._uow() as uow:
+                self._latest = uow.wakatime.latest_time()
+            self._latest_known = True
+        latest = self._latest
+        # Only a heartbeat no newer than the latest stored one can have been stored already.
+        # (Stored times are whole microseconds: compare with a microsecond to spare.)
+        maybe = [k for hb, k in zip(batch.items, keys) if latest is not None
+                 and hb.when <= latest + _US and k not in self._uncommitted]
+        stored: set[str] = set()
+        if maybe:
+            with self._uow() as uow:
+                stored = uow.wakatime.seen(maybe)
         for source in {hb.source() for hb in batch.items}:
             engine.current(source)  # read a source's last event now, before any change
-        if self._latest is not None and (latest is None or self._latest > latest):
-            latest = self._latest  # written by us, not committed yet
         received = self._clock.now()
         statuses = [0] * len(batch.items)
         new: dict[str, Received] = {}
+        beats: list[Heartbeat] = []
+        device = engine.device
         # In time order: a bulk from the offline queue may come in any order.
         for i in sorted(range(len(batch.items)), key=lambda n: batch.items[n].time):
             hb, key = batch.items[i], keys[i]
@@ -112,9 +146,11 @@ class WakaTimeService:
             elif key in self._uncommitted:
                 statuses[i] = NOT_YET  # an earlier request's copy is still being written
             else:
-                beat = hb.heartbeat()
+                # Built once, on this machine's name: no second validation in the engine.
+                beat = hb.heartbeat(device)
+                beats.append(beat)
                 new[key] = Received(key, beat.timestamp, received, (hb.editor or "")[:64],
-                                    beat.source, dict(beat.data), dict(beat.counts))
+                                    beat.source, beat.data, beat.counts)
                 statuses[i] = STORED
         batch.statuses = statuses
         if not new:
@@ -124,15 +160,14 @@ class WakaTimeService:
             self._redo(engine, rows)
             return
         pulse = self.timeout.total_seconds()
-        for row in rows:
-            beat = Heartbeat(row.source, row.time, data=row.data, counts=row.counts)
+        for beat in beats:
             carry = bridge(engine.current(beat.source), beat, self.timeout)
             if carry is not None:
                 engine.heartbeat(carry, pulse)
             engine.heartbeat(beat, pulse)
         batch.new_keys = set(new)
         self._uncommitted.update(new)
-        self._latest = rows[-1].time
+        self._latest = rows[-1].time if latest is None else max(latest, rows[-1].time)
 
         def write(uow: "UnitOfWork") -> None:
             uow.wakatime.add_many(rows)
@@ -142,35 +177,44 @@ class WakaTimeService:
 
     def _redo(self, engine: "HeartbeatEngine", rows: list["Received"]) -> None:
         """Late heartbeats (older than one already stored: wakatime-cli sends its offline queue
-        after the heartbeat of the moment): store them, and recompute the stretch they land in
-        from the stored heartbeats, as WakaTime computes durations whatever the arrival order.
-        The stretch starts after the last gap longer than the timeout, so no event spans it.
-        One transaction; the engine forgets its cached events of these sources after it."""
+        after the heartbeat of the moment; two plugins' CLIs race): store them, and recompute
+        the events they change from the stored heartbeats, as WakaTime computes durations
+        whatever the arrival order. Per source, those are the event holding the heartbeat just
+        before them through the event holding the one just after them: from the first heartbeat
+        of the first to the heartbeat starting the event after the second (there the events
+        stay as they are). One transaction; the engine forgets its cached events after it."""
         if not engine.flush():  # what the engine holds first (the op is retried if this fails)
             raise NotStored("the database refused the pending writes")
         device = engine.device
+        redone = 0
         with self._uow(write=True) as uow:
-            uow.wakatime.add_many(rows)
-            start = uow.wakatime.run_start(rows[0].time, self.timeout)
-            beats = [Heartbeat(r.source, r.time, data=r.data, counts=r.counts, device=device)
-                     for r in uow.wakatime.since(start)]
-            ours = {(b.source, b.timestamp, tuple(sorted(b.data.items()))) for b in beats}
-            old = [e.id for source in {b.source for b in beats}
-                   for e in uow.events.range(source, start)
-                   if e.id is not None and e.start >= start and (e.device or device) == device
-                   and (e.source, e.start, tuple(sorted(e.data.items()))) in ours]
-            uow.events.delete_many(old)
-            uow.events.add_many(timeline(beats, self.timeout))
+            for source in sorted({r.source for r in rows}):
+                late = [r for r in rows if r.source == source]
+                first = (uow.wakatime.run_start(source, late[0].time, self.timeout)
+                         or late[0].time)
+                stop = uow.wakatime.next_run_start(source, late[-1].time, self.timeout)
+                uow.wakatime.add_many(late)
+                beats = [Heartbeat(source, r.time, data=r.data, counts=r.counts, device=device)
+                         for r in uow.wakatime.between(source, first, stop)]
+                ours = {(b.timestamp, tuple(sorted(b.data.items()))) for b in beats}
+                old = [e.id for e in uow.events.range(source, first, stop)
+                       if e.id is not None and e.start >= first and (stop is None or e.start < stop)
+                       and (e.device or device) == device
+                       and (e.start, tuple(sorted(e.data.items()))) in ours]
+                uow.events.delete_many(old)
+                uow.events.add_many([e for e in timeline(beats, self.timeout)
+                                     if stop is None or e.start < stop])
+                redone += len(beats)
             uow.commit()
-        for source in {b.source for b in beats}:
+        for source in {r.source for r in rows}:
             engine.forget(source)
-        logger.info("WakaTime: %d late heartbeat(s); recomputed %d heartbeats from %s",
-                    len(rows), len(beats), start.isoformat())
+        self._latest = max(self._latest or rows[-1].time, rows[-1].time)
+        logger.info("WakaTime: %d late heartbeat(s); %d heartbeats recomputed", len(rows), redone)
 
     def _committed(self, batch: _Batch) -> None:
         """On the writer thread, after the flush that wrote `batch`."""
         self._uncommitted.difference_update(batch.new_keys)
-        batch.committed.set()
+        batch.on_done(batch.statuses)
 
     def editors(self) -> list["EditorSeen"]:
         """Which editors reached us: heartbeats, the latest heartbeat, the last arrival."""
