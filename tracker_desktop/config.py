@@ -324,6 +324,8 @@ class AiSettings(_Section, frozen=True):
     git_repos: Annotated[list[str], Meta(
         description="Local git repositories to read commits from, besides those found from "
                     "editor activity")] = field(default_factory=list)
+
+
 # WakaTime's plugins talk to this port on 127.0.0.1 (Wakapi's default is 3000, which dev servers
 # also use; 5292 clashes with nothing common).
 WAKATIME_PORT = 5292

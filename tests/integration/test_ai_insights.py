@@ -286,3 +286,30 @@ def test_open_tasks_and_logged_errors_feed_the_plan_and_the_analysis(cli, seeded
     code, out, _ = cli("insights", "--json", "--local", clock=clock)
     errors = [b for b in json.loads(out)["bottlenecks"] if b["type"] == "repeated_error"]
     assert errors and errors[0]["frequency"] == 4
+
+
+def test_unattended_runs_ignore_an_exported_key_and_catch_up_sees_its_own_analysis(
+        seeded, monkeypatch):
+    import msgspec
+
+    from tracker_desktop.app import build_app, make_ai
+    from tracker_desktop.config import Settings
+    from tracker_desktop.services.ai import key_from
+
+    monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-exported-for-something-else")
+    app = build_app(msgspec.structs.replace(Settings(), data_dir=seeded), FakeClock(NOW))
+    try:
+        assert key_from(lambda name: None)() == "sk-ant-exported-for-something-else"
+        queued = []
+        ai = make_ai(app, app.store.uow, app.reports, app.tasks, write=queued.append,
+                     environment_key=False)
+        assert ai.key() is None  # no `ai set-key`: the tracker's runs stay local
+        done = ai.catch_up()
+        assert [(r.kind, r.source) for r in done] == [("analysis", "local"), ("plan", "local")]
+        assert len(queued) == 2 and app.ai.stored("analysis", DAY) is None  # not written yet
+        assert ai.stored_analysis(DAY) is not None  # ...but the plan was made with it
+        for fn in queued:
+            fn()
+        assert app.ai.stored("analysis", DAY).source == "local"
+    finally:
+        app.close()

@@ -25,7 +25,8 @@ from tests.x11.desktop import unavailable, wait_until
 ROOT = Path(__file__).resolve().parent.parent.parent
 APT_PACKAGES = ("sway", "swayidle", "foot", "wtype")
 TEST_USER = "tracker-wl-test"
-USER_VENV = ROOT / ".venv-wayland"
+# A link to a venv under /var/tmp when this checkout is closed to other users (scripts/setup.sh).
+USER_VENV = (ROOT / ".venv-wayland").resolve()
 SWAY_CONFIG = """\
 output HEADLESS-1 resolution 1280x800
 focus_follows_mouse no

@@ -131,6 +131,9 @@ class AiService:
         self._manual_errors_on = manual_errors_on
         # Where a store step runs: at once (a CLI verb), or handed to the tracker's writer thread.
         self._write = write or (lambda fn: fn())
+        # What this service stored, until the writer has written it (a plan made right after an
+        # analysis, as in catch_up, must see that analysis).
+        self._fresh: dict[tuple[str, date], StoredResult] = {}
 
     # -- facts and what is sent -------------------------------------------------------------
 
@@ -257,6 +260,8 @@ class AiService:
         from storage.ai import StoredResult
 
         result = StoredResult(kind, day, source, model, digest, body, self._clock.now())
+        if source == CLAUDE or (kind, day) not in self._fresh:
+            self._fresh[(kind, day)] = result
 
         def store() -> None:
             with self._uow(write=True) as u:
@@ -277,6 +282,9 @@ class AiService:
     def stored(self, kind: str, day: date, source: str | None = None) -> AiResult | None:
         with self._uow() as u:
             row = u.ai.result(kind, day, source)
+        fresh = self._fresh.get((kind, day))
+        if row is None and fresh is not None and source in (None, fresh.source):
+            row = fresh  # stored by this service, still queued for the writer
         return None if row is None else self._result(row, cached=True)
 
     def stored_analysis(self, day: date) -> Analysis | None:
@@ -349,10 +357,13 @@ def _with_plan(result: AiResult, plan: Plan) -> AiResult:
                     result.cached, result.note)
 
 
-def key_from(secret_get: Callable[[str], str | None]) -> Callable[[], str | None]:
-    """The API key: ANTHROPIC_API_KEY when set (this run's explicit choice), else the keyring's."""
+def key_from(secret_get: Callable[[str], str | None], *, environment: bool = True
+             ) -> Callable[[], str | None]:
+    """The API key: ANTHROPIC_API_KEY when set and `environment` (a command the person runs),
+    else the keyring's (stored by `ai set-key`: the only consent the tracker's unattended runs
+    accept)."""
     def get() -> str | None:
-        env = os.environ.get(ENV_KEY, "").strip()
+        env = os.environ.get(ENV_KEY, "").strip() if environment else ""
         if env:
             return env
         try:
