@@ -49,6 +49,7 @@ def build_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date 
     from ui import theme as themes
     from ui.worker import Worker
 
+    from .tabs import TabContext
     from .viewmodel import DashboardViewModel
     from .window import DashboardWindow
 
@@ -71,15 +72,38 @@ def build_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date 
     window = DashboardWindow(vm, chosen, refresh_ms=int(settings.ui.refresh_seconds * 1000))
     worker.setParent(window)
     vm.setParent(window)
+    # The leaderboard talks to a server (seconds when it is down): its own thread and its own
+    # App (made on that thread), so the other tabs never wait behind it.
+    board_pool = QThreadPool()
+    board_pool.setMaxThreadCount(1)
+    board_pool.setExpiryTimeout(-1)
+    board_worker = Worker(board_pool)
+    board_worker.setParent(window)
+    board_apps: list[Any] = []
+
+    def board_app() -> Any:
+        if not board_apps:
+            board_apps.append(app.for_another_thread())
+        return board_apps[0]
+
+    def message(text: str) -> None:
+        window.status.showMessage(text, 10_000)
+
+    window.add_tabs(TabContext(worker, lambda: own, today, message),
+                    TabContext(board_worker, board_app, today, message))
+
     def closed(*_: object) -> None:
-        try:
-            pool.waitForDone(5000)
-        except RuntimeError:  # the pool went first (interpreter shutdown): nothing runs anymore
-            pass
+        for p in (pool, board_pool):
+            try:
+                p.waitForDone(5000)
+            except RuntimeError:  # the pool went first (interpreter shutdown): nothing runs
+                pass
         own.close()
+        for a in board_apps:
+            a.close()
 
     window.destroyed.connect(closed)
-    window._keep = (own, pool)  # type: ignore[attr-defined]  # alive as long as the window
+    window._keep = (own, pool, board_pool)  # type: ignore[attr-defined]  # alive as the window
     window.settings = settings
     if (theme or settings.ui.theme) == "system":
         # Follow the desktop when its scheme changes while the window is open (Qt >= 6.5).
