@@ -120,8 +120,10 @@ def tasks_view(data: TasksData) -> TasksView:
     summary: list[tuple[str, str]] = [("Tracked on tasks", duration(a.total_seconds))]
     if a.untracked_task_seconds:
         summary.append(("Timer without a task", duration(a.untracked_task_seconds)))
-    if a.estimation_pct is not None:
-        summary.append(("Actual vs estimated", f"{a.estimation_pct:.0f} %"))
+    pct = a.estimation_pct  # total actual against total estimate, signed
+    if pct is not None:
+        summary.append(("Actual vs estimated", "on the estimates" if round(pct) == 0 else
+                        f"{abs(pct):.0f} % {'over' if pct > 0 else 'under'} the estimates"))
     if a.on_time or a.late:
         summary.append(("Done on time / late", f"{a.on_time} / {a.late}"))
     if a.avg_completion_hours is not None:
