@@ -441,8 +441,9 @@ class LeaderboardTab(QWidget):
 
     def load(self) -> None:
         period, metric = self.period_box.currentData(), self.metric_box.currentData()
+        day = self.ctx.today()
         self.message.setText("Loading…")
-        self.ctx.run(lambda a: m.board_view(m.fetch_board(a, period, metric), metric),
+        self.ctx.run(lambda a: m.board_view(m.fetch_board(a, period, metric, day), metric),
                      self.show_view, key="board")
 
     def show_view(self, view: m.BoardView) -> None:

@@ -238,13 +238,15 @@ class BoardView:
     rows: tuple[tuple[str, str, str], ...]  # rank, name, value
 
 
-def fetch_board(app: Any, period: str, metric: str) -> BoardData:
+def fetch_board(app: Any, period: str, metric: str, day: date | None = None) -> BoardData:
+    """The board of the period around `day` (the dashboard's today) from the sync server."""
     sync = app.sync
     account = sync.account()
     if account is None:
         return BoardData("off")
     try:
-        return BoardData("ok", account, sync.leaderboard(period=period, metric=metric))
+        return BoardData("ok", account, sync.leaderboard(
+            period=period, metric=metric, date=None if day is None else day.isoformat()))
     except Exception as exc:  # noqa: BLE001 - any failure of the server is shown, not raised
         return BoardData("error", account, error=str(exc) or type(exc).__name__)
 
