@@ -348,7 +348,8 @@ class TrayApp(QObject):
         from .idle_prompt import IdlePrompt
 
         prompt = IdlePrompt(since, self.app.clock.now, task=task,
-                            what_ran="a task timer" if task else "a focus session")
+                            what_ran="a task timer" if task else "a focus session",
+                            tasks=[title for _, title in self.vm.timer.open_tasks])
         prompt.answered.connect(lambda answer, end: self.ctl.answer_idle(answer, since, end))
         self._keep(prompt)
 

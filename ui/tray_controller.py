@@ -279,8 +279,43 @@ class TrayController(QObject):
             task = next((e.data.get("task") for e in events if e.data.get("task")), None)
             self.notice.emit(Notice("Recorded", f"{duration_text(worked.total_seconds())} of work"
                                     + (f" on {task}" if task else "") + " while away."))
+        self._book_on_tasks(tuple(p for p in parts if p.kind == "work" and p.task))
         if events:
             self.refresh_today()
+
+    def _book_on_tasks(self, work: tuple[idle_return.Allocation, ...]) -> None:
+        """Work while away on a named task is time on that task (a time entry), unless the
+        task timer ran on it all along; a name no open task has makes a new task."""
+        tasks = self._tasks
+        if tasks is None or not work:
+            return
+
+        def run() -> TimerSnapshot:
+            for part in work:
+                open_tasks = [t for t in tasks.find() if t.status in ("todo", "in_progress")]
+                match = next((t for t in open_tasks
+                              if t.title.casefold() == part.task.casefold()), None)
+                running = tasks.timer_status()
+                if match is not None and running is not None and running.task_id == match.id:
+                    continue  # its timer counted the time already
+                made = match is None
+                if match is None:
+                    match = tasks.add(part.task)
+                try:
+                    tasks.entry_add(part.start, part.end, task_id=match.id,
+                                    description="worked while away")
+                except Exception:
+                    if made:  # nothing half-done: the new task goes with its refused time
+                        tasks.delete(match.id)
+                    raise
+            return timer_snapshot(tasks)
+
+        def failed(exc: BaseException) -> None:
+            self.notice.emit(Notice("Not added to the task", str(exc).split(" (pass")[0],
+                                    important=True))
+            self.poll_timer()
+
+        self._on_writer(run, "tray-timer-away", self.vm.set_timer, failed)
 
     # -- focus verbs (the menu) -----------------------------------------------------------------
     def _focus_verb(self, verb: Callable[[FocusService], Any], what: str) -> None:

@@ -44,6 +44,7 @@ def test_the_timer_shows_in_the_icon_tooltip_and_menu():
 def h(qapp):
     h = Harness()
     h.backend.tasks = lambda clock: TaskService(h.uow, clock, timezone.utc)
+    h.vm.notice.disconnect(h.ctl.notice.emit)  # the harness's own controller steps aside
     h.ctl = TrayController(h.backend, h.vm, h.clock, ReminderSettings())
     h.ctl.notice.connect(h.notices.append)
     h.ctl.ask_idle.connect(lambda since, task: h.idle.append((since, task)))
@@ -104,3 +105,59 @@ def test_the_idle_question_offers_the_running_task(h):
     h.tracking = status()
     h.tick(1)
     assert h.idle == [(since, "Write docs")]
+
+
+def away(h, minutes=10):
+    h.tracking = status(afk=True)
+    h.tick(0)
+    since = h.clock.now() - timedelta(minutes=3)
+    h.tick(minutes * 60)
+    h.tracking = status()
+    h.tick(1)
+    return since
+
+
+def test_work_while_away_on_a_task_is_time_on_that_task(h, qtbot):
+    from tracker_desktop.domain.idle_return import AwayAnswer
+    from ui.idle_prompt import IdlePrompt
+
+    a = h.tasks.add("Write docs")
+    h.ctl.start()
+    h.ctl.focus_start()  # a focus session runs, so the question is asked
+    since = away(h)
+    assert h.idle and h.idle[0][1] == ""
+    # The prompt offers the open tasks (its completer) and records the name given.
+    prompt = IdlePrompt(since, h.clock.now, tasks=[t for _, t in h.vm.timer.open_tasks])
+    qtbot.addWidget(prompt)
+    assert prompt.task_titles == ("Write docs",)
+    assert prompt.task.completer().model().rowCount() == 1
+    h.ctl.answer_idle(AwayAnswer("work", "write DOCS"), since, h.clock.now())
+    (entry,) = h.tasks.entries(task_id=a.id)
+    assert (entry.start, entry.end, entry.source) == (since, h.clock.now(), "manual")
+    # Time that overlaps an entry is refused, and no task is left behind.
+    h.ctl.answer_idle(AwayAnswer("work", "Other thing"), since, h.clock.now())
+    assert h.notices[-1].title == "Not added to the task"
+    assert "overlaps time entry" in h.notices[-1].text
+    assert [t.title for t in h.tasks.find()] == ["Write docs"]
+    # A name no open task has makes a task, with the time on it.
+    h.clock.advance(30 * 60)
+    since = away(h)
+    h.ctl.answer_idle(AwayAnswer("split", "Call the bank", 4), since, h.clock.now())
+    new = next(t for t in h.tasks.find() if t.title == "Call the bank")
+    (entry,) = h.tasks.entries(task_id=new.id)
+    assert entry.end - entry.start == timedelta(minutes=4)
+    assert (1, "Call the bank") not in h.vm.timer.open_tasks  # ids differ; the title is there
+    assert "Call the bank" in [t for _, t in h.vm.timer.open_tasks]
+
+
+def test_work_while_away_on_the_timers_task_is_not_counted_twice(h):
+    from tracker_desktop.domain.idle_return import AwayAnswer
+
+    a = h.tasks.add("Write docs")
+    h.ctl.start()
+    h.ctl.timer_start(a.id)
+    since = away(h)
+    assert h.idle == [(since, "Write docs")]
+    h.ctl.answer_idle(AwayAnswer("work", "Write docs"), since, h.clock.now())
+    (only,) = h.tasks.entries(task_id=a.id)
+    assert only.running  # the timer's entry, nothing added beside it
