@@ -94,7 +94,7 @@ def test_tasks_tab_lists_filters_and_its_buttons_write(qtbot, app):
     assert cells(tab.table, 0)[1] == "● Review PR"
     tab.pause_button.click()
     wait(w)
-    assert app.tasks.timer_status().paused and tab.pause_button.text() == "▶ Resume"
+    assert app.tasks.timer_status().paused and tab.pause_button.text() == "Resume"
     tab.pause_button.click()
     wait(w)
     assert not app.tasks.timer_status().paused
@@ -172,6 +172,7 @@ def test_insights_tab_shows_the_stored_results_and_ticks_the_plan(qtbot, app):
     assert tab.lists["bottlenecks"].count() >= 1
     n = len(analysis.analysis.insights)
     assert tab.lists["patterns"].count() == max(n, 1)
+    assert tab.kinds.tabText(1) == f"Patterns ({n})"
     assert tab.progress.value() == 0 and tab.progress.maximum() == len(tab.checks)
     tab.checks[0].setChecked(True)
     wait(w, tab)

@@ -141,8 +141,9 @@ def open_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date |
 
 def render_screenshot(app: Any, clock: "Clock", path: Path, *, period: str = "day",
                       day: date | None = None, theme: str | None = None,
-                      width: int = 1440) -> tuple[int, int]:
-    """Render the dashboard offscreen at its full height into a PNG; returns its size."""
+                      width: int = 1440, tab: str = "overview") -> tuple[int, int]:
+    """Render the dashboard offscreen into a PNG; returns its size. The overview at its full
+    height; another `tab` ("tasks", "insights", "leaderboard") at 900 px, once it has read."""
     window = build_dashboard(app, clock, period=period, day=day, theme=theme)
     qapp = _qapp()
     window.refresh_timer.stop()
@@ -152,10 +153,18 @@ def render_screenshot(app: Any, clock: "Clock", path: Path, *, period: str = "da
     window.resize(width, 900)
     window.show()
     qapp.processEvents()
-    # Full height: the overview's natural height plus the toolbar, so nothing is scrolled away.
-    content = window.overview.sizeHint().height()
-    chrome = window.height() - window.scroller.viewport().height()
-    window.resize(width, content + chrome + 4)
+    if tab == "overview":
+        # Full height: the overview's natural height plus the toolbar, so nothing is scrolled
+        # away.
+        content = window.overview.sizeHint().height()
+        chrome = window.height() - window.scroller.viewport().height()
+        window.resize(width, content + chrome + 4)
+    else:
+        shown: Any = {"tasks": window.tasks_tab, "insights": window.insights_tab,
+                 "leaderboard": window.board_tab}[tab]
+        window.tabs.setCurrentWidget(shown)  # it reads when shown
+        shown.ctx.worker.wait(120_000)
+        shown.ctx.worker.wait(5_000)  # what its first result asked for
     qapp.processEvents()
     window.vm.worker.wait(5_000)
     qapp.processEvents()

@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any, Callable
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
+    QListWidgetItem,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -113,7 +115,7 @@ class TasksTab(QWidget):
         self.timer_label = QLabel("No timer running")
         self.timer_label.setObjectName("periodTitle")
         self.start_button = QPushButton("▶ Start timer")
-        self.pause_button = QPushButton("⏸ Pause")
+        self.pause_button = QPushButton("Pause")
         self.stop_button = QPushButton("■ Stop")
         self.start_button.clicked.connect(self.start_timer)
         self.pause_button.clicked.connect(self.pause_or_resume)
@@ -201,7 +203,7 @@ class TasksTab(QWidget):
         finally:
             self._filling = False
         self.timer_label.setText(view.timer)
-        self.pause_button.setText("▶ Resume" if view.timer_paused else "⏸ Pause")
+        self.pause_button.setText("Resume" if view.timer_paused else "Pause")
         self.pause_button.setEnabled(view.timer_running)
         self.stop_button.setEnabled(view.timer_running)
         _clear(self.analytics_box)
@@ -295,6 +297,9 @@ class TasksTab(QWidget):
 
 # --- Insights ---------------------------------------------------------------------------------
 
+KINDS = (("bottlenecks", "Bottlenecks"), ("patterns", "Patterns"), ("suggestions", "Suggestions"))
+
+
 class InsightsTab(QWidget):
     def __init__(self, ctx: TabContext) -> None:
         super().__init__()
@@ -309,8 +314,7 @@ class InsightsTab(QWidget):
         left.body.addWidget(self.source_label)
         self.kinds = QTabWidget()
         self.lists: dict[str, QListWidget] = {}
-        for key, title in (("bottlenecks", "Bottlenecks"), ("patterns", "Patterns"),
-                           ("suggestions", "Suggestions")):
+        for key, title in KINDS:
             lst = QListWidget()
             lst.setWordWrap(True)
             lst.setAlternatingRowColors(True)
@@ -347,12 +351,18 @@ class InsightsTab(QWidget):
     def show_view(self, view: m.InsightsView) -> None:
         self.view = view
         self.source_label.setText(f"Source: {view.source}")
-        for key, rows in (("bottlenecks", view.bottlenecks), ("patterns", view.patterns),
-                          ("suggestions", view.suggestions)):
+        for i, (key, rows) in enumerate((("bottlenecks", view.bottlenecks),
+                                         ("patterns", view.patterns),
+                                         ("suggestions", view.suggestions))):
+            self.kinds.setTabText(i, f"{KINDS[i][1]} ({len(rows)})")
             lst = self.lists[key]
             lst.clear()
             for marker, text in rows:
-                lst.addItem(f"{marker}  {text}")
+                item = QListWidgetItem(f"{marker}  {text}")
+                colour = m.MARK_COLOURS.get(marker)
+                if colour is not None:  # the severity marker's colour (impact, priority)
+                    item.setForeground(QColor(colour))
+                lst.addItem(item)
             if not rows:
                 lst.addItem("Nothing here yet: “Analyze today” makes insights (locally "
                             "without an API key)." if view.empty or key == "bottlenecks"

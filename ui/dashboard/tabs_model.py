@@ -16,6 +16,7 @@ STATUS_TITLES = {"todo": "To do", "in_progress": "In progress", "done": "Done",
                  "archived": "Archived"}
 PRIORITY_MARKS = {"urgent": "‼", "high": "▲", "medium": "●", "low": "▽"}
 IMPACT_MARKS = {"high": "●●●", "medium": "●●○", "low": "●○○"}
+MARK_COLOURS = {"●●●": "#d84315", "●●○": "#f9a825", "●○○": "#757575"}  # impact / priority
 METRICS = ("coding", "active", "productivity", "focus")
 METRIC_TITLES = {"coding": "Coding time", "active": "Active time",
                  "productivity": "Productivity score", "focus": "Focus time"}
@@ -193,13 +194,13 @@ def insights_view(data: InsightsData) -> InsightsView:
     if a is not None:
         order = {"high": 0, "medium": 1, "low": 2}
         bottlenecks = tuple(
-            (IMPACT_MARKS.get(b.impact, b.impact), f"{b.description} — {b.type}, "
-             f"{b.frequency}× · impact {b.impact}")
+            (IMPACT_MARKS.get(b.impact, b.impact),
+             f"{b.description}  ({b.type.replace('_', ' ')}, impact {b.impact})")
             for b in sorted(a.bottlenecks, key=lambda b: order.get(b.impact, 3)))
         patterns = tuple((i.category, f"{i.observation}\n→ {i.recommendation}")
                          for i in a.insights)
         suggestions = tuple(
-            (IMPACT_MARKS.get(s.priority, s.priority), f"{s.tool}: {s.reason} · priority {s.priority}")
+            (IMPACT_MARKS.get(s.priority, s.priority), f"{s.tool}: {s.reason}  (priority {s.priority})")
             for s in sorted(a.tool_suggestions, key=lambda s: order.get(s.priority, 3)))
     plan = data.plan.plan if data.plan is not None else None
     rows: tuple[PlanRow, ...] = ()

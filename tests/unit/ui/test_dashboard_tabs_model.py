@@ -72,9 +72,9 @@ def test_insights_view_sorts_by_impact_and_names_the_source():
         AiResult("plan", TODAY, "local", None, None, plan, cached=True)))
     assert view.source == "insights: Claude (claude-x) · plan: local"
     assert [mark for mark, _ in view.bottlenecks] == ["●●●", "●○○"]
-    assert view.bottlenecks[0][1].startswith("Meetings in the morning — meetings, 3× · impact high")
+    assert view.bottlenecks[0][1] == "Meetings in the morning  (meetings, impact high)"
     assert view.patterns == (("focus", "Best at 9-11\n→ Protect the morning"),)
-    assert view.suggestions == (("●●○", "Pomodoro: breaks · priority medium"),)
+    assert view.suggestions == (("●●○", "Pomodoro: breaks  (priority medium)"),)
     assert [(r.index, r.done) for r in view.plan] == [(1, True), (2, False)]
     assert view.plan[0].text == "▲ Docs (60 min)" and view.plan_done == 1
     assert view.plan_extra == ("Learn: Read about X", "Reflect: What went well?")
