@@ -129,6 +129,18 @@ def test_tasks_tab_lists_filters_and_its_buttons_write(qtbot, app):
     tab.add_button.click()
     wait(w)
     assert "Plan sprint" in cells(tab.table, 0)
+    # The live refresh leaves a cell being edited alone.
+    loads = tab.loads
+    tab.table.setCurrentCell(0, 0)
+    tab.table.editItem(tab.table.item(0, 0))
+    assert tab.editing()
+    w.refresh_timer.timeout.emit()
+    assert tab.loads == loads
+    tab.table.setCurrentCell(0, 1)  # the editor closes, committing the unchanged title
+    wait(w)
+    assert not tab.editing()
+    w.refresh_timer.timeout.emit()
+    assert tab.loads > loads
     new = next(t for t in app.tasks.find() if t.title == "Plan sprint")
     tab.select_task(a.id)
     tab.done_button.click()
@@ -158,11 +170,17 @@ def test_insights_tab_shows_the_stored_results_and_ticks_the_plan(qtbot, app):
     wait(w, tab)
     assert tab.view.empty and tab.source_label.text() == "Source: nothing generated yet"
     assert tab.plan_box.count() == 1 and not tab.checks
-    # No API key: both buttons make local results, off the GUI thread.
+    # No API key: both buttons make local results, off the GUI thread and off the reads'
+    # worker (the server's one: generating with Claude can take a while).
+    assert tab.slow is w.board_tab.ctx
     tab.analyze_button.click()
+    assert not tab.analyze_button.isEnabled()
+    assert tab.slow.worker.wait(60_000)
     wait(w, tab)
     tab.generate_button.click()
+    assert tab.slow.worker.wait(60_000)
     wait(w, tab)
+    assert tab.generate_button.isEnabled()
     stored = app.ai.stored("plan", LAST)
     analysis = app.ai.stored("analysis", LAST)
     assert stored is not None and stored.source == "local" and analysis is not None

@@ -165,6 +165,9 @@ class TasksTab(QWidget):
         return m.TaskFilter(self.status_box.currentData(), self.priority_box.currentData(),
                             self.project_box.currentData(), self.search.text().strip())
 
+    def editing(self) -> bool:
+        return self.table.state() == QAbstractItemView.State.EditingState
+
     def load(self) -> None:
         flt, today = self.filter(), self.ctx.today()
         self.loads += 1
@@ -301,9 +304,12 @@ KINDS = (("bottlenecks", "Bottlenecks"), ("patterns", "Patterns"), ("suggestions
 
 
 class InsightsTab(QWidget):
-    def __init__(self, ctx: TabContext) -> None:
+    def __init__(self, ctx: TabContext, slow: TabContext | None = None) -> None:
+        """`slow`: where generating runs (Claude can take a while): not the reads' worker,
+        so the other tabs never wait behind it."""
         super().__init__()
         self.ctx = ctx
+        self.slow = slow or ctx
         self.view: m.InsightsView | None = None
         self.day: date | None = None
         outer = QHBoxLayout(self)
@@ -405,12 +411,12 @@ class InsightsTab(QWidget):
     def generate_plan(self) -> None:
         day = self.day or self.ctx.today()
         self._busy(True)
-        self.ctx.run(lambda a: a.ai.plan(day), self._generated, self._failed)
+        self.slow.run(lambda a: a.ai.plan(day), self._generated, self._failed)
 
     def analyze(self) -> None:
         day = self.day or self.ctx.today()
         self._busy(True)
-        self.ctx.run(lambda a: a.ai.insights(day), self._generated, self._failed)
+        self.slow.run(lambda a: a.ai.insights(day), self._generated, self._failed)
 
 
 # --- Leaderboard ------------------------------------------------------------------------------

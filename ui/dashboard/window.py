@@ -342,12 +342,13 @@ class DashboardWindow(QMainWindow):
 
     def add_tabs(self, ctx: Any, board_ctx: Any) -> None:
         """The Tasks, Insights and Leaderboard tabs (ctx: a .tabs.TabContext each; the
-        leaderboard's talks to a server, so it gets a worker of its own). A tab reads when it
-        is shown, and again on the live-refresh timer while it is."""
+        leaderboard's talks to a server, so it gets a worker of its own, which also runs the
+        Insights tab's generating). A tab reads when it is shown, and again on the live-refresh
+        timer while it is (not while a cell is being edited)."""
         from .tabs import InsightsTab, LeaderboardTab, TasksTab
 
         self.tasks_tab = TasksTab(ctx)
-        self.insights_tab = InsightsTab(ctx)
+        self.insights_tab = InsightsTab(ctx, slow=board_ctx)
         self.board_tab = LeaderboardTab(board_ctx)
         self.tabs.addTab(self.tasks_tab, "Tasks")
         self.tabs.addTab(self.insights_tab, "Insights")
@@ -363,9 +364,14 @@ class DashboardWindow(QMainWindow):
 
     def _refresh_tab(self) -> None:
         tab = self.tabs.currentWidget()
-        if tab is not self.scroller and tab is not getattr(self, "board_tab", None) \
-                and hasattr(tab, "load"):
-            tab.load()
+        if tab is self.scroller or tab is getattr(self, "board_tab", None):
+            return
+        editing = getattr(tab, "editing", None)
+        if editing is not None and editing():
+            return
+        load = getattr(tab, "load", None)
+        if load is not None:
+            load()
 
     def apply_theme(self, theme: Theme) -> None:
         """Switch colours in place (the desktop's scheme changed, or the setting did)."""
