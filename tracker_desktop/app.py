@@ -264,10 +264,18 @@ class App:
     @cached_property
     def dashboard(self) -> "DashboardService":
         """The dashboard window's reads (run on its worker thread, never the GUI thread)."""
-        from tracker_desktop.services.dashboard import DashboardService, DataVersion
+        from tracker_desktop.domain.days import day_bounds, day_period
+        from tracker_desktop.services.dashboard import DashboardService, DataVersion, code_feed
+
+        def code(day: "date") -> Any:
+            start, end = day_bounds(day, self.analysis.tz, self.analysis.day_start_hour)
+            with self.store.uow() as u:
+                github = u.ai.github_items(start, end)
+            commits = self.code_activity.for_period(day_period(day)).commits
+            return code_feed(github, commits, self.analysis.tz)
 
         return DashboardService(self.reports, self.focus, self.store.reads, self.clock,
-                                DataVersion(self.settings.db_path))
+                                DataVersion(self.settings.db_path), code)
 
     def close(self) -> None:
         if "dashboard" in self.__dict__:

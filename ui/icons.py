@@ -17,6 +17,7 @@ COLOURS = {
     "focus": "#d84315",
     "break": "#00897b",
     "waiting": "#f9a825",
+    "task": "#1565c0",
 }
 
 

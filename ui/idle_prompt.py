@@ -4,12 +4,13 @@ timer ran; what was it? The away time counts on while the window is open; it nev
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Callable
+from typing import Callable, Sequence
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCompleter,
     QDialogButtonBox,
     QGridLayout,
     QLabel,
@@ -44,7 +45,9 @@ class IdlePrompt(QWidget):
 
     def __init__(self, away_since: datetime, now: Callable[[], datetime], *,
                  task: str = "", what_ran: str = "a focus session",
-                 parent: QWidget | None = None) -> None:
+                 tasks: Sequence[str] = (), parent: QWidget | None = None) -> None:
+        """`tasks`: the open tasks' titles, offered as the work's task (a new name makes a
+        new task)."""
         super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setWindowTitle("You were away")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -71,8 +74,14 @@ class IdlePrompt(QWidget):
             self.choices[kind] = b
             grid.addWidget(b, row, 0)
         self.task = QLineEdit(task)
-        self.task.setPlaceholderText("task (optional)")
+        self.task.setPlaceholderText("task (optional): pick one or name a new one")
         self.task.setMaxLength(MAX_TASK)
+        self.task_titles = tuple(tasks)
+        if self.task_titles:
+            completer = QCompleter(list(self.task_titles), self.task)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.task.setCompleter(completer)
         grid.addWidget(self.task, 1, 1, 1, 2)
         self.work_minutes = QSpinBox()
         self.work_minutes.setSuffix(" min")

@@ -88,11 +88,12 @@ class _Header(QWidget):
         font.setBold(True)
         self.status.setFont(font)
         self.focus = QLabel()
+        self.timer = QLabel()
         self.today = QLabel()
         self.window_line = QLabel()
-        for label in (self.focus, self.today, self.window_line):
+        for label in (self.focus, self.timer, self.today, self.window_line):
             label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        for label in (self.status, self.focus, self.today, self.window_line):
+        for label in (self.status, self.focus, self.timer, self.today, self.window_line):
             lines.addWidget(label)
         row.addLayout(lines, 1)
         # Its menu action is disabled (not a menu item: keyboard and clicks pass it by); the
@@ -110,6 +111,8 @@ class _Header(QWidget):
         self.today.setText(view.today_line)
         self.window_line.setText(view.window_line)
         self.focus.setVisible(view.focus_line != "No focus session")
+        self.timer.setText(view.timer_line)
+        self.timer.setVisible(bool(view.timer_line))
         self.window_line.setVisible(view.window_line != "No active window")
 
 
@@ -149,6 +152,15 @@ class TrayIcon(QSystemTrayIcon):
         self.focus_stop = item("Stop and rate…", ctl.focus_stop, std.SP_MediaStop)
         self.take_break = item("Take a break", ctl.take_break)
         self.menu.addSeparator()
+        # The task timer: start on an open task (a submenu), pause/resume, stop.
+        self.timer_menu = QMenu("Start task timer", self.menu)
+        self.timer_menu_action = self.menu.addMenu(self.timer_menu)
+        self._timer_tasks: tuple[tuple[int, str], ...] | None = None
+        self._start_timer = ctl.timer_start
+        self.timer_pause = item("Pause task timer", ctl.timer_pause, std.SP_MediaPause)
+        self.timer_resume = item("Resume task timer", ctl.timer_resume, std.SP_MediaPlay)
+        self.timer_stop = item("Stop task timer", ctl.timer_stop, std.SP_MediaStop)
+        self.menu.addSeparator()
         self.pause_menu = QMenu("Pause tracking", self.menu)
         self.pause_15 = item("For 15 minutes", lambda: ctl.pause_tracking(15), menu=self.pause_menu)
         self.pause_60 = item("For 1 hour", lambda: ctl.pause_tracking(60), menu=self.pause_menu)
@@ -185,8 +197,19 @@ class TrayIcon(QSystemTrayIcon):
         m = view.menu
         for action, visible in ((self.focus_start, m.focus_start), (self.focus_pause, m.focus_pause),
                                 (self.focus_resume, m.focus_resume), (self.focus_next, m.focus_next),
-                                (self.focus_skip, m.focus_skip), (self.focus_stop, m.focus_stop)):
+                                (self.focus_skip, m.focus_skip), (self.focus_stop, m.focus_stop),
+                                (self.timer_menu_action, m.timer_start),
+                                (self.timer_pause, m.timer_pause),
+                                (self.timer_resume, m.timer_resume),
+                                (self.timer_stop, m.timer_stop)):
             action.setVisible(visible)
+        if view.open_tasks != self._timer_tasks:
+            self._timer_tasks = view.open_tasks
+            self.timer_menu.clear()
+            for task_id, title in view.open_tasks:
+                a = QAction(title if len(title) <= 48 else title[:47] + "…", self.timer_menu)
+                a.triggered.connect(lambda _=False, i=task_id: self._start_timer(i))
+                self.timer_menu.addAction(a)
         self.pause_menu_action.setVisible(not view.paused)
         self.resume_tracking.setVisible(view.paused)
 
@@ -200,6 +223,7 @@ class TrayApp(QObject):
         super().__init__()
         from tracker_desktop.services.focus import FocusService
         from tracker_desktop.services.rollups import RollupService
+        from tracker_desktop.services.tasks import TaskService
 
         from .tray_controller import TrayBackend
         from .tray_model import Today
@@ -235,6 +259,7 @@ class TrayApp(QObject):
             tz=app.analysis.tz,
             day_start_hour=app.analysis.day_start_hour,
             afk_timeout=settings.tracking.afk_timeout,
+            tasks=lambda clock: TaskService(store.uow, clock, app.analysis.tz),
         )
         self.vm = TrayViewModel(service.status, tracker.tz)
         self.ctl = TrayController(backend, self.vm, app.clock, settings.reminders)
@@ -323,7 +348,8 @@ class TrayApp(QObject):
         from .idle_prompt import IdlePrompt
 
         prompt = IdlePrompt(since, self.app.clock.now, task=task,
-                            what_ran="a task timer" if task else "a focus session")
+                            what_ran="a task timer" if task else "a focus session",
+                            tasks=[title for _, title in self.vm.timer.open_tasks])
         prompt.answered.connect(lambda answer, end: self.ctl.answer_idle(answer, since, end))
         self._keep(prompt)
 

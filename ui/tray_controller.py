@@ -24,10 +24,12 @@ from .tray_model import (
     NO_FOCUS,
     FocusSnapshot,
     Notice,
+    TimerSnapshot,
     Today,
     TrayViewModel,
     duration_text,
     snapshot,
+    timer_snapshot,
     tomorrow_start,
 )
 
@@ -68,9 +70,11 @@ class TrayBackend:
     tz: tzinfo
     day_start_hour: int = 0
     afk_timeout: float = 180.0
-    # The task timer to come (issue: tasks): the task running now, if any. The idle question
-    # asks when one runs and offers it as the work's task.
+    # The task running now, if any, besides the task timer the tray polls itself (`tasks`).
+    # The idle question asks when one runs and offers it as the work's task.
     running_task: Callable[[], str | None] = field(default=lambda: None)
+    # A TaskService for the writer and query threads: the task timer in the menu and icon.
+    tasks: Callable[[Clock], Any] | None = None
 
 
 class _Relay(QObject):
@@ -94,6 +98,7 @@ class TrayController(QObject):
         self.settings = settings
         self._relay = _Relay(self)
         self._relay.done.connect(self._deliver)
+        self._tasks = backend.tasks(clock) if backend.tasks is not None else None
         self._breaks = breaks.BreakState()
         self._away_since: datetime | None = None
         self._paused_since: datetime | None = None
@@ -167,6 +172,7 @@ class TrayController(QObject):
         focus = self._b.focus(self._clock)
         self._on_writer(lambda: snapshot(focus.tick()), "tray-focus", self._focus_seen,
                         lambda exc: logger.warning("focus poll failed: %s", exc))
+        self.poll_timer()
 
     def _focus_seen(self, snap: FocusSnapshot) -> None:
         prev = self.vm.focus
@@ -179,6 +185,40 @@ class TrayController(QObject):
         if (prev.session_id, prev.phases, prev.paused) != (snap.session_id, snap.phases,
                                                            snap.paused):
             self.refresh_today()
+
+    def poll_timer(self) -> None:
+        """The task timer (started here, in the dashboard or by `timer start`): a read on the
+        query thread, with the focus poll."""
+        tasks = self._tasks
+        if tasks is not None:
+            self._b.query(lambda: timer_snapshot(tasks), self.vm.set_timer, "tray-timer")
+
+    def _timer_verb(self, verb: Callable[[Any], Any], what: str) -> None:
+        tasks = self._tasks
+        if tasks is None:
+            return
+
+        def run() -> TimerSnapshot:
+            verb(tasks)
+            return timer_snapshot(tasks)
+
+        def failed(exc: BaseException) -> None:
+            self.notice.emit(Notice(f"Cannot {what}", str(exc).split(": `")[0], important=True))
+            self.poll_timer()
+
+        self._on_writer(run, f"tray-timer-{what}", self.vm.set_timer, failed)
+
+    def timer_start(self, task_id: int | None) -> None:
+        self._timer_verb(lambda t: t.timer_start(task_id), "start the task timer")
+
+    def timer_pause(self) -> None:
+        self._timer_verb(lambda t: t.timer_pause(), "pause the task timer")
+
+    def timer_resume(self) -> None:
+        self._timer_verb(lambda t: t.timer_resume(), "resume the task timer")
+
+    def timer_stop(self) -> None:
+        self._timer_verb(lambda t: t.timer_stop(), "stop the task timer")
 
     def refresh_today(self) -> None:
         self._b.query(self._b.today, self.vm.set_today, "tray-today")
@@ -202,7 +242,8 @@ class TrayController(QObject):
             self._away_since = now - timedelta(seconds=self._b.afk_timeout)
         elif not afk and self._away_since is not None:
             since, self._away_since = self._away_since, None
-            task = self._b.running_task()
+            timer = self.vm.timer
+            task = self._b.running_task() or (timer.title if timer.running else None)
             if (not paused and not self.idle_open and idle_return.should_ask(
                     self.idle_policy, now - since, focus_running=self.vm.focus.running,
                     task_running=task is not None)):
@@ -238,8 +279,43 @@ class TrayController(QObject):
             task = next((e.data.get("task") for e in events if e.data.get("task")), None)
             self.notice.emit(Notice("Recorded", f"{duration_text(worked.total_seconds())} of work"
                                     + (f" on {task}" if task else "") + " while away."))
+        self._book_on_tasks(tuple(p for p in parts if p.kind == "work" and p.task))
         if events:
             self.refresh_today()
+
+    def _book_on_tasks(self, work: tuple[idle_return.Allocation, ...]) -> None:
+        """Work while away on a named task is time on that task (a time entry), unless the
+        task timer ran on it all along; a name no open task has makes a new task."""
+        tasks = self._tasks
+        if tasks is None or not work:
+            return
+
+        def run() -> TimerSnapshot:
+            for part in work:
+                open_tasks = [t for t in tasks.find() if t.status in ("todo", "in_progress")]
+                match = next((t for t in open_tasks
+                              if t.title.casefold() == part.task.casefold()), None)
+                running = tasks.timer_status()
+                if match is not None and running is not None and running.task_id == match.id:
+                    continue  # its timer counted the time already
+                made = match is None
+                if match is None:
+                    match = tasks.add(part.task)
+                try:
+                    tasks.entry_add(part.start, part.end, task_id=match.id,
+                                    description="worked while away")
+                except Exception:
+                    if made:  # nothing half-done: the new task goes with its refused time
+                        tasks.delete(match.id)
+                    raise
+            return timer_snapshot(tasks)
+
+        def failed(exc: BaseException) -> None:
+            self.notice.emit(Notice("Not added to the task", str(exc).split(" (pass")[0],
+                                    important=True))
+            self.poll_timer()
+
+        self._on_writer(run, "tray-timer-away", self.vm.set_timer, failed)
 
     # -- focus verbs (the menu) -----------------------------------------------------------------
     def _focus_verb(self, verb: Callable[[FocusService], Any], what: str) -> None:

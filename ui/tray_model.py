@@ -14,7 +14,7 @@ from PySide6.QtCore import QObject, Signal
 
 from tracker_desktop.services.focus import FocusStatus
 
-IconKind = Literal["tracking", "paused", "afk", "focus", "break", "waiting"]
+IconKind = Literal["tracking", "paused", "afk", "focus", "break", "waiting", "task"]
 PHASE_NAMES = {"work": "Focus", "short_break": "Short break", "long_break": "Long break"}
 
 
@@ -80,6 +80,54 @@ class MenuState:
     focus_skip: bool = False
     focus_next: bool = False
     focus_stop: bool = False
+    timer_start: bool = False  # no task timer runs and there are open tasks to start one on
+    timer_pause: bool = False
+    timer_resume: bool = False
+    timer_stop: bool = False
+
+
+OPEN_TASKS_IN_MENU = 10
+
+
+@dataclass(frozen=True, slots=True)
+class TimerSnapshot:
+    """The task timer (issue 10) as the tray shows it, and the open tasks it can start on."""
+
+    running: bool = False
+    task_id: int | None = None
+    title: str = ""  # the task's title, or the entry's description
+    elapsed: float = 0.0  # seconds, pauses left out
+    paused: bool = False
+    open_tasks: tuple[tuple[int, str], ...] = ()  # (id, title): in progress first, by priority
+
+
+NO_TIMER = TimerSnapshot()
+_PRIORITY_ORDER = {"urgent": 0, "high": 1, "medium": 2, "low": 3}
+
+
+def timer_snapshot(tasks: Any) -> TimerSnapshot:
+    """Read through a TaskService (a worker or writer thread, never the GUI thread)."""
+    candidates = [t for t in tasks.find() if t.status in ("todo", "in_progress")]
+    candidates.sort(key=lambda t: (t.status != "in_progress", _PRIORITY_ORDER.get(t.priority, 9),
+                                   -(t.id or 0)))
+    open_tasks = tuple((t.id, t.title) for t in candidates[:OPEN_TASKS_IN_MENU])
+    entry = tasks.timer_status()
+    if entry is None:
+        return TimerSnapshot(open_tasks=open_tasks)
+    title = entry.description or "(no task)"
+    if entry.task_id is not None:
+        title = next((t for i, t in open_tasks if i == entry.task_id), None) \
+            or tasks.get(entry.task_id).title
+    return TimerSnapshot(True, entry.task_id, title,
+                         entry.duration(tasks.now()).total_seconds(), bool(entry.paused),
+                         open_tasks)
+
+
+def timer_line(t: TimerSnapshot) -> str:
+    if not t.running:
+        return ""
+    return (f"Task: {_elide(t.title, 36)} · {duration_text(t.elapsed)}"
+            + (" (paused)" if t.paused else ""))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +140,8 @@ class TrayView:
     today_line: str = "Today: …"
     icon: IconSpec = IconSpec("tracking")
     menu: MenuState = MenuState()
+    timer_line: str = ""  # the running task timer ("" none)
+    open_tasks: tuple[tuple[int, str], ...] = ()  # the menu's "Start task timer" submenu
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +186,13 @@ def _focus_line(f: FocusSnapshot) -> str:
     return line + (" (paused)" if f.paused else "")
 
 
-def _icon(status: dict[str, Any], f: FocusSnapshot) -> IconSpec:
+def _elapsed_text(seconds: float) -> str:
+    """Counted-up minutes in the icon: "42", then "1h", "2h" (the icon has room for three)."""
+    minutes = int(seconds // 60)
+    return str(minutes) if minutes < 100 else f"{minutes // 60}h"
+
+
+def _icon(status: dict[str, Any], f: FocusSnapshot, timer: TimerSnapshot = NO_TIMER) -> IconSpec:
     if f.running:
         if f.done or f.waiting is not None or f.phase is None:
             return IconSpec("waiting", "✓" if f.done else "…")
@@ -149,15 +205,20 @@ def _icon(status: dict[str, Any], f: FocusSnapshot) -> IconSpec:
         return IconSpec(kind, minutes_text(f.remaining), min(1.0, max(0.0, progress)), f.paused)
     if status.get("paused"):
         return IconSpec("paused")
+    if timer.running:
+        return IconSpec("task", _elapsed_text(timer.elapsed), None, timer.paused)
     if status.get("afk"):
         return IconSpec("afk")
     return IconSpec("tracking")
 
 
-def _menu(f: FocusSnapshot) -> MenuState:
+def _menu(f: FocusSnapshot, t: TimerSnapshot = NO_TIMER) -> MenuState:
+    timer = dict(timer_start=not t.running and bool(t.open_tasks),
+                 timer_pause=t.running and not t.paused, timer_resume=t.running and t.paused,
+                 timer_stop=t.running)
     if not f.running:
-        return MenuState()
-    return MenuState(
+        return MenuState(**timer)
+    return MenuState(**timer,
         focus_start=False,
         focus_pause=f.phase is not None and not f.paused,
         focus_resume=f.paused,
@@ -167,7 +228,8 @@ def _menu(f: FocusSnapshot) -> MenuState:
 
 
 def describe(status: dict[str, Any], tz: tzinfo | None = None, *,
-             focus: FocusSnapshot = NO_FOCUS, today: Today | None = None) -> TrayView:
+             focus: FocusSnapshot = NO_FOCUS, today: Today | None = None,
+             timer: TimerSnapshot = NO_TIMER) -> TrayView:
     """What the tray shows, from the tracking service's status (times in `tz`, the analysis
     time zone; default the system's), the focus session and today's figures."""
     if status.get("paused"):
@@ -193,8 +255,12 @@ def describe(status: dict[str, Any], tz: tzinfo | None = None, *,
     tip = [f"tracker-desktop: {line}", today_line]
     if focus.running:
         tip.insert(1, focus_line)
+    task_line = timer_line(timer)
+    if task_line:
+        tip.insert(1, task_line)
     return TrayView("\n".join(tip), line, window_line, bool(status.get("paused")),
-                    focus_line, today_line, _icon(status, focus), _menu(focus))
+                    focus_line, today_line, _icon(status, focus, timer), _menu(focus, timer),
+                    task_line, timer.open_tasks)
 
 
 def focus_notice(prev: FocusSnapshot, cur: FocusSnapshot) -> Notice | None:
@@ -249,11 +315,13 @@ class TrayViewModel(QObject):
         self.focus = NO_FOCUS
         self._focus_seen = False
         self.today: Today | None = None
+        self.timer = NO_TIMER
         self.tracking: dict[str, Any] = status()
         self.view = self._describe()
 
     def _describe(self) -> TrayView:
-        return describe(self.tracking, self._tz, focus=self.focus, today=self.today)
+        return describe(self.tracking, self._tz, focus=self.focus, today=self.today,
+                        timer=self.timer)
 
     def _update(self) -> None:
         view = self._describe()
@@ -275,6 +343,10 @@ class TrayViewModel(QObject):
         self._update()
         if notice is not None:
             self.notice.emit(notice)
+
+    def set_timer(self, timer: TimerSnapshot) -> None:
+        self.timer = timer
+        self._update()
 
     def set_today(self, today: Today) -> None:
         self.today = today

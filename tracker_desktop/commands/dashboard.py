@@ -26,6 +26,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="colours (default: [ui] theme, which follows the desktop)")
     p.add_argument("--width", type=int, default=1440, metavar="PX",
                    help="--screenshot: the window's width in pixels (default 1440)")
+    p.add_argument("--tab", choices=("overview", "tasks", "insights", "leaderboard"),
+                   default="overview", help="--screenshot: the tab to render (default overview)")
     p.set_defaults(handler=handle)
 
 
@@ -62,7 +64,8 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
 
         try:
             width, height = render_screenshot(ctx.app, ctx.clock, shot, period=kind, day=day,
-                                              theme=args.theme, width=args.width)
+                                              theme=args.theme, width=args.width,
+                                              tab=args.tab)
         except OSError as exc:
             raise UsageError(f"--screenshot {shot}: {exc}") from None
         print(f"{shot}: {width}x{height}", file=ctx.out)

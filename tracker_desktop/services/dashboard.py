@@ -9,6 +9,7 @@ the GUI thread. `version()` is a cheap "has anything been written since?" for li
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -102,6 +103,32 @@ class DashboardData:
     focus: FocusProfile
     focus_sessions_today: int  # sessions finished on the anchor day
     version: int  # DashboardService.version() when this was read
+    code: tuple["CodeItem", ...] = ()  # the anchor day's GitHub items and local commits, newest first
+
+
+@dataclass(frozen=True, slots=True)
+class CodeItem:
+    """A GitHub item (commit, pull request, issue) or a local git commit, for the feed."""
+
+    when: datetime
+    source: str  # "github" or "git"
+    kind: str  # "commit", "pull_request", "issue"
+    repo: str
+    title: str
+    ref: str = ""  # short sha or #number/url
+
+
+def code_feed(github: Any, commits: Any, tz: Any, limit: int = FEED_ITEMS) -> tuple[CodeItem, ...]:
+    """GitHub items and local commits together, newest first; a commit both pushed to GitHub
+    and seen locally shows once (GitHub's)."""
+    items = [CodeItem(g.occurred.astimezone(tz), "github", g.kind, g.repo, g.title,
+                      g.external_id[:7] if g.kind == "commit" else g.external_id)
+             for g in github]
+    on_github = {g.external_id for g in github if g.kind == "commit"}
+    items += [CodeItem(c.when.astimezone(tz), "git", "commit", c.project, c.subject, c.sha[:7])
+              for c in commits if c.sha not in on_github]
+    items.sort(key=lambda i: i.when, reverse=True)
+    return tuple(items[:limit])
 
 
 def _text(data: Mapping[str, Any], key: str) -> str:
@@ -133,7 +160,9 @@ class DashboardService:
     `version`: a number that changes when the database does (`DataVersion`)."""
 
     def __init__(self, reports: ReportService, focus: FocusService, uow: UnitOfWorkFactory,
-                 clock: Clock, version: Callable[[], int]) -> None:
+                 clock: Clock, version: Callable[[], int],
+                 code: Callable[[date], tuple[CodeItem, ...]] | None = None) -> None:
+        self._code = code
         self._reports = reports
         self._rollups = reports.rollups
         self._focus = focus
@@ -179,7 +208,19 @@ class DashboardService:
             heatmap=tuple(tuple(r) for r in heat), heatmap_first=heat_first,
             trend=self.trend(period.last, monthly=kind == "month"),
             timeline=timeline, feed=feed(timeline), focus=self._focus.profile(),
-            focus_sessions_today=len(sessions), version=version)
+            focus_sessions_today=len(sessions), version=version,
+            code=self.code(anchor))
+
+    def code(self, day: date) -> tuple[CodeItem, ...]:
+        """The day's GitHub items and local commits (none when not wired, or unreadable)."""
+        if self._code is None:
+            return ()
+        try:
+            return self._code(day)
+        except Exception:  # noqa: BLE001 - a broken repo must not blank the dashboard
+            logging.getLogger(__name__).warning("dashboard: code activity unreadable",
+                                                exc_info=True)
+            return ()
 
     def trend(self, last: date, *, monthly: bool) -> tuple[TrendPoint, ...]:
         """Active time per ISO week (the TREND_WEEKS up to `last`) or per month (TREND_MONTHS):

@@ -49,6 +49,7 @@ def build_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date 
     from ui import theme as themes
     from ui.worker import Worker
 
+    from .tabs import TabContext
     from .viewmodel import DashboardViewModel
     from .window import DashboardWindow
 
@@ -71,15 +72,38 @@ def build_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date 
     window = DashboardWindow(vm, chosen, refresh_ms=int(settings.ui.refresh_seconds * 1000))
     worker.setParent(window)
     vm.setParent(window)
+    # The leaderboard talks to a server (seconds when it is down): its own thread and its own
+    # App (made on that thread), so the other tabs never wait behind it.
+    board_pool = QThreadPool()
+    board_pool.setMaxThreadCount(1)
+    board_pool.setExpiryTimeout(-1)
+    board_worker = Worker(board_pool)
+    board_worker.setParent(window)
+    board_apps: list[Any] = []
+
+    def board_app() -> Any:
+        if not board_apps:
+            board_apps.append(app.for_another_thread())
+        return board_apps[0]
+
+    def message(text: str) -> None:
+        window.status.showMessage(text, 10_000)
+
+    window.add_tabs(TabContext(worker, lambda: own, today, message),
+                    TabContext(board_worker, board_app, today, message))
+
     def closed(*_: object) -> None:
-        try:
-            pool.waitForDone(5000)
-        except RuntimeError:  # the pool went first (interpreter shutdown): nothing runs anymore
-            pass
+        for p in (pool, board_pool):
+            try:
+                p.waitForDone(5000)
+            except RuntimeError:  # the pool went first (interpreter shutdown): nothing runs
+                pass
         own.close()
+        for a in board_apps:
+            a.close()
 
     window.destroyed.connect(closed)
-    window._keep = (own, pool)  # type: ignore[attr-defined]  # alive as long as the window
+    window._keep = (own, pool, board_pool)  # type: ignore[attr-defined]  # alive as the window
     window.settings = settings
     if (theme or settings.ui.theme) == "system":
         # Follow the desktop when its scheme changes while the window is open (Qt >= 6.5).
@@ -117,8 +141,9 @@ def open_dashboard(app: Any, clock: "Clock", *, period: str = "day", day: date |
 
 def render_screenshot(app: Any, clock: "Clock", path: Path, *, period: str = "day",
                       day: date | None = None, theme: str | None = None,
-                      width: int = 1440) -> tuple[int, int]:
-    """Render the dashboard offscreen at its full height into a PNG; returns its size."""
+                      width: int = 1440, tab: str = "overview") -> tuple[int, int]:
+    """Render the dashboard offscreen into a PNG; returns its size. The overview at its full
+    height; another `tab` ("tasks", "insights", "leaderboard") at 900 px, once it has read."""
     window = build_dashboard(app, clock, period=period, day=day, theme=theme)
     qapp = _qapp()
     window.refresh_timer.stop()
@@ -128,10 +153,18 @@ def render_screenshot(app: Any, clock: "Clock", path: Path, *, period: str = "da
     window.resize(width, 900)
     window.show()
     qapp.processEvents()
-    # Full height: the overview's natural height plus the toolbar, so nothing is scrolled away.
-    content = window.overview.sizeHint().height()
-    chrome = window.height() - window.scroller.viewport().height()
-    window.resize(width, content + chrome + 4)
+    if tab == "overview":
+        # Full height: the overview's natural height plus the toolbar, so nothing is scrolled
+        # away.
+        content = window.overview.sizeHint().height()
+        chrome = window.height() - window.scroller.viewport().height()
+        window.resize(width, content + chrome + 4)
+    else:
+        shown: Any = {"tasks": window.tasks_tab, "insights": window.insights_tab,
+                 "leaderboard": window.board_tab}[tab]
+        window.tabs.setCurrentWidget(shown)  # it reads when shown
+        shown.ctx.worker.wait(120_000)
+        shown.ctx.worker.wait(5_000)  # what its first result asked for
     qapp.processEvents()
     window.vm.worker.wait(5_000)
     qapp.processEvents()

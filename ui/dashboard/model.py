@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tracker_desktop.domain.days import Period, day_period, month_period, week_period
 
@@ -192,6 +192,23 @@ class DashboardView:
     categories_legend: tuple[str, ...]  # top-level categories on the timeline, most time first
 
 
+CODE_KINDS = {"commit": "commit", "pull_request": "pull request", "issue": "issue"}
+
+
+def feed_rows(data: "DashboardData") -> tuple[tuple[str, str, str, str], ...]:
+    """Windows, GitHub items and local commits of the anchor day, newest first: (time, source,
+    what, duration or kind)."""
+    rows: list[tuple[Any, tuple[str, str, str, str]]] = [
+        (f.start, (f"{f.start:%H:%M}", f.app, f.title, duration(f.seconds))) for f in data.feed]
+    for c in data.code:
+        source = "GitHub" if c.source == "github" else "git"
+        rows.append((c.when, (f"{c.when:%H:%M}", f"{source} · {c.repo}",
+                              f"{c.title} ({c.ref})" if c.ref else c.title,
+                              CODE_KINDS.get(c.kind, c.kind))))
+    rows.sort(key=lambda r: r[0], reverse=True)
+    return tuple(r for _, r in rows)
+
+
 def top_category(name: str | None) -> str:
     return (name or "Uncategorized").split(" > ")[0]
 
@@ -363,6 +380,6 @@ def build_view(data: "DashboardData", nav: Nav, today: date, dimension: str = "c
         focus_lines=focus_lines(data),
         titles=tuple((a.name, tuple((t.name, duration(t.seconds)) for t in a.titles[:3]))
                      for a in r.apps[:5] if a.titles),
-        feed=tuple((f"{f.start:%H:%M}", f.app, f.title, duration(f.seconds)) for f in data.feed),
+        feed=feed_rows(data),
         categories_legend=tuple(k for k, _ in sorted(legend.items(), key=lambda kv: -kv[1])),
     )

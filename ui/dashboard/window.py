@@ -61,7 +61,7 @@ class DashboardWindow(QMainWindow):
         self._build_toolbar()
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
-        self.tabs.setTabBarAutoHide(True)  # one tab today; the bar shows when more are added
+        self.tabs.setTabBarAutoHide(True)  # the bar shows once the other tabs are added
         self.overview = QWidget()
         self.scroller = QScrollArea()
         self.scroller.setWidgetResizable(True)
@@ -338,7 +338,40 @@ class DashboardWindow(QMainWindow):
             self.feed_box.addWidget(tl, i, 2)
             self.feed_box.addWidget(_label(dur, "muted"), i, 3)
         if not view.feed:
-            self.feed_box.addWidget(_label("No windows recorded that day.", "muted"), 0, 0)
+            self.feed_box.addWidget(_label("No windows or commits recorded that day.", "muted"), 0, 0)
+
+    def add_tabs(self, ctx: Any, board_ctx: Any) -> None:
+        """The Tasks, Insights and Leaderboard tabs (ctx: a .tabs.TabContext each; the
+        leaderboard's talks to a server, so it gets a worker of its own, which also runs the
+        Insights tab's generating). A tab reads when it is shown, and again on the live-refresh
+        timer while it is (not while a cell is being edited)."""
+        from .tabs import InsightsTab, LeaderboardTab, TasksTab
+
+        self.tasks_tab = TasksTab(ctx)
+        self.insights_tab = InsightsTab(ctx, slow=board_ctx)
+        self.board_tab = LeaderboardTab(board_ctx)
+        self.tabs.addTab(self.tasks_tab, "Tasks")
+        self.tabs.addTab(self.insights_tab, "Insights")
+        self.tabs.addTab(self.board_tab, "Leaderboard")
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.refresh_timer.timeout.connect(self._refresh_tab)
+
+    def _tab_shown(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        load = getattr(tab, "load", None)
+        if load is not None:
+            load()
+
+    def _refresh_tab(self) -> None:
+        tab = self.tabs.currentWidget()
+        if tab is self.scroller or tab is getattr(self, "board_tab", None):
+            return
+        editing = getattr(tab, "editing", None)
+        if editing is not None and editing():
+            return
+        load = getattr(tab, "load", None)
+        if load is not None:
+            load()
 
     def apply_theme(self, theme: Theme) -> None:
         """Switch colours in place (the desktop's scheme changed, or the setting did)."""
