@@ -240,6 +240,11 @@ class X11Desktop:
         self.xdotool("click", "--repeat", str(times), "--delay", "30", "1")
 
     def move_pointer(self, x: int, y: int) -> None:
+        # `mousemove --sync` waits for the pointer to move: already there, it waits forever.
+        where = dict(line.split("=", 1) for line in
+                     self.xdotool("getmouselocation", "--shell").split() if "=" in line)
+        if (where.get("X"), where.get("Y")) == (str(x), str(y)):
+            return
         self.xdotool("mousemove", "--sync", str(x), str(y))
 
     def xdotool(self, *args: str, timeout: float = 15.0) -> str:

@@ -33,7 +33,7 @@ def test_a_task_timer_shows_in_the_tray(desktop, trayer, tmp_path):  # noqa: F81
         wait_until(lambda: 195 < _hue(_colour(desktop, (x, y, w, h))) < 225, 15,
                    "the tray icon to turn to the task timer's colour")
         before = {v[0] for v in run.our_windows()}
-        desktop.xdotool("mousemove", "--sync", str(x + w // 2), str(y + h // 2))
+        desktop.move_pointer(x + w // 2, y + h // 2)
         desktop.xdotool("click", "3")
 
         def menu():

@@ -225,7 +225,7 @@ def test_tray_icon_appears_and_its_menu_starts_a_focus_session(desktop, trayer, 
         wait_until(lambda: 90 < _hue(_colour(desktop, (x, y, w, h))) < 150, 15,
                    "the tray icon drawn in the tracking colour")
         before = {v[0] for v in run.our_windows()}
-        desktop.xdotool("mousemove", "--sync", str(x + w // 2), str(y + h // 2))
+        desktop.move_pointer(x + w // 2, y + h // 2)
         desktop.xdotool("click", "3")
 
         def menu():
