@@ -3,5 +3,5 @@
 # e.g.  scripts/run.sh --headless
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
+bash scripts/setup.sh --app
 exec .venv/bin/tracker-desktop run "$@"

@@ -4,7 +4,8 @@
 # separate .venv-aw holding ActivityWatch's server (a peer we compare against in tests and
 # benchmarks; it pins versions that must not leak into our own environment).
 #
-#   scripts/setup.sh            everything (what the test and run commands call)
+#   scripts/setup.sh            everything (what the test command calls)
+#   scripts/setup.sh --app      only what the app needs (what scripts/run.sh calls)
 #   SETUP_SKIP_APT=1 ...        skip system packages (you installed them yourself)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,17 @@ APT_PACKAGES=(
   # GNOME probes; node runs the KWin script in the stand-in that checks Plasma 6's API
   kwin-wayland gnome-shell nodejs
 )
+
+# What the app alone needs (scripts/run.sh): Python and a compiler (pynput's evdev builds from
+# source), Qt's libraries, fonts for the PDF report, swayidle for AFK on wlroots/KDE Wayland.
+APP_APT_PACKAGES=(
+  python3 python3-venv python3-tk gcc libc6-dev python3-dev fonts-dejavu-core swayidle
+  libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
+  libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-sync1
+  libxcb-xfixes0 libxcb-shm0 libx11-xcb1 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
+)
+MODE=all
+if [ "${1:-}" = --app ]; then MODE=app; APT_PACKAGES=("${APP_APT_PACKAGES[@]}"); fi
 
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 
@@ -144,11 +156,13 @@ install_wayland_venv() {
 
 install_apt
 install_python
-install_peers
-install_wakatime_cli
-install_wayland_venv
-# Node, npm, Debian's chromium and the browser extension's dev dependencies (tests/browser).
-bash scripts/setup_node.sh
-# code-server (VS Code from npm, under .tools/) and the VS Code extension's dev dependencies.
-bash scripts/setup_code_server.sh
+if [ "$MODE" = all ]; then
+  install_peers
+  install_wakatime_cli
+  install_wayland_venv
+  # Node, npm, Debian's chromium and the browser extension's dev dependencies (tests/browser).
+  bash scripts/setup_node.sh
+  # code-server (VS Code from npm, under .tools/) and the VS Code extension's dev dependencies.
+  bash scripts/setup_code_server.sh
+fi
 log "ready"
