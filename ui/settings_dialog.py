@@ -152,6 +152,12 @@ def _spin(value: float, lo: float, hi: float, suffix: str, decimals: int = 0) ->
     return s
 
 
+def _check(text: str, checked: bool) -> QCheckBox:
+    box = QCheckBox(text)
+    box.setChecked(checked)
+    return box
+
+
 def _lines(values: list[str]) -> QPlainTextEdit:
     e = QPlainTextEdit("\n".join(values))
     e.setPlaceholderText("one per line")
@@ -230,8 +236,8 @@ class SettingsDialog(QDialog):
         f = QFormLayout(tracking)
         self.poll = _spin(s.tracking.poll_seconds, 0.1, 60, " s", 1)
         self.afk = _spin(s.tracking.afk_timeout, 1, 86400, " s")
-        self.record_input = QCheckBox("Count keystrokes and clicks (never which key)")
-        self.record_input.setChecked(s.tracking.record_input)
+        self.record_input = _check("Count keystrokes and clicks (never which key)",
+                                   s.tracking.record_input)
         self.exclude_apps = _lines(s.privacy.exclude_apps)
         self.exclude_titles = _lines(s.privacy.exclude_titles)
         self.redact_titles = _lines(s.privacy.redact_titles)
@@ -250,8 +256,7 @@ class SettingsDialog(QDialog):
                            "wins. Patterns are regular expressions."))
         self.rules = _table(RULE_COLUMNS, [r.model_dump() for r in s.analysis.rules])
         v.addWidget(_with_buttons(self.rules), 2)
-        self.default_rules = QCheckBox("Also use the built-in rules")
-        self.default_rules.setChecked(s.analysis.default_rules)
+        self.default_rules = _check("Also use the built-in rules", s.analysis.default_rules)
         v.addWidget(self.default_rules)
         v.addWidget(QLabel("Productivity per category, −2 (very distracting) to 2 (very productive):"))
         self.levels = _table(("category", "level"),
@@ -281,10 +286,8 @@ class SettingsDialog(QDialog):
         self.long_every = QSpinBox()
         self.long_every.setRange(1, 100)
         self.long_every.setValue(s.focus.long_break_every)
-        self.auto_breaks = QCheckBox("Start breaks by themselves")
-        self.auto_breaks.setChecked(s.focus.auto_start_breaks)
-        self.auto_work = QCheckBox("Start work after a break by itself")
-        self.auto_work.setChecked(s.focus.auto_start_work)
+        self.auto_breaks = _check("Start breaks by themselves", s.focus.auto_start_breaks)
+        self.auto_work = _check("Start work after a break by itself", s.focus.auto_start_work)
         ff.addRow("Work phase", self.work)
         ff.addRow("Short break", self.short_break)
         ff.addRow("Long break", self.long_break)
@@ -297,16 +300,15 @@ class SettingsDialog(QDialog):
         r = s.reminders
         notes = QWidget()
         nf = QFormLayout(notes)
-        self.notifications = QCheckBox("Show notifications (focus phases, reminders)")
-        self.notifications.setChecked(r.notifications)
-        self.sound = QCheckBox("With a sound")
-        self.sound.setChecked(r.sound)
+        self.notifications = _check("Show notifications (focus phases, reminders)",
+                                    r.notifications)
+        self.sound = _check("With a sound", r.sound)
         self.break_after = _spin(r.break_after_minutes, 0, 1440, " min")
         self.break_after.setSpecialValueText("off")
         self.idle_prompt = _spin(r.idle_prompt_minutes, 0, 1440, " min")
         self.idle_prompt.setSpecialValueText("off")
-        self.idle_during_focus = QCheckBox("Ask about away time during focus sessions too")
-        self.idle_during_focus.setChecked(r.idle_prompt_during_focus)
+        self.idle_during_focus = _check("Ask about away time during focus sessions too",
+                                        r.idle_prompt_during_focus)
         nf.addRow("", self.notifications)
         nf.addRow("", self.sound)
         nf.addRow("Break reminder after", self.break_after)

@@ -143,7 +143,8 @@ def test_several_processes_write_the_same_file(tmp_path):
 
 def test_a_concurrent_import_into_the_same_event_is_not_overwritten(db):
     """The tracker holds its last event in memory; an import extends the stored row meanwhile."""
-    from tracker_desktop.services.importers.jsonl import PulsedHeartbeat, import_heartbeats
+    from tracker_desktop.domain.heartbeat import PulsedHeartbeat
+    from tracker_desktop.services.importers.jsonl import import_heartbeats
 
     _, uow = db
     clock = FakeClock(T0)

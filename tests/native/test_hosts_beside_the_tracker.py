@@ -9,7 +9,6 @@ every few seconds, so the four writers meet on the write lock dozens of times wi
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from pathlib import Path
@@ -18,8 +17,7 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tests.x11.desktop import (APT_PACKAGES, X11Desktop, missing_requirements, unavailable,
-                               wait_until)
+from tests.x11.desktop import X11Desktop, running_desktop, wait_until
 from tests.x11.tracker_proc import Run, by_title
 
 from .hostproc import Host
@@ -35,24 +33,8 @@ SLOW_TICK_MS = 50.0
 def desktop(tmp_path_factory: pytest.TempPathFactory) -> Iterator[X11Desktop]:
     """A desktop of this module's own (tests/x11's is session-wide there): DISPLAY is set only
     while these tests run, so later suites still see the machine as it is."""
-    missing = missing_requirements()
-    if missing:
-        unavailable("the X11 test desktop needs " + ", ".join(missing)
-                    + f"; install with: apt-get install {' '.join(APT_PACKAGES)}")
-    previous = {k: os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE")}
-    os.environ.pop("WAYLAND_DISPLAY", None)
-    os.environ["XDG_SESSION_TYPE"] = "x11"
-    x11 = X11Desktop(Path(tmp_path_factory.mktemp("x11-hosts")))
-    try:
-        x11.start()
+    with running_desktop(Path(tmp_path_factory.mktemp("x11-hosts"))) as x11:
         yield x11
-    finally:
-        x11.stop()
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 def _client(host: Host, name: str, source: str, t0: datetime, stop: threading.Event,

@@ -13,14 +13,14 @@ import json
 import os
 import pwd
 import shutil
-import signal
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.x11.desktop import unavailable, wait_until
+from tests.x11.desktop import terminate, unavailable, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 APT_PACKAGES = ("sway", "swayidle", "foot", "wtype")
@@ -161,10 +161,10 @@ class SwayDesktop:
 
     def stop(self) -> None:
         for window in self._windows:
-            _terminate(window.proc)
+            terminate(window.proc)
         self._windows.clear()
         if self._sway is not None:
-            _terminate(self._sway)
+            terminate(self._sway)
             self._sway = None
         shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -181,7 +181,7 @@ class SwayDesktop:
             node = wait_until(lambda: self.find(app_id), timeout, f"the foot window {app_id!r}",
                               interval=0.1)
         except AssertionError:
-            _terminate(proc)
+            terminate(proc)
             raise RuntimeError(f"foot {app_id!r} did not appear; its stderr:\n"
                                + log.read_text(errors="replace")[-2000:]) from None
         window = FootWindow(app_id, title, proc, int(node["id"]))
@@ -189,7 +189,7 @@ class SwayDesktop:
         return window
 
     def close(self, window: FootWindow) -> None:
-        _terminate(window.proc)
+        terminate(window.proc)
         if window in self._windows:
             self._windows.remove(window)
 
@@ -244,15 +244,24 @@ def start_desktop() -> SwayDesktop:
     return desktop
 
 
-def _terminate(proc: subprocess.Popen, grace: float = 3.0) -> None:
-    if proc.poll() is not None:
-        return
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(grace)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(grace)
+QT_WINDOW = """
+import sys
+from PySide6.QtWidgets import QApplication, QLineEdit
+app = QApplication(sys.argv[:1])
+app.setDesktopFileName(sys.argv[2])
+w = QLineEdit()
+w.setWindowTitle(sys.argv[1])
+w.show()
+sys.exit(app.exec())
+"""
+
+
+def open_qt_window(env: dict[str, str], log: Path, app_id: str, title: str) -> subprocess.Popen:
+    """A Qt window with this app id and title on the Wayland socket `env` names."""
+    return subprocess.Popen([sys.executable, "-c", QT_WINDOW, title, app_id],
+                            env={**env, "QT_QPA_PLATFORM": "wayland"},
+                            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                            stderr=open(log, "wb"))
 
 
 def pause(seconds: float) -> None:

@@ -12,27 +12,17 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from tests.wayland.standins import SessionBus, private_home, wait_for
-from tests.x11.desktop import unavailable, wait_until
+from tests.wayland.desktop import open_qt_window
+from tests.x11.desktop import terminate, unavailable, wait_until
 
 pytestmark = pytest.mark.wayland
 SOCKET = "wayland-gnome-test"
-QT_WINDOW = """
-import sys
-from PySide6.QtWidgets import QApplication, QLineEdit
-app = QApplication(sys.argv[:1])
-app.setDesktopFileName(sys.argv[2])
-w = QLineEdit()
-w.setWindowTitle(sys.argv[1])
-w.show()
-sys.exit(app.exec())
-"""
 
 
 class GnomeShell:
@@ -100,22 +90,13 @@ class GnomeShell:
         return done.stdout
 
     def open_qt(self, app_id: str, title: str) -> subprocess.Popen:
-        proc = subprocess.Popen([sys.executable, "-c", QT_WINDOW, title, app_id],
-                                env={**self.env(), "QT_QPA_PLATFORM": "wayland"},
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=open(self.workdir / f"{app_id}.log", "wb"))
+        proc = open_qt_window(self.env(), self.workdir / f"{app_id}.log", app_id, title)
         self.procs.append(proc)
         return proc
 
     def stop(self) -> None:
         for proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(10)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(5)
+            terminate(proc, 10)
         self.bus.stop()
         self.system_bus.stop()
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -20,20 +19,11 @@ from pathlib import Path
 import pytest
 
 from tests.wayland.standins import SessionBus, private_home, wait_for
-from tests.x11.desktop import unavailable, wait_until
+from tests.wayland.desktop import open_qt_window
+from tests.x11.desktop import terminate, unavailable, wait_until
 
 pytestmark = pytest.mark.wayland
 SOCKET = "wayland-kwin-test"
-QT_WINDOW = """
-import sys
-from PySide6.QtWidgets import QApplication, QLineEdit
-app = QApplication(sys.argv[:1])
-app.setDesktopFileName(sys.argv[2])
-w = QLineEdit()
-w.setWindowTitle(sys.argv[1])
-w.show()
-sys.exit(app.exec())
-"""
 
 
 class KWin:
@@ -84,10 +74,7 @@ class KWin:
     def open_qt(self, app_id: str, title: str) -> subprocess.Popen:
         """A Qt window on KWin's Wayland socket (foot dies of SIGFPE on KWin's virtual output,
         whose physical size is 0 mm)."""
-        proc = subprocess.Popen([sys.executable, "-c", QT_WINDOW, title, app_id],
-                                env={**self.env(), "QT_QPA_PLATFORM": "wayland"},
-                                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                stderr=open(self.workdir / f"{app_id}.log", "wb"))
+        proc = open_qt_window(self.env(), self.workdir / f"{app_id}.log", app_id, title)
         self.procs.append(proc)
         return proc
 
@@ -121,13 +108,7 @@ class KWin:
 
     def stop(self) -> None:
         for proc in reversed(self.procs):
-            if proc.poll() is None:
-                proc.terminate()
-                try:
-                    proc.wait(5)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait(5)
+            terminate(proc, 5)
         self.bus.stop()
 
 

@@ -6,34 +6,17 @@ import those lazily, inside test functions.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from tests.x11.desktop import APT_PACKAGES, X11Desktop, missing_requirements, unavailable
+from tests.x11.desktop import X11Desktop, running_desktop
 
 
 @pytest.fixture(scope="session")
 def x11_desktop(tmp_path_factory: pytest.TempPathFactory):
-    missing = missing_requirements()
-    if missing:
-        unavailable("the X11 test desktop needs " + ", ".join(missing)
-                    + f"; install with: apt-get install {' '.join(APT_PACKAGES)}")
-    previous = {k: os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE")}
-    os.environ.pop("WAYLAND_DISPLAY", None)
-    os.environ["XDG_SESSION_TYPE"] = "x11"
-    desktop = X11Desktop(Path(tmp_path_factory.mktemp("x11")))
-    try:
-        desktop.start()
+    with running_desktop(Path(tmp_path_factory.mktemp("x11"))) as desktop:
         yield desktop
-    finally:
-        desktop.stop()
-        for key, value in previous.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
 
 
 @pytest.fixture

@@ -16,7 +16,8 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, TypeVar
+from contextlib import contextmanager
+from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -146,10 +147,10 @@ class X11Desktop:
 
     def stop(self) -> None:
         for window in self._windows:
-            _terminate(window.proc)
+            terminate(window.proc)
         self._windows.clear()
         for proc in reversed(self._procs):
-            _terminate(proc)
+            terminate(proc)
         self._procs.clear()
 
     def env(self, **extra: str) -> dict[str, str]:
@@ -197,7 +198,7 @@ class X11Desktop:
         try:
             wid = self.wait_for_window(title)
         except Exception as exc:
-            _terminate(proc)
+            terminate(proc)
             raise RuntimeError(f"the {kind} window {title!r} did not appear ({exc}); its stderr:\n"
                                + log.read_text(errors="replace")[-2000:]) from None
         window = Window(title, proc, wid, kind)
@@ -205,7 +206,7 @@ class X11Desktop:
         return window
 
     def close(self, window: Window) -> None:
-        _terminate(window.proc)
+        terminate(window.proc)
         if window in self._windows:
             self._windows.remove(window)
 
@@ -257,7 +258,8 @@ class X11Desktop:
         return done.stdout
 
 
-def _terminate(proc: subprocess.Popen, grace: float = 3.0) -> None:
+def terminate(proc: subprocess.Popen, grace: float = 3.0) -> None:
+    """SIGTERM, then SIGKILL after `grace` seconds; a process that already exited is left be."""
     if proc.poll() is not None:
         return
     proc.send_signal(signal.SIGTERM)
@@ -266,3 +268,27 @@ def _terminate(proc: subprocess.Popen, grace: float = 3.0) -> None:
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(grace)
+
+
+@contextmanager
+def running_desktop(workdir: Path) -> Iterator["X11Desktop"]:
+    """A started X11 desktop in `workdir` (unavailable() if its tools are missing), with DISPLAY
+    set and XDG_SESSION_TYPE=x11 (WAYLAND_DISPLAY unset) only while it runs."""
+    missing = missing_requirements()
+    if missing:
+        unavailable("the X11 test desktop needs " + ", ".join(missing)
+                    + f"; install with: apt-get install {' '.join(APT_PACKAGES)}")
+    previous = {k: os.environ.get(k) for k in ("DISPLAY", "WAYLAND_DISPLAY", "XDG_SESSION_TYPE")}
+    os.environ.pop("WAYLAND_DISPLAY", None)
+    os.environ["XDG_SESSION_TYPE"] = "x11"
+    desktop = X11Desktop(workdir)
+    try:
+        desktop.start()
+        yield desktop
+    finally:
+        desktop.stop()
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value

@@ -5,12 +5,11 @@ with its controls (a picture for a person to look at), and stopping it turns the
 from __future__ import annotations
 
 from tests.x11.test_tray_x11 import (  # noqa: F401 - fixtures
-    ARTIFACTS,
     TrayRun,
     _colour,
     _embedded_icon,
-    _grab,
     _hue,
+    _open_menu,
     trayer,
 )
 from tests.x11.desktop import wait_until
@@ -32,21 +31,7 @@ def test_a_task_timer_shows_in_the_tray(desktop, trayer, tmp_path):  # noqa: F81
         # The task colour (blue, hue ~211) within the tray's 2 s poll.
         wait_until(lambda: 195 < _hue(_colour(desktop, (x, y, w, h))) < 225, 15,
                    "the tray icon to turn to the task timer's colour")
-        before = {v[0] for v in run.our_windows()}
-        desktop.move_pointer(x + w // 2, y + h // 2)
-        desktop.xdotool("click", "3")
-
-        def menu():
-            run.alive()
-            found = [v for v in run.our_windows() if v[0] not in before and v[2][2] > 100
-                     and v[2][3] > 100]
-            return found[0] if found else None
-
-        _, _, (mx, my, mw, mh), _ = wait_until(menu, 15, "the tray menu to open")
-        shot = ARTIFACTS / "tray-menu-timer.png"
-        left = max(0, mx - 20)
-        _grab(desktop, shot, (left, 0, min(1280 - left, mw + 60), my + mh + 20))
-        assert shot.stat().st_size > 1000
+        _open_menu(desktop, run, (x, y, w, h), "tray-menu-timer.png")
         desktop.xdotool("key", "Escape")
         assert run.cli("timer", "stop").returncode == 0
         wait_until(lambda: 90 < _hue(_colour(desktop, (x, y, w, h))) < 150, 15,

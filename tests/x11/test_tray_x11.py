@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from tests.x11.desktop import unavailable, wait_until
+from tests.x11.tracker_proc import CLI, Run
 
 pytestmark = pytest.mark.x11
 
-CLI = str(Path(sys.executable).parent / "tracker-desktop")
 ARTIFACTS = Path(os.environ.get("TRACKER_TEST_ARTIFACTS", Path(__file__).parent.parent.parent / "build" / "test-artifacts"))
 
 GRAB = """
@@ -100,37 +100,24 @@ def trayer(desktop, tmp_path):
             proc.wait(5)
 
 
-class TrayRun:
+class TrayRun(Run):
+    """The tray app (`run` without --headless) on the test desktop with trayer's panel."""
+
+    died = "tray app exited"
+
     def __init__(self, desktop, tmp_path: Path) -> None:
+        super().__init__(desktop, tmp_path)
         self.desktop = desktop
-        self.data_dir = tmp_path / "data"
-        self.data_dir.mkdir()
-        self.env = desktop.env(XDG_CONFIG_HOME=str(tmp_path / "config"),
-                               TRACKER_LOG_DIR=str(tmp_path / "logs"), QT_QPA_PLATFORM="xcb")
-        for key in ("TRACKER_CONFIG", "TRACKER_DATA_DIR", "DBUS_SESSION_BUS_ADDRESS"):
-            # Without a session bus Qt embeds the icon the XEmbed way, which trayer speaks.
-            self.env.pop(key, None)
+        self.env["QT_QPA_PLATFORM"] = "xcb"
+        # Without a session bus Qt embeds the icon the XEmbed way, which trayer speaks.
+        self.env.pop("DBUS_SESSION_BUS_ADDRESS", None)
         self.log = tmp_path / "tray.log"
         self.config = tmp_path / "config" / "tracker-desktop" / "config.toml"
-        self.proc: subprocess.Popen | None = None
 
-    def start(self, *extra: str) -> None:
+    def start(self, *extra: str) -> None:  # type: ignore[override]
         self.proc = subprocess.Popen(
             [CLI, "--data-dir", str(self.data_dir), "-v", "run", "--poll-seconds", "0.5", *extra],
             env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.log, "wb"))
-
-    def cli(self, *args: str, timeout: float = 60) -> subprocess.CompletedProcess:
-        return subprocess.run([CLI, "--data-dir", str(self.data_dir), *args], env=self.env,
-                              capture_output=True, text=True, timeout=timeout)
-
-    def alive(self) -> bool:
-        assert self.proc is not None
-        if self.proc.poll() is not None:
-            raise AssertionError(f"tray app exited ({self.proc.returncode}):\n{self.log_tail()}")
-        return True
-
-    def log_tail(self) -> str:
-        return self.log.read_text(errors="replace")[-4000:] if self.log.exists() else "(no log)"
 
     def our_windows(self, viewable=True):
         return [w for w in _windows(self.desktop.display)
@@ -143,11 +130,6 @@ class TrayRun:
             return self.proc.wait(60)
         except subprocess.TimeoutExpired:
             raise AssertionError(f"tray app did not exit on SIGTERM:\n{self.log_tail()}") from None
-
-    def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait(10)
 
 
 def _embedded_icon(run: TrayRun, panel_x_min: int = 0):
@@ -213,6 +195,27 @@ def _grab(desktop, path: Path, box) -> None:
                    capture_output=True)
 
 
+def _open_menu(desktop, run: TrayRun, icon, shot_name: str) -> None:
+    """Right-click the tray icon (x, y, w, h), wait for its menu and save a picture of it as the
+    test artifact `shot_name`."""
+    x, y, w, h = icon
+    before = {v[0] for v in run.our_windows()}
+    desktop.move_pointer(x + w // 2, y + h // 2)
+    desktop.xdotool("click", "3")
+
+    def menu():
+        run.alive()
+        found = [v for v in run.our_windows() if v[0] not in before and v[2][2] > 100
+                 and v[2][3] > 100]
+        return found[0] if found else None
+
+    _, _, (mx, my, mw, mh), _ = wait_until(menu, 15, "the tray menu to open")
+    shot = ARTIFACTS / shot_name
+    left = max(0, mx - 20)
+    _grab(desktop, shot, (left, 0, min(1280 - left, mw + 60), my + mh + 20))
+    assert shot.stat().st_size > 1000
+
+
 def test_tray_icon_appears_and_its_menu_starts_a_focus_session(desktop, trayer, tmp_path):
     run = TrayRun(desktop, tmp_path)
     run.start()
@@ -224,22 +227,8 @@ def test_tray_icon_appears_and_its_menu_starts_a_focus_session(desktop, trayer, 
         # Tracking: the green disc.
         wait_until(lambda: 90 < _hue(_colour(desktop, (x, y, w, h))) < 150, 15,
                    "the tray icon drawn in the tracking colour")
-        before = {v[0] for v in run.our_windows()}
-        desktop.move_pointer(x + w // 2, y + h // 2)
-        desktop.xdotool("click", "3")
-
-        def menu():
-            run.alive()
-            found = [v for v in run.our_windows() if v[0] not in before and v[2][2] > 100
-                     and v[2][3] > 100]
-            return found[0] if found else None
-
-        _, _, (mx, my, mw, mh), _ = wait_until(menu, 15, "the tray menu to open")
         # A person looks at this one (the brief: it must look like a native app's menu).
-        shot = ARTIFACTS / "tray-menu.png"
-        left = max(0, mx - 20)
-        _grab(desktop, shot, (left, 0, min(1280 - left, mw + 60), my + mh + 20))
-        assert shot.stat().st_size > 1000
+        _open_menu(desktop, run, (x, y, w, h), "tray-menu.png")
         # The first enabled item is "Start focus session" (the lines above it are read-only).
         desktop.xdotool("key", "Down")
         desktop.xdotool("key", "Return")

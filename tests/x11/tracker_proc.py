@@ -21,6 +21,8 @@ def ts(value: str) -> datetime:
 
 
 class Run:
+    died = "tracker exited early"  # how alive() says the process is gone
+
     def __init__(self, desktop, tmp_path: Path) -> None:
         self.data_dir = tmp_path / "data"
         self.data_dir.mkdir()
@@ -45,7 +47,7 @@ class Run:
     def alive(self) -> bool:
         assert self.proc is not None
         if self.proc.poll() is not None:
-            raise AssertionError(f"tracker exited early ({self.proc.returncode}):\n{self.log_tail()}")
+            raise AssertionError(f"{self.died} ({self.proc.returncode}):\n{self.log_tail()}")
         return True
 
     def log_tail(self) -> str:

@@ -9,6 +9,7 @@ recorded on the same device (ActivityWatch keeps a bucket per host, which amount
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Iterable, Iterator
 
@@ -20,6 +21,14 @@ FALLBACK_PULSETIME = 2.0
 
 def default_pulsetime(source: str) -> float:
     return DEFAULT_PULSETIME.get(source, FALLBACK_PULSETIME)
+
+
+@dataclass(frozen=True, slots=True)
+class PulsedHeartbeat:
+    """A heartbeat with the pulsetime it merges by: what an import line or a host message is."""
+
+    heartbeat: Heartbeat
+    pulsetime: float
 
 
 def merge(last: Event, hb: Heartbeat, pulsetime: timedelta) -> Event | None:

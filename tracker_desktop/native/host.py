@@ -18,6 +18,7 @@ from datetime import timedelta, timezone
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
 
 from tracker_desktop import __version__
+from tracker_desktop.domain.heartbeat import PulsedHeartbeat
 
 from . import framing, protocol
 from .protocol import MessageId, ProtocolError
@@ -226,7 +227,7 @@ class NativeHost:
 
         writer.submit(commit_then_ack, name="durable ack")
 
-    def _record(self, items: tuple[protocol.PulsedHeartbeat, ...]) -> None:
+    def _record(self, items: tuple[PulsedHeartbeat, ...]) -> None:
         if not items:
             return
         writer = self._writer or self._start_writer()

@@ -12,6 +12,7 @@ from typing import Any, Union
 
 from tracker_desktop.domain.events import (MAX_DURATION, Heartbeat, InvalidEvent, check_not_ahead,
                                            parse_timestamp)
+from tracker_desktop.domain.heartbeat import PulsedHeartbeat
 
 PROTOCOL_VERSION = 1
 SOURCES = ("browser", "editor")
@@ -36,12 +37,6 @@ class ProtocolError(Exception):
         super().__init__(message)
         self.code = code
         self.id = msg_id
-
-
-@dataclass(frozen=True, slots=True)
-class PulsedHeartbeat:
-    heartbeat: Heartbeat
-    pulsetime: float
 
 
 @dataclass(frozen=True, slots=True)

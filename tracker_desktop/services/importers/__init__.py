@@ -8,9 +8,11 @@ the file's size, and each import is one transaction (all or nothing).
 
 from __future__ import annotations
 
+from tracker_desktop.domain.heartbeat import PulsedHeartbeat
+
 from .activitywatch import ActivityWatchImporter
 from .base import BadImportLines, Importer, ImportFormatError, ImportSummary, Progress, run_import
-from .jsonl import ImportResult, PulsedHeartbeat, import_heartbeats, import_jsonl
+from .jsonl import ImportResult, import_heartbeats, import_jsonl
 from .wakatime import WakaTimeImporter
 
 FORMATS: dict[str, Importer] = {"activitywatch": ActivityWatchImporter(), "wakatime": WakaTimeImporter()}

@@ -18,18 +18,12 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 from tracker_desktop.domain.events import (MAX_DURATION, Event, Heartbeat, InvalidEvent, check_device,
                                            check_not_ahead, parse_timestamp)
-from tracker_desktop.domain.heartbeat import apply, default_pulsetime
+from tracker_desktop.domain.heartbeat import PulsedHeartbeat, apply, default_pulsetime
 
 from .base import MAX_REPORTED_ERRORS, BadImportLines, Recorded, Writer
 
 MAX_LINE = 1 << 20  # bytes; strings are cut to 2,000 characters anyway
 _FIELDS = {"source", "timestamp", "duration", "data", "counts", "pulsetime", "device"}
-
-
-@dataclass(frozen=True, slots=True)
-class PulsedHeartbeat:
-    heartbeat: Heartbeat
-    pulsetime: float
 
 
 @dataclass(frozen=True, slots=True)
