@@ -65,12 +65,30 @@ class GnomeShell:
             stderr=open(self.workdir / "gnome-shell.log", "wb"), start_new_session=True))
         wait_until(self._ready, 60, "GNOME Shell on the session bus", interval=0.3)
         self.run("gnome-extensions", "enable", "tracker-desktop@tracker-desktop.github.io")
-        # The Shell starts in the overview, where new windows do not take the focus; leave it as
-        # a person would (Super), through the Shell's own D-Bus property.
-        self.run("gdbus", "call", "--session", "--dest", "org.gnome.Shell", "--object-path",
-                 "/org/gnome/Shell", "--method", "org.freedesktop.DBus.Properties.Set",
-                 "org.gnome.Shell", "OverviewActive", "<false>")
+        self.leave_overview()
         return self
+
+    def _shell_property(self, method: str, *args: str) -> str:
+        return self.run("gdbus", "call", "--session", "--dest", "org.gnome.Shell", "--object-path",
+                        "/org/gnome/Shell", "--method", f"org.freedesktop.DBus.Properties.{method}",
+                        "org.gnome.Shell", *args)
+
+    def leave_overview(self) -> None:
+        """The Shell shows the overview, where new windows do not take the focus, at the end of its
+        startup animation, which can come after the Shell is on the bus: leave it as a person
+        would (Super), through the Shell's own D-Bus property, until it stays left for a second."""
+        calm_since: float | None = None
+
+        def left() -> bool:
+            nonlocal calm_since
+            if "true" in self._shell_property("Get", "OverviewActive"):
+                self._shell_property("Set", "OverviewActive", "<false>")
+                calm_since = None
+                return False
+            calm_since = calm_since or time.monotonic()
+            return time.monotonic() - calm_since >= 1.0
+
+        wait_until(left, 30, "GNOME Shell to leave its overview", interval=0.1)
 
     def _ready(self) -> bool:
         if self.procs[0].poll() is not None:
@@ -90,6 +108,7 @@ class GnomeShell:
         return done.stdout
 
     def open_qt(self, app_id: str, title: str) -> subprocess.Popen:
+        self.leave_overview()
         proc = open_qt_window(self.env(), self.workdir / f"{app_id}.log", app_id, title)
         self.procs.append(proc)
         return proc
