@@ -9,6 +9,9 @@ open, and stops the tray with SIGTERM (exit code must be 0).
 
     .venv/bin/python bench/bench_tray.py                 # 60 s each
     .venv/bin/python bench/bench_tray.py --seconds 20
+    # a year of data: a copy of bench_dashboard.py's database, the dashboard on its last day
+    # (`tracker-desktop dashboard --date` hands it to the tray the same way)
+    .venv/bin/python bench/bench_tray.py --copy-db bench/out/dashboard/tracker.sqlite3 --date 2025-12-31
 
 Target (issue 8): tray + open dashboard <= 200 MB RSS.
 """
@@ -68,10 +71,30 @@ def sample(proc: psutil.Process, seconds: float) -> tuple[list[float], float]:
     return rss, sum(proc.cpu_times()[:2]) - cpu0
 
 
+def rss_by_mapping(pid: int) -> dict[str, float]:
+    """RSS per mapped file (anonymous memory and the heap under their own names), in MB."""
+    out: dict[str, float] = {}
+    name = "[anon]"
+    for line in Path(f"/proc/{pid}/smaps").read_text().splitlines():
+        head = line.split()
+        if "-" in head[0] and len(head) >= 5 and ":" in head[3]:
+            name = Path(head[5]).name if len(head) > 5 else "[anon]"
+        elif head[0] == "Rss:":
+            out[name] = out.get(name, 0.0) + int(head[1]) / 1024
+    return out
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--fresh", action="store_true", help="start on an empty data dir")
+    ap.add_argument("--copy-db", type=Path, metavar="SQLITE",
+                    help="start on a copy of this database (e.g. bench_dashboard.py's year)")
+    ap.add_argument("--maps", action="store_true",
+                    help="also print the largest mappings of the tray's RSS, alone and with the "
+                         "dashboard open")
+    ap.add_argument("--date", metavar="YYYY-MM-DD",
+                    help="open the dashboard on this day (`dashboard --date`, handed to the tray)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -87,7 +110,17 @@ def main() -> int:
         try:
             wait_until(lambda: tray_owned(desktop.display), 15, "trayer")
             data = tmp / "data"
-            if not args.fresh:
+            if args.copy_db:
+                import shutil
+
+                data.mkdir(mode=0o700)
+                shutil.copyfile(args.copy_db, data / "tracker.sqlite3")
+                (tmp / "config").mkdir()
+                (tmp / "config" / "tracker-desktop").mkdir()
+                # bench_dashboard.py's year is laid out in UTC days
+                (tmp / "config" / "tracker-desktop" / "config.toml").write_text(
+                    '[analysis]\ntimezone = "UTC"\n')
+            elif not args.fresh:
                 # The everyday case: the database exists and is current (a fresh one is migrated
                 # at start-up, which imports Alembic: ~17 MB more).
                 subprocess.run([str(TRACKER), "--data-dir", str(data), "pause", "--minutes", "0.01"],
@@ -100,8 +133,10 @@ def main() -> int:
             proc = psutil.Process(tray.pid)
             time.sleep(3)
             alone, cpu_alone = sample(proc, args.seconds)
+            maps_alone = rss_by_mapping(tray.pid) if args.maps else {}
             t0 = time.monotonic()
-            second = subprocess.run([str(TRACKER), "--data-dir", str(data), "run"], env=env,
+            verb = ["dashboard", "--date", args.date] if args.date else ["run"]
+            second = subprocess.run([str(TRACKER), "--data-dir", str(data), *verb], env=env,
                                     capture_output=True, text=True, timeout=60)
             assert second.returncode == 0, second.stderr
             wait_until(lambda: "Activity dashboard" in subprocess.run(
@@ -110,6 +145,7 @@ def main() -> int:
             to_dashboard = time.monotonic() - t0
             time.sleep(3)
             both, cpu_both = sample(proc, args.seconds)
+            maps_both = rss_by_mapping(tray.pid) if args.maps else {}
             tray.send_signal(signal.SIGTERM)
             code = tray.wait(60)
         finally:
@@ -127,6 +163,10 @@ def main() -> int:
           f"(target <= {RSS_TARGET:.0f} MB: {'met' if max(both) <= RSS_TARGET else 'MISSED'}), "
           f"mean {sum(both) / len(both):.1f} MB; CPU {cpu_both:.2f} s = "
           f"{100 * cpu_both / args.seconds:.2f} %")
+    if args.maps:
+        print("largest mappings (RSS MB): tray alone -> with the dashboard open")
+        for name in sorted(maps_both, key=lambda n: -maps_both[n])[:25]:
+            print(f"  {maps_alone.get(name, 0):7.1f} -> {maps_both[name]:7.1f}  {name}")
     print(f"exit code after SIGTERM: {code}")
     return 0 if code == 0 else 1
 

@@ -621,14 +621,16 @@ def build_tracker(app: App, *, headless: bool) -> Tracker:
     tracker = Tracker(store, clock, settings, headless, service, writer, listener, scheduler,
                       run_lock, watcher, app.analysis.tz)
     if settings.wakatime.enabled:
-        tracker.endpoints.append(build_wakatime_endpoint(app, writer))
+        tracker.endpoints.append(build_wakatime_endpoint(app, writer, on_first_connection=True))
     return tracker
 
 
-def build_wakatime_endpoint(app: App, writer: Writer, port: int | None = None) -> Any:
+def build_wakatime_endpoint(app: App, writer: Writer, port: int | None = None, *,
+                            on_first_connection: bool = False) -> Any:
     """The local WakaTime API over `app`'s database (issue 13), writing through `writer` (the
     tracker's, or its own for `wakatime serve`); `start()` binds 127.0.0.1 (PortInUse if taken),
-    `stop()` ends it. Its HTTP threads read on their own connections (`store.uow`)."""
+    `stop()` ends it. Its HTTP threads read on their own connections (`store.uow`). The tracker
+    starts its HTTP stack on the first connection (see WakaTimeEndpoint)."""
     from datetime import timedelta
 
     from tracker_desktop.endpoints.wakatime import ApiKey, WakaTimeEndpoint, create_app
@@ -655,7 +657,8 @@ def build_wakatime_endpoint(app: App, writer: Writer, port: int | None = None) -
                               settings.analysis.coding_category, app.clock)
     return WakaTimeEndpoint(lambda port_of: create_app(service, reports, key, port_of, app.clock.now),
                             settings.wakatime.port if port is None else port,
-                            Path(str(settings.db_path) + ".wakatime.lock"))
+                            Path(str(settings.db_path) + ".wakatime.lock"),
+                            on_first_connection=on_first_connection)
 
 
 def make_ai(app: App, uow: Any, reports: "ReportService", tasks: "TaskService", *,

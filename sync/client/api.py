@@ -14,19 +14,11 @@ from tenacity import (
     wait_exponential,
 )
 
+from .errors import ServerUnavailable, SyncError
+
+__all__ = ["ServerUnavailable", "SyncApi", "SyncError"]
+
 logger = logging.getLogger(__name__)
-
-
-class SyncError(Exception):
-    """The server refused (4xx): retrying the same request will not help."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class ServerUnavailable(Exception):
-    """The server could not be reached or failed (5xx, timeouts): try again later."""
 
 
 def _retryable(exc: BaseException) -> bool:

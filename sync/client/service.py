@@ -11,15 +11,18 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
-from typing import Any, Callable, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Protocol
 
 from tracker_desktop.domain.clock import Clock
 from tracker_desktop.domain.days import days
 from tracker_desktop.domain.focus import FinishedSession
 from tracker_desktop.domain.summary import DaySummary
 
-from .api import ServerUnavailable, SyncApi
+from .errors import ServerUnavailable
 from .payload import day_key, day_payload, fingerprint, is_empty
+
+if TYPE_CHECKING:
+    from .api import SyncApi
 
 logger = logging.getLogger(__name__)
 
@@ -67,11 +70,17 @@ class PushResult:
                 "error": self.error}
 
 
+def _http_api(base_url: str) -> "SyncApi":
+    from .api import SyncApi  # httpx and tenacity: only once something is sent
+
+    return SyncApi(base_url)
+
+
 class SyncService:
     def __init__(self, uow: Callable[..., Any], clock: Clock, tz: tzinfo,
                  summaries: Callable[[date, date], dict[date, DaySummary]],
                  secrets: Callable[[], Secrets], device: str,
-                 api_factory: Callable[[str], SyncApi] = SyncApi,
+                 api_factory: Callable[[str], "SyncApi"] | None = None,
                  write: Callable[[Callable[[], object]], None] | None = None) -> None:
         self._uow = uow
         self.clock = clock
@@ -80,7 +89,7 @@ class SyncService:
         self._secrets_factory = secrets
         self._secrets: Secrets | None = None
         self.device = device
-        self._api_factory = api_factory
+        self._api_factory = api_factory or _http_api
         # How state is written: at once (CLI), or handed to the tracker's writer thread.
         self._write = write or (lambda fn: fn())
 
@@ -111,7 +120,7 @@ class SyncService:
     def _secret_name(self, account: Account, kind: str) -> str:
         return f"sync:{account.server}:{account.username}:{kind}"
 
-    def _api(self, account: Account) -> SyncApi:
+    def _api(self, account: Account) -> "SyncApi":
         api = self._api_factory(account.server)
         api.access_token = self.secrets.get(self._secret_name(account, "access"))
         api.refresh_token = self.secrets.get(self._secret_name(account, "refresh"))

@@ -67,7 +67,8 @@ class Served:
             return sum(e.heartbeats for e in uow.wakatime.editors())
 
 
-def serve(data_dir: Path, config: Path, clock: Clock | None = None, **service: Any) -> Served:
+def serve(data_dir: Path, config: Path, clock: Clock | None = None, *,
+          on_first_connection: bool = False) -> Served:
     from storage.heartbeat_engine import HeartbeatEngine
     from storage.writer import Writer
     from tracker_desktop.app import build_app, build_wakatime_endpoint
@@ -80,7 +81,7 @@ def serve(data_dir: Path, config: Path, clock: Clock | None = None, **service: A
     writer = Writer(HeartbeatEngine(app.store.uow, app.clock, device=this_device(settings.tracking)),
                     app.clock)
     writer.start()
-    endpoint = build_wakatime_endpoint(app, writer, 0)
+    endpoint = build_wakatime_endpoint(app, writer, 0, on_first_connection=on_first_connection)
     endpoint.start()
     return Served(app, writer, endpoint, ensure_api_key(SecretStore(data_dir)))
 

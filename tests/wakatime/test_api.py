@@ -5,10 +5,16 @@ queue acts on, dedupe, auth, the loopback Host guard, no CORS, and bad input."""
 from __future__ import annotations
 
 import base64
+import json
+import os
 import socket
 import sqlite3
+import subprocess
+import sys
+import threading
 import time
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import httpx
 import pytest
@@ -155,6 +161,15 @@ def test_no_cors_headers_even_when_a_page_asks(served):
     assert [r.status_code for r in replies] == [405, 200, 201]
     for r in replies:
         assert not [h for h in r.headers if h.lower().startswith("access-control-")], r.headers
+
+
+def test_unknown_paths_and_methods_answer_json_errors(served):
+    missing = httpx.get(f"{served.url}/users/current/projects", headers=served.auth)
+    wrong_method = httpx.get(f"{served.url}/users/current/heartbeats", headers=served.auth)
+    assert (missing.status_code, wrong_method.status_code) == (404, 405)
+    assert missing.json() == {"error": "Not Found"}
+    assert wrong_method.json() == {"error": "Method Not Allowed"}
+    assert wrong_method.headers["allow"] == "POST"
 
 
 def test_bad_input_gets_the_right_4xx_stores_nothing_half_and_the_server_keeps_serving(served):
@@ -342,3 +357,47 @@ def test_a_late_heartbeat_recomputes_the_stretch_it_lands_in(served):
                    ("/src/b.py", 300, 300.0, {}),
                    ("/src/c.py", 600, 300.0, {"writes": 1}),
                    ("/src/b.py", 900, 100.0, {})]
+
+
+def test_the_trackers_endpoint_loads_its_http_stack_on_the_first_request(tmp_path: Path):
+    """The tray binds the port at start but imports Starlette and uvicorn only when a plugin
+    first calls: in a fresh interpreter, nothing of them is loaded until then, and that first
+    request (waiting in the backlog meanwhile) is answered and stored."""
+    script = f"""
+import json, sys, urllib.request, base64, time
+sys.path.insert(0, {str(Path(__file__).parents[2])!r})
+from tests.wakatime.conftest import serve, stop, write_config
+from pathlib import Path
+served = serve(Path({str(tmp_path / "data")!r}), write_config(Path({str(tmp_path / "c.toml")!r}), 5292),
+               on_first_connection=True)
+loaded = [m for m in ("starlette", "uvicorn", "fastapi") if m in sys.modules]
+body = json.dumps({{"entity": "/src/a.py", "type": "file", "time": time.time() - 5,
+                   "project": "p", "language": "Python"}}).encode()
+req = urllib.request.Request(served.url + "/users/current/heartbeats", data=body, method="POST",
+                             headers={{**served.auth, "Content-Type": "application/json"}})
+with urllib.request.urlopen(req, timeout=30) as reply:
+    status = reply.status
+after = [m for m in ("starlette", "uvicorn") if m in sys.modules]
+stored = len(served.events())
+stop(served)
+print(json.dumps({{"before": loaded, "status": status, "after": after, "stored": stored}}))
+"""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"),
+           "PYTHON_KEYRING_BACKEND": "keyrings.alt.file.PlaintextKeyring"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"before": [], "status": 201, "after": ["starlette", "uvicorn"], "stored": 1}
+
+
+def test_a_lazy_endpoint_nobody_called_stops_at_once_and_frees_its_port(data_dir, tmp_path,
+                                                                      file_keyring):
+    served = serve(data_dir, write_config(tmp_path / "config.toml", 5292), on_first_connection=True)
+    port = served.endpoint.port
+    assert "wakatime-api" in [t.name for t in threading.enumerate()]
+    stop(served)
+    assert "wakatime-api" not in [t.name for t in threading.enumerate()]
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(("127.0.0.1", port))  # raises if the endpoint still held it

@@ -74,7 +74,7 @@ def _print(ctx: Context, value: Any) -> None:
 
 
 def handle(args: argparse.Namespace, ctx: Context) -> int:
-    from sync.client.api import ServerUnavailable, SyncError
+    from sync.client.errors import ServerUnavailable, SyncError
     from sync.client.service import NotOptedIn
 
     try:

@@ -25,12 +25,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Awaitable, Callable, MutableMapping
 
-# FastAPI reads the routes' annotations (`request: Request`) by name from this module's globals.
-# This module is imported only to serve (lazily, by `run` and `wakatime serve`).
-from fastapi import Request
-from fastapi.responses import JSONResponse
-
 if TYPE_CHECKING:
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+
     from tracker_desktop.services.wakatime import WakaTimeReports, WakaTimeService
 
 logger = logging.getLogger(__name__)
@@ -169,16 +167,17 @@ def key_from_request(authorization: str | None, query_key: str | None) -> str | 
 
 def create_app(service: "WakaTimeService", reports: "WakaTimeReports", key: ApiKey,
                port: Callable[[], int], now: Callable[[], datetime]) -> ASGIApp:
-    """The ASGI app: FastAPI routes wrapped in the Host/size guard."""
+    """The ASGI app: Starlette's router (FastAPI's request validation and OpenAPI would cost
+    the tray ~15 MB for five routes that parse their bodies with msgspec anyway), wrapped in the
+    Host/size guard."""
     import msgspec
-    from fastapi import FastAPI
-    from fastapi.concurrency import run_in_threadpool
+    from starlette.applications import Starlette
+    from starlette.concurrency import run_in_threadpool
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
 
     from tracker_desktop.domain.days import InvalidPeriod, parse_date
     from tracker_desktop.domain.wakatime import InvalidHeartbeat, parse_heartbeat
-
-    api = FastAPI(title="tracker-desktop WakaTime API", docs_url=None, redoc_url=None,
-                  openapi_url=None)
 
     def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
         return JSONResponse({"error": message}, status_code=status, headers=headers)
@@ -248,33 +247,28 @@ def create_app(service: "WakaTimeService", reports: "WakaTimeReports", key: ApiK
         body_, status = responses[0]
         return JSONResponse(body_, status_code=status)
 
-    @api.post("/api/v1/users/{user}/heartbeats.bulk")
-    async def post_bulk(request: Request, user: str) -> JSONResponse:
-        return await heartbeats(request, user, True)
+    async def post_bulk(request: Request) -> JSONResponse:
+        return await heartbeats(request, request.path_params["user"], True)
 
-    @api.post("/api/v1/users/{user}/heartbeats")
-    async def post_one(request: Request, user: str) -> JSONResponse:
-        return await heartbeats(request, user, False)
+    async def post_one(request: Request) -> JSONResponse:
+        return await heartbeats(request, request.path_params["user"], False)
 
-    @api.post("/api/v1/heartbeats.bulk")
     async def post_bulk_short(request: Request) -> JSONResponse:
         return await heartbeats(request, "current", True)
 
-    @api.post("/api/v1")
-    @api.post("/api/v1/")
     async def post_base(request: Request) -> JSONResponse:
         return await heartbeats(request, "current", None)
 
-    @api.get("/api/v1/users/{user}/statusbar/today")
-    async def statusbar(request: Request, user: str) -> JSONResponse:
+    async def statusbar(request: Request) -> JSONResponse:
+        user = request.path_params["user"]
         if user != "current":
             return error(404, "only users/current exists here")
         if not authorized(request):
             return error(401, "missing or wrong API key")
         return JSONResponse(await run_in_threadpool(reports.statusbar))
 
-    @api.get("/api/v1/users/{user}/summaries")
-    async def summaries(request: Request, user: str) -> JSONResponse:
+    async def summaries(request: Request) -> JSONResponse:
+        user = request.path_params["user"]
         if user != "current":
             return error(404, "only users/current exists here")
         if not authorized(request):
@@ -296,6 +290,20 @@ def create_app(service: "WakaTimeService", reports: "WakaTimeReports", key: ApiK
             return error(400, str(exc))
         return JSONResponse(result)
 
+    async def http_error(request: Request, exc: Exception) -> JSONResponse:
+        status = getattr(exc, "status_code", 500)
+        return error(status, str(getattr(exc, "detail", "")) or "error",
+                     getattr(exc, "headers", None))
+
+    api = Starlette(exception_handlers={404: http_error, 405: http_error}, routes=[
+        Route("/api/v1/users/{user}/heartbeats.bulk", post_bulk, methods=["POST"]),
+        Route("/api/v1/users/{user}/heartbeats", post_one, methods=["POST"]),
+        Route("/api/v1/heartbeats.bulk", post_bulk_short, methods=["POST"]),
+        Route("/api/v1", post_base, methods=["POST"]),
+        Route("/api/v1/", post_base, methods=["POST"]),
+        Route("/api/v1/users/{user}/statusbar/today", statusbar, methods=["GET"]),
+        Route("/api/v1/users/{user}/summaries", summaries, methods=["GET"]),
+    ])
     return Guard(api, port)
 
 
@@ -320,21 +328,29 @@ class AlreadyServing(EndpointUnavailable):
 
 class WakaTimeEndpoint:
     """uvicorn serving the API on 127.0.0.1 in a thread of this process. `start()` binds (or
-    raises PortInUse), `stop()` ends it; writes go through the given Writer."""
+    raises PortInUse), `stop()` ends it; writes go through the given Writer.
+
+    `on_first_connection`: bind and listen at `start()`, but import and start the HTTP stack
+    (Starlette, uvicorn: ~8 MB) only when the first client connects; until then a thread waits on
+    the listening socket, and that client waits in its backlog for the fraction of a second the
+    start takes. The tray uses it, so a person who has no WakaTime plugin never pays for the
+    server; `wakatime serve` starts at once, so a broken start shows before it says it serves.
+    """
 
     def __init__(self, make_app: Callable[[Callable[[], int]], ASGIApp], port: int,
-                 lock_path: Path | None = None) -> None:
+                 lock_path: Path | None = None, *, on_first_connection: bool = False) -> None:
         self.port = port
-        self._asgi = make_app(lambda: self.port)
+        self._make_app = make_app
+        self._lazy = on_first_connection
         self._lock_path = lock_path
         self._lock: Any = None
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._sock: socket.socket | None = None
+        self._stopping = threading.Event()
+        self._wake: tuple[socket.socket, socket.socket] | None = None
 
     def start(self, timeout: float = 10.0) -> None:
-        import uvicorn
-
         if self._lock_path is not None:
             # One endpoint per database: its service knows what it stored (see WakaTimeService).
             from filelock import FileLock, Timeout
@@ -365,9 +381,16 @@ class WakaTimeEndpoint:
         sock.listen(128)
         self._sock = sock
         self.port = sock.getsockname()[1]
-        config = uvicorn.Config(self._asgi, log_level="warning", access_log=False,
-                                lifespan="off", server_header=False, date_header=False)
-        self._server = uvicorn.Server(config)
+        self._stopping.clear()
+        if self._lazy:
+            self._wake = socket.socketpair()
+            self._thread = threading.Thread(target=self._serve_when_called, name="wakatime-api",
+                                            daemon=True)
+            self._thread.start()
+            logger.info("WakaTime API on http://%s:%s/api/v1 (starts on the first request)",
+                        HOST, self.port)
+            return
+        self._server = self._new_server()
         self._thread = threading.Thread(target=self._run, name="wakatime-api", daemon=True)
         self._thread.start()
         deadline = time.monotonic() + timeout
@@ -379,6 +402,38 @@ class WakaTimeEndpoint:
             raise RuntimeError("the WakaTime API could not start (see the log)")
         logger.info("WakaTime API on http://%s:%s/api/v1", HOST, self.port)
 
+    def _new_server(self) -> Any:
+        import uvicorn
+
+        config = uvicorn.Config(self._make_app(lambda: self.port), log_level="warning",
+                                access_log=False, lifespan="off", server_header=False,
+                                date_header=False)
+        return uvicorn.Server(config)
+
+    def _serve_when_called(self) -> None:
+        """Wait for the first client (or `stop()`), then serve on the same listening socket:
+        the waiting connection is in its backlog and uvicorn accepts it."""
+        import selectors
+
+        assert self._sock is not None and self._wake is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(self._sock, selectors.EVENT_READ)
+            selector.register(self._wake[0], selectors.EVENT_READ)
+            while not self._stopping.is_set():
+                if any(key.fileobj is self._sock for key, _ in selector.select()):
+                    break
+        if self._stopping.is_set():
+            return
+        try:
+            server = self._new_server()
+        except Exception:
+            logger.exception("the WakaTime API could not start")
+            return
+        self._server = server
+        if self._stopping.is_set():  # stop() came while the HTTP stack was imported
+            return
+        self._run()
+
     def _run(self) -> None:
         try:
             self._server.run(sockets=[self._sock])
@@ -386,11 +441,21 @@ class WakaTimeEndpoint:
             logger.exception("the WakaTime API stopped")
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
+        if self._wake is not None:
+            self._wake[1].send(b"x")
         if self._server is not None:
             self._server.should_exit = True
         if self._thread is not None:
             self._thread.join(timeout)
+            if self._server is not None:  # started between the first check and the join
+                self._server.should_exit = True
+                self._thread.join(timeout)
             self._thread = None
+        if self._wake is not None:
+            for end in self._wake:
+                end.close()
+            self._wake = None
         if self._sock is not None:
             self._sock.close()
             self._sock = None
