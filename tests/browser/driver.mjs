@@ -81,14 +81,18 @@ const commands = {
     await page.click(selector);
     return {};
   },
-  async waitUrl({ tab: name, prefix, timeout = 15000 }) {
+  /** Wait until the tab is at a URL starting with `prefix` (and, if given, shows `title`). */
+  async waitUrl({ tab: name, prefix, title = null, timeout = 15000 }) {
     const page = await tab(name);
     const deadline = Date.now() + timeout;
     while (Date.now() < deadline) {
-      if (page.url().startsWith(prefix)) return { url: page.url(), title: await page.title() };
+      if (page.url().startsWith(prefix)) {
+        const shown = await page.title().catch(() => "");  // "" while it navigates
+        if (title === null || shown === title) return { url: page.url(), title: shown };
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`${name} is at ${page.url()}, not ${prefix}...`);
+    throw new Error(`${name} is at ${page.url()}, not ${prefix}...${title === null ? "" : ` titled ${title}`}`);
   },
   /** Evaluate an async function's source in the extension's service worker. */
   async sw({ fn, arg = null }) {

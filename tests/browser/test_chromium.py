@@ -128,10 +128,15 @@ def test_focus_mode_blocks_a_listed_site_and_unblocks_it_after(rig: Callable[...
     stopped = r.host.cli("focus", "stop")
     assert stopped.returncode == 0, stopped.stderr
     # The blocked page goes back to the site by itself, and the rules are gone.
-    back = r.browser("waitUrl", tab="first", prefix=blocked_url)
-    assert back["title"] == "Page news"
+    back = r.browser("waitUrl", tab="first", prefix=blocked_url, title="Page news")
+    assert back["url"] == blocked_url
     assert r.browser("sw", fn="async () => await chrome.declarativeNetRequest.getDynamicRules()") == []
-    assert r.browser("goto", tab="other", url=pages.url("distracting.test", "y"))["title"] == "Page y"
+    # A listed site loads again. Chrome applies the removal to requests a moment after
+    # getDynamicRules says it is done: a request in that moment still gets the blocked page, which
+    # sees that focus ended and goes on to the site by itself, as it did for the first tab.
+    site = pages.url("distracting.test", "y")
+    r.browser("goto", tab="other", url=site)
+    assert r.browser("waitUrl", tab="other", prefix=site, title="Page y")["title"] == "Page y"
 
 
 def test_without_the_host_heartbeats_wait_and_flush_once_it_is_installed(

@@ -66,8 +66,11 @@ class KWin:
                                + (self.workdir / "kwin.log").read_text(errors="replace")[-2000:])
         if not (self.runtime / SOCKET).exists():
             return False
+        # Not Peer.Ping: the connection answers that for any path as soon as KWin owns its
+        # name, before it has registered /Scripting (a script load then fails).
         done = subprocess.run(["dbus-send", "--session", "--print-reply", "--dest=org.kde.KWin",
-                               "/Scripting", "org.freedesktop.DBus.Peer.Ping"],
+                               "/Scripting", "org.kde.kwin.Scripting.isScriptLoaded",
+                               "string:tracker-desktop-readiness"],
                               env=self.env(), capture_output=True)
         return done.returncode == 0
 
