@@ -132,6 +132,12 @@ def child(data_dir: Path) -> dict:
     out["window_blocks"] = len(window.timeline.rows[0].starts)  # type: ignore[attr-defined]
     window.close()  # type: ignore[attr-defined]
     window.deleteLater()  # type: ignore[attr-defined]
+    # The deletion runs when control returns to an event loop, as in the tray; processEvents()
+    # alone leaves it pending, and the old window would be measured beside the new one.
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    del window
     qapp.processEvents()
     out["reopen_ms"], window = open_once()
     out["rss_reopened_mb"] = _rss()
