@@ -147,8 +147,8 @@ function noteScroll(reported, url, sender) {
     if (!grew) return;
     await store.setSession('depths', depths);
     const current = await store.get('current');
-    const now = deeper(current, tabId, url, depth);
-    if (now !== current) await store.set('current', now);
+    const updated = deeper(current, tabId, url, depth);
+    if (updated !== current) await store.set('current', updated);
   });
 }
 
