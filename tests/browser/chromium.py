@@ -57,14 +57,19 @@ class Chromium:
 
 
 class Pages:
-    """Pages served on 127.0.0.1: /<name> is a page titled "Page <name>"."""
+    """Pages served on 127.0.0.1: /<name> is a page titled "Page <name>"; /<name>?tall=N is one
+    N pixels tall (a long article to scroll)."""
 
     def __init__(self) -> None:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802
-                name = self.path.strip("/").split("?")[0] or "index"
+                path, _, query = self.path.partition("?")
+                name = path.strip("/") or "index"
+                tall = dict(p.partition("=")[::2] for p in query.split("&") if p).get("tall")
+                filler = ("<style>html, body {margin: 0}</style>"
+                          f'<div style="height:{int(tall)}px">the article</div>' if tall else "")
                 body = (f"<!doctype html><title>Page {name}</title>"
-                        f"<p>Content of {name} on {self.headers.get('Host')}</p>").encode()
+                        f"<p>Content of {name} on {self.headers.get('Host')}</p>{filler}").encode()
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
                 self.send_header("Content-Length", str(len(body)))

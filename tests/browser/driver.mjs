@@ -76,6 +76,11 @@ const commands = {
     }
     throw new Error(`"${text}" never showed in ${name}: ${seen.slice(0, 500)}`);
   },
+  /** Evaluate an expression's source in a tab's page (its main world), e.g. to scroll it. */
+  async evaluate({ tab: name, expression }) {
+    const page = await tab(name);
+    return await page.evaluate(expression);
+  },
   async click({ tab: name, selector }) {
     const page = await tab(name);
     await page.click(selector);

@@ -157,3 +157,87 @@ def test_without_the_host_heartbeats_wait_and_flush_once_it_is_installed(
     assert r.wait_storage("the flush", lambda s: s["queue"]["items"] == [])
     assert len(queued["queue"]["items"]) >= 3 and events
     assert r.browser("sw", fn="async () => await chrome.action.getBadgeText({})") == ""
+
+
+def _visit(events: list[dict[str, Any]], url: str) -> list[dict[str, Any]]:
+    return [e for e in events if e["data"]["url"] == url]
+
+
+def _depth(events: list[dict[str, Any]], url: str) -> int:
+    return max((e["counts"].get("scroll_depth", -1) for e in _visit(events, url)), default=-1)
+
+
+def _seconds(events: list[dict[str, Any]], url: str) -> float:
+    return sum(e["duration"] for e in _visit(events, url))
+
+
+def test_the_deepest_scroll_of_a_page_is_kept_as_a_gauge(rig: Callable[..., BrowserRig],
+                                                         pages: Pages) -> None:
+    """Issue 9: the content script measures how far down the page was scrolled; the page's
+    heartbeats carry the maximum as `counts.scroll_depth`, which the host keeps as a gauge: half
+    the page read is ~50, the bottom 100, and many heartbeats of the page never add it up."""
+    r = rig()
+    r.launch()
+    _connected(r)
+    # An alarm heartbeat every 3 s (a test-only setting; 60 s in use), each carrying the depth.
+    r.browser("sw", fn="async () => { await chrome.storage.local.set({testAlarmMinutes: 0.05}); }")
+    article = pages.url("read.test", "article?tall=12000")
+    r.browser("goto", tab="first", url=article)
+    # What is in view at first: the top of a 12,000 px page in a 720 px high viewport.
+    events = r.wait_events(lambda ev: _depth(ev, article) >= 0)
+    assert 0 < _depth(events, article) <= 10
+
+    r.browser("evaluate", tab="first", expression=(
+        "window.scrollTo(0, document.documentElement.scrollHeight / 2 - window.innerHeight)"))
+    events = r.wait_events(lambda ev: _depth(ev, article) >= 45)
+    assert _depth(events, article) == pytest.approx(50, abs=1)
+    # Scrolling back up never lowers it; more heartbeats of the page (3 alarms) never raise it.
+    r.browser("evaluate", tab="first", expression="window.scrollTo(0, 0)")
+    at = _seconds(events, article)
+    events = r.wait_events(lambda ev: _seconds(ev, article) >= at + 9, timeout=30)
+    assert _depth(events, article) == pytest.approx(50, abs=1)
+
+    r.browser("evaluate", tab="first", expression=(
+        "window.scrollTo(0, document.documentElement.scrollHeight)"))
+    events = r.wait_events(lambda ev: _depth(ev, article) == 100)
+    at = _seconds(events, article)
+    events = r.wait_events(lambda ev: _seconds(ev, article) >= at + 9, timeout=30)
+    # One event of the loaded page (a first one may be the instant before its title showed),
+    # every heartbeat merged into it, keeping the maximum rather than a sum.
+    visit = [e for e in _visit(events, article) if e["data"]["title"] == "Page article"]
+    assert len(visit) == 1, _visit(events, article)
+    assert visit[0]["counts"]["scroll_depth"] == 100
+    assert visit[0]["duration"] >= 15
+
+    # The same tab moves on: the next page starts from its own first view.
+    second = pages.url("read.test", "second?tall=12000")
+    r.browser("goto", tab="first", url=second)
+    events = r.wait_events(lambda ev: _depth(ev, second) >= 0)
+    assert 0 < _depth(events, second) <= 10
+    assert _depth(events, article) == 100
+    kept = r.browser("sw", fn="async () => (await chrome.storage.session.get('depths')).depths")
+    assert [d["url"] for d in kept.values()] == [second]
+
+
+def test_a_scroll_on_an_excluded_site_is_not_kept(rig: Callable[..., BrowserRig],
+                                                  pages: Pages) -> None:
+    """Where the page's heartbeats are not sent, its scroll depth is not kept either."""
+    r = rig()
+    r.launch()
+    _connected(r)
+    r.browser("sw", fn="""async () => {
+        await chrome.storage.local.set({settings: {trackIncognito: false, paused: false,
+                                                   excludedDomains: ['bank.test']}});
+    }""")
+    hidden = pages.url("my.bank.test", "statement?tall=9000")
+    r.browser("goto", tab="first", url=hidden)
+    r.browser("evaluate", tab="first", expression=(
+        "window.scrollTo(0, document.documentElement.scrollHeight)"))
+    # A recorded page after it, in another tab (the excluded one stays open): its report
+    # arriving shows the excluded one's would have too (the worker handles them in order).
+    shown = pages.url("site-a.test", "after?tall=9000")
+    r.browser("goto", tab="other", url=shown)
+    events = r.wait_events(lambda ev: _depth(ev, shown) >= 0)
+    assert not [e for e in events if e["data"]["domain"].endswith("bank.test")]
+    kept = r.browser("sw", fn="async () => (await chrome.storage.session.get('depths')).depths")
+    assert [d["url"] for d in kept.values()] == [shown]

@@ -10,6 +10,7 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
@@ -64,3 +65,67 @@ def test_visits_in_firefox_land_in_the_database(tmp_path: Path, pages: Pages) ->
     events = host.events("browser")
     assert {e["data"]["browser"] for e in events} == {"firefox"}
     assert {"Page a", "Page b"} <= {e["data"]["title"] for e in events}
+
+
+def _depth(host: HostEnv, url: str) -> int:
+    events = host.events("browser") if host.db.exists() else []
+    return max((e["counts"].get("scroll_depth", -1) for e in events if e["data"]["url"] == url),
+               default=-1)
+
+
+def _wait_depth(host: HostEnv, url: str, ok: Callable[[int], bool], timeout: float = 30) -> int:
+    deadline = time.monotonic() + timeout
+    while True:
+        depth = _depth(host, url)
+        if ok(depth) or time.monotonic() > deadline:
+            return depth
+        time.sleep(0.5)
+
+
+def test_the_deepest_scroll_in_firefox_is_kept_as_a_gauge(tmp_path: Path, pages: Pages) -> None:
+    """Issue 9 in Firefox: the same content script and worker code. Each scroll is followed by a
+    navigation, whose heartbeat ends the page's event carrying its deepest scroll (the worker
+    learned it after the page's last heartbeat)."""
+    if not available():
+        message = "firefox-esr (apt) and npm are needed: scripts/setup_node.sh installs them"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    host = HostEnv(tmp_path)
+    env = dict(host.env, XDG_DATA_HOME=str(tmp_path / "home" / ".local" / "share"))
+    done = subprocess.run([sys.executable, "-m", "tracker_desktop", "install", "--browser",
+                           "firefox", "--no-autostart"], env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    packaged = subprocess.run(["npm", "run", "--silent", "package"], cwd=EXTENSION,
+                              capture_output=True, text=True, timeout=120)
+    assert packaged.returncode == 0, packaged.stderr
+    article = pages.url("read.test", "article?tall=12000")
+    elsewhere = pages.url("site-b.test", "b")
+    firefox = Firefox(tmp_path / "ff-profile", env, ["read.test", "site-b.test"])
+    try:
+        firefox.install_temporary(EXTENSION / "dist" / "firefox")
+        time.sleep(2)  # the background script starts and says hello to the host
+        firefox.navigate(article)
+        time.sleep(1)
+        firefox.execute("window.scrollTo(0, document.documentElement.scrollHeight / 2"
+                        " - window.innerHeight)")
+        time.sleep(1.5)  # the content script's throttle, then its message to the worker
+        firefox.navigate(elsewhere)
+        half = _wait_depth(host, article, lambda d: d >= 45)
+        # Back to the article (a new visit: another page came between), all the way down.
+        firefox.navigate(article)
+        time.sleep(1)
+        firefox.execute("window.scrollTo(0, document.documentElement.scrollHeight)")
+        time.sleep(1.5)
+        firefox.navigate(elsewhere)
+        bottom = _wait_depth(host, article, lambda d: d != half)
+    finally:
+        firefox.close()
+    assert half == pytest.approx(50, abs=2)
+    assert bottom == 100
+    # One event per visit, each holding the maximum of its heartbeats (load, title, the last one
+    # at the navigation), none a sum; the second visit started over from the top.
+    visits = [e["counts"].get("scroll_depth") for e in host.events("browser")
+              if e["data"]["url"] == article and e["data"]["title"] == "Page article"]
+    assert len(visits) == 2 and visits[0] == half and visits[1] == 100, visits

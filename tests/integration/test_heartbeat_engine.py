@@ -209,3 +209,32 @@ def test_heartbeats_carry_the_engines_device_and_two_devices_never_merge(db):
     assert again.flush()
     got = sorted((e.device, e.start - T0, e.duration) for e in stored(uow))
     assert got == [("desktop", S, S), ("laptop", timedelta(0), 3 * S)]
+
+
+@pytest.mark.parametrize("ours, theirs", [(70, 55), (40, 90)])
+def test_two_writers_raising_one_pages_scroll_depth_keep_the_deepest(db, ours, theirs):
+    """Issue 9: two hosts (two browser windows' workers) extend one stored browser event; the
+    second to write rebases onto the first: the scroll depth is the higher of the two (a gauge),
+    the tab switches both sides' sum."""
+    _, uow = db
+    clock = FakeClock(T0)
+    page = {"url": "https://a.test/long", "domain": "a.test", "title": "Long"}
+
+    def visit(depth, switches=0):
+        counts = {"scroll_depth": depth, **({"tab_switches": switches} if switches else {})}
+        return Heartbeat("browser", clock.now(), data=page, counts=counts)
+
+    first = HeartbeatEngine(uow, clock)
+    first.heartbeat(visit(20, 1), pulsetime=80)
+    first.flush()  # stored: depth 20, one switch
+    second = HeartbeatEngine(uow, clock)  # reads the stored event as its last
+    clock.advance(10)
+    second.heartbeat(visit(theirs, 1), pulsetime=80)
+    second.flush()  # the row now: depth `theirs`, two switches
+    clock.advance(5)
+    first.heartbeat(visit(ours, 1), pulsetime=80)
+    first.flush()  # the row changed under it: rebased
+    (event,) = stored(uow, "browser")
+    assert event.counts["scroll_depth"] == max(ours, theirs)
+    assert event.counts["tab_switches"] == 3
+    assert event.duration == 15 * S

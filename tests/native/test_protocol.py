@@ -56,6 +56,31 @@ def test_heartbeats_merge_by_the_collectors_rule_and_are_written_on_exit(host_en
     assert all(e["device"] for e in events)  # this machine's name, never the caller's choice
 
 
+def test_a_scroll_depth_keeps_its_maximum_while_tab_switches_add(host_env: HostEnv) -> None:
+    """Issue 9: `scroll_depth` is a gauge. Heartbeats of one page merge into an event holding the
+    deepest scroll reached, whatever order the depths came in; `tab_switches` still add up. In a
+    batch, an out-of-range depth is refused alone and the rest is kept."""
+    t0 = now() - timedelta(minutes=10)
+    host = host_env.host()
+    for i, (offset, depth) in enumerate(((0, 20), (30, 65), (60, 40), (90, 100), (120, 55))):
+        reply = host.request(hb(t0 + timedelta(seconds=offset), id=i,
+                                counts={"scroll_depth": depth, "tab_switches": 1}))
+        assert reply == {"type": "ack", "id": i, "ok": True}
+    items = [{k: v for k, v in hb(t0 + timedelta(seconds=150), url="http://b.test/").items()
+              if k != "type"} for _ in range(3)]
+    items[0]["counts"] = {"scroll_depth": 30}
+    items[1]["counts"] = {"scroll_depth": 250}
+    items[2]["counts"] = {"scroll_depth": 45}
+    reply = host.request({"type": "heartbeats", "id": "b", "items": items})
+    assert reply["count"] == 2 and [r["index"] for r in reply["rejected"]] == [1]
+    assert "from 0 to 100" in reply["rejected"][0]["message"]
+    assert host.close() == 0
+    assert [(e["data"]["url"], e["duration"], e["counts"]) for e in host_env.events("browser")] == [
+        ("http://a.test/x", 120.0, {"scroll_depth": 100, "tab_switches": 5}),
+        ("http://b.test/", 0.0, {"scroll_depth": 45}),
+    ]
+
+
 def test_a_batch_records_the_valid_items_and_lists_the_refused_ones(host_env: HostEnv) -> None:
     t0 = now() - timedelta(hours=1)
     items = [{k: v for k, v in hb(t0 + timedelta(seconds=10 * i), url=f"http://s{i}.test/").items()
@@ -132,6 +157,12 @@ BAD_HEARTBEATS = [
     ({"counts": {"keys": -1}}, "counts"),
     ({"counts": {"keys": 1.5}}, "counts"),
     ({"counts": []}, "counts"),
+    # The scroll depth is a gauge of percent (issue 9): an integer from 0 to 100.
+    ({"counts": {"scroll_depth": 101}}, "scroll_depth'] must be an integer from 0 to 100"),
+    ({"counts": {"scroll_depth": -5}}, "scroll_depth'] must be an integer from 0 to 100"),
+    ({"counts": {"scroll_depth": 42.5}}, "scroll_depth'] must be an integer from 0 to 100"),
+    ({"counts": {"scroll_depth": "50"}}, "scroll_depth'] must be an integer from 0 to 100"),
+    ({"counts": {"scroll_depth": None}}, "scroll_depth'] must be an integer from 0 to 100"),
     ({"source": "window"}, "source"),
     ({"device": "other-machine"}, "unknown heartbeat field"),
     ({"data": {f"k{i}": i for i in range(40)}}, "keys"),

@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Callable, Iterable, Mapping, Sequence
 from urllib.parse import urlsplit
 
-from .events import AFK, BROWSER, EDITOR, INPUT, MANUAL, WINDOW, Event
+from .events import AFK, BROWSER, EDITOR, INPUT, MANUAL, WINDOW, Event, summable
 from .flood import flood
 from .intervals import Span, clip, cut, overlay, subtract, union
 from .privacy import REDACTED
@@ -305,7 +305,7 @@ def input_counts(events: Mapping[str, Sequence[Event]], start: datetime, end: da
             f = share(e)
             if f <= 0:
                 continue
-            for k, v in e.counts.items():
+            for k, v in summable(e.counts):  # a gauge (scroll depth) is no amount to add up
                 out[k] = out.get(k, 0.0) + v * f
         return out
 

@@ -6,7 +6,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from types import MappingProxyType
-from typing import Any, Mapping, Union
+from typing import Any, Iterator, Mapping, Union
 
 from .days import EARLIEST, LATEST
 
@@ -23,6 +23,18 @@ EDITOR = "editor"
 MANUAL = "manual"
 
 COUNT_KEYS = ("keys", "clicks", "scrolls", "moves")
+
+# Gauges: `counts` keys that hold a level reached, not a number of things that happened (issue 9,
+# seed 000: the browser's maximum scroll depth). When heartbeats merge, or two writers extend one
+# event, a gauge keeps the larger side where a count adds; nothing that totals events over a span
+# sums a gauge. Each gauge maps to its largest valid value (and 0 is its smallest).
+# An explicit list rather than a naming rule (`*_max`...): counts keys come from many writers
+# (editor plugins, WakaTime and JSON-lines imports, other people's scripts), and a rule would
+# quietly turn a key one of them picked into a gauge and change what their events add up to; with a
+# list, every key not on it keeps adding, exactly as before.
+GAUGES: Mapping[str, int] = MappingProxyType({
+    "scroll_depth": 100,  # percent of the page's height scrolled into view, the most on the visit
+})
 
 # Limits on what a new observation may carry (issue 7 item 7): every heartbeat passes them (the
 # live tracker, the importers, the native hosts to come), and imported events through
@@ -117,7 +129,7 @@ def limited_data(data: Mapping[str, Scalar] | None) -> Mapping[str, Scalar]:
 
 def limited_counts(counts: Mapping[str, int] | None) -> Mapping[str, int]:
     """`counts` frozen and within the limits: at most MAX_KEYS keys, each value a non-negative
-    integer of at most MAX_COUNT."""
+    integer of at most MAX_COUNT (a gauge: of at most its GAUGES maximum)."""
     if not counts:
         return _EMPTY
     if len(counts) > MAX_KEYS:
@@ -129,6 +141,11 @@ def limited_counts(counts: Mapping[str, int] | None) -> Mapping[str, int]:
             raise InvalidEvent(f"counts key {key[:20]!r}... is longer than {MAX_KEY_LENGTH} characters")
         if not key.isascii():
             _valid_text(key, "a counts key")
+        top = GAUGES.get(key)
+        if top is not None and (isinstance(value, bool) or not isinstance(value, int)
+                                or not 0 <= value <= top):
+            raise InvalidEvent(f"counts[{key!r}] must be an integer from 0 to {top} (a gauge), "
+                               f"not {str(value)[:20]}")
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise InvalidEvent(f"counts[{key!r}] must be a non-negative integer")
         if value > MAX_COUNT:
@@ -198,21 +215,39 @@ def _frozen_counts(counts: Mapping[str, int] | None) -> Mapping[str, int]:
     return MappingProxyType(dict(counts))
 
 
-def add_counts(a: Mapping[str, int], b: Mapping[str, int]) -> Mapping[str, int]:
-    """Sum two count mappings key by key (a new mapping; neither input changes)."""
+def is_gauge(key: str) -> bool:
+    """Whether a `counts` key is a gauge (kept at its maximum) rather than a count (summed)."""
+    return key in GAUGES
+
+
+def merge_counts(a: Mapping[str, int], b: Mapping[str, int]) -> Mapping[str, int]:
+    """Two counts mappings of one event combined key by key: counts add, gauges keep the larger
+    value (a new mapping; neither input changes)."""
     if not b:
         return a
     if not a:
         return b
     merged = dict(a)
     for key, value in b.items():
-        merged[key] = merged.get(key, 0) + value
+        if key in GAUGES:
+            merged[key] = max(merged.get(key, 0), value)
+        else:
+            merged[key] = merged.get(key, 0) + value
     return MappingProxyType(merged)
+
+
+def summable(counts: Mapping[str, int]) -> Iterator[tuple[str, int]]:
+    """The (key, value) pairs of `counts` that may be summed across events: every key but the
+    gauges (a day's total of "scroll_depth" would mean nothing)."""
+    for key, value in counts.items():
+        if key not in GAUGES:
+            yield key, value
 
 
 @dataclass(frozen=True, slots=True)
 class Event:
-    """A span of time doing one thing: `data` says what, `counts` how much input happened."""
+    """A span of time doing one thing: `data` says what, `counts` how much input happened (and
+    the gauges in it, such as `scroll_depth`, the most reached)."""
 
     source: str
     start: datetime

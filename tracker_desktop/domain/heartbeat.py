@@ -3,7 +3,8 @@
 aw-core `aw_transform/heartbeats.py::heartbeat_merge`: a heartbeat extends the last event of its
 source iff the data is equal and last.start <= hb.timestamp <= last.end + pulsetime (both ends
 inclusive); the merged duration is max(last.duration, hb.timestamp + hb.duration - last.start).
-Counts are ours: they add up on merge. Devices too: a heartbeat only ever merges into an event
+Counts are ours: they add up on merge, except gauges (`events.GAUGES`, e.g. the browser's
+`scroll_depth`), which keep the larger value. Devices too: a heartbeat only ever merges into an event
 recorded on the same device (ActivityWatch keeps a bucket per host, which amounts to the same).
 """
 
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Iterable, Iterator
 
-from .events import Event, Heartbeat, add_counts
+from .events import GAUGES, Event, Heartbeat, merge_counts
 
 DEFAULT_PULSETIME = {"window": 2.0, "afk": 185.0}
 FALLBACK_PULSETIME = 2.0
@@ -38,7 +39,7 @@ def merge(last: Event, hb: Heartbeat, pulsetime: timedelta) -> Event | None:
     if not (last.start <= hb.timestamp <= last.start + last.duration + pulsetime):
         return None
     duration = max(last.duration, hb.timestamp + hb.duration - last.start)
-    counts = add_counts(last.counts, hb.counts)
+    counts = merge_counts(last.counts, hb.counts)
     if duration == last.duration and counts is last.counts:
         return last
     return Event(last.source, last.start, duration, last.data, counts, last.id, last.device)
@@ -48,12 +49,17 @@ def rebase(ours: Event, base: Event, theirs: Event) -> Event:
     """Our changes to a stored event, re-applied on top of another writer's changes to it.
 
     `base` is the stored event we merged into; `theirs` is what the store holds now. Both sides
-    only ever extend an event and add counts, so the result ends where the later of the two ends
-    and carries both sides' added counts.
+    only ever extend an event, add counts and raise gauges, so the result ends where the later of
+    the two ends, carries both sides' added counts, and each gauge at the higher of the two sides
+    (adding our rise to theirs would count the same scrolling twice).
     """
     end = max(ours.end, theirs.end)
     counts = dict(theirs.counts)
     for key, value in ours.counts.items():
+        if key in GAUGES:
+            if value > counts.get(key, 0):
+                counts[key] = value
+            continue
         added = value - base.counts.get(key, 0)
         if added:
             counts[key] = counts.get(key, 0) + added

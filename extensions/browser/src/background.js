@@ -4,10 +4,11 @@
 
 import { now, setClock } from './clock.js';
 import { ALARM_NAME, ALARM_PERIOD_MINUTES, IDLE_SECONDS, INSTALL_HINT } from './config.js';
-import { browserName, decideHeartbeats, pageOf } from './heartbeat.js';
+import { browserName, decideHeartbeats, deeper, pageOf } from './heartbeat.js';
 import { HostPort } from './host.js';
 import { acknowledge, enqueue, nextBatch, toMessage } from './queue.js';
 import { RULE_ID_LIMIT, rulesFor } from './blocker.js';
+import { depthOf, noteDepth, resetDepth, validDepth } from './scroll.js';
 import * as store from './storage.js';
 
 /**
@@ -76,10 +77,16 @@ async function updateBadge() {
   });
 }
 
-/** @param {import('./heartbeat.js').Settings} settings */
+/**
+ * The page in front, the tab showing it and the deepest scroll recorded on it.
+ * @param {import('./heartbeat.js').Settings} settings
+ * @returns {Promise<{page: import('./heartbeat.js').PageData | null, front: import('./heartbeat.js').Front}>}
+ */
 async function activePage(settings) {
   const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
-  return pageOf(tab, settings, BROWSER);
+  const page = pageOf(tab, settings, BROWSER);
+  if (!page || tab?.id === undefined) return { page, front: {} };
+  return { page, front: { tabId: tab.id, scrollDepth: depthOf(await store.getSession('depths'), tab.id, page.url) } };
 }
 
 /** Record what is in front now. @param {Reason} reason */
@@ -87,8 +94,8 @@ function track(reason) {
   return serial(async () => {
     const settings = await store.get('settings');
     const off = settings.paused || (await store.get('idle')) || !(await store.get('browserFocused'));
-    const page = off ? null : await activePage(settings);
-    const { heartbeats, current } = decideHeartbeats(await store.get('current'), page, now(), reason);
+    const { page, front } = off ? { page: null, front: {} } : await activePage(settings);
+    const { heartbeats, current } = decideHeartbeats(await store.get('current'), page, now(), reason, front);
     if (heartbeats.length) await store.set('queue', enqueue(await store.get('queue'), heartbeats));
     await store.set('current', current);
   }).then(flush);
@@ -121,9 +128,45 @@ async function ensureAlarm() {
   }
 }
 
+/**
+ * A content script's new deepest scroll on its page (src/content/scroll.js). Kept only where the
+ * page's heartbeats are sent (not in a private window unless allowed, not on an excluded site,
+ * not while paused), for the tab and URL it came from; the page's next heartbeat carries it.
+ * @param {unknown} reported @param {string} url @param {chrome.runtime.MessageSender} sender
+ */
+function noteScroll(reported, url, sender) {
+  const tab = sender.tab;
+  const depth = validDepth(reported);
+  // Only the top frame measures; a report from a page the tab already left is stale.
+  if (!tab || tab.id === undefined || sender.frameId !== 0 || depth === null || url !== tab.url) return;
+  const tabId = tab.id;
+  serial(async () => {
+    const settings = await store.get('settings');
+    if (settings.paused || !pageOf(tab, settings, BROWSER)) return;
+    const { depths, grew } = noteDepth(await store.getSession('depths'), tabId, url, depth);
+    if (!grew) return;
+    await store.setSession('depths', depths);
+    const current = await store.get('current');
+    const updated = deeper(current, tabId, url, depth);
+    if (updated !== current) await store.set('current', updated);
+  });
+}
+
+/** A tab navigated (`url`) or closed (null): its recorded depth is for a page it no longer shows.
+ * @param {number} tabId @param {string | null} url */
+function forgetDepth(tabId, url) {
+  serial(async () => {
+    const depths = await store.getSession('depths');
+    const kept = resetDepth(depths, tabId, url);
+    if (kept !== depths) await store.setSession('depths', kept);
+  });
+}
+
 // -- listeners (top level, synchronous) ----------------------------------------------------------
 chrome.tabs.onActivated.addListener(() => { track('tab_switch'); });
-chrome.tabs.onUpdated.addListener((_id, change, tab) => {
+chrome.tabs.onRemoved.addListener((tabId) => { forgetDepth(tabId, null); });
+chrome.tabs.onUpdated.addListener((id, change, tab) => {
+  if (change.url) forgetDepth(id, change.url);
   if (tab.active && (change.url || change.title || 'audible' in change || change.status === 'complete')) {
     track('update');
   }
@@ -140,7 +183,13 @@ chrome.alarms.onAlarm.addListener((alarm) => {
 chrome.idle.onStateChanged.addListener((state) => {
   serial(() => store.set('idle', state !== 'active')).then(() => track('idle'));
 });
-chrome.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
+chrome.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  if (msg?.kind === 'scroll') {
+    noteScroll(msg.depth, String(msg.url), sender);
+    return false;
+  }
+  // The rest is for the extension's own pages (the popup), never for a content script.
+  if (!sender.url?.startsWith(chrome.runtime.getURL(''))) return false;
   if (msg?.kind === 'today') {
     host.request({ type: 'query', what: 'today' }).then(sendResponse,
       (e) => sendResponse({ type: 'error', message: String(e?.message ?? e) }));

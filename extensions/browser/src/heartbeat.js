@@ -6,7 +6,10 @@ import { PULSETIME_SECONDS } from './config.js';
 /**
  * @typedef {{url: string, domain: string, title: string, audible: boolean,
  *            incognito: boolean, browser: string}} PageData
- * @typedef {{data: PageData, lastSent: number}} Current  lastSent: ms since the epoch
+ * @typedef {{data: PageData, lastSent: number, tabId?: number, scrollDepth?: number}} Current
+ *   lastSent: ms since the epoch; tabId: the tab showing it; scrollDepth: its deepest scroll
+ * @typedef {{tabId?: number, scrollDepth?: number}} Front  the tab showing the page in front, and
+ *   the deepest scroll recorded on it (percent, 0..100)
  * @typedef {{source: 'browser', timestamp: string, duration: number, pulsetime: number,
  *            data: PageData, counts?: Record<string, number>}} Heartbeat
  * @typedef {{url?: string, title?: string, audible?: boolean, incognito: boolean}} TabLike
@@ -81,24 +84,52 @@ export function heartbeatOf(data, at, counts) {
 }
 
 /**
+ * The gauge a heartbeat carries for a scroll depth: the host keeps the maximum of a page's
+ * heartbeats (a gauge, never summed), so every heartbeat may repeat it.
+ * @param {number | undefined} depth @returns {Record<string, number>}
+ */
+function scrollCounts(depth) {
+  return depth === undefined ? {} : { scroll_depth: depth };
+}
+
+/**
  * What a change (or a tick) sends. When the page in front changes, the previous page gets a last
  * heartbeat at this instant, so its event ends exactly at the switch; the new page starts one.
  * A tick with the same page extends it. A previous page not heard of for longer than the pulse
  * (the worker slept, the computer was suspended) is not stretched over the gap.
+ * Each page's heartbeats carry its deepest scroll so far (`front` for the new page, what `prev`
+ * kept for the previous one: scrolling since its last heartbeat is not lost at a switch).
  * @param {Current | null} prev @param {PageData | null} page @param {number} now
- * @param {Reason} reason
+ * @param {Reason} reason @param {Front} [front]
  * @returns {{heartbeats: Heartbeat[], current: Current | null}}
  */
-export function decideHeartbeats(prev, page, now, reason) {
+export function decideHeartbeats(prev, page, now, reason, front = {}) {
   /** @type {Heartbeat[]} */
   const heartbeats = [];
   const changed = !prev || !page || !samePage(prev.data, page);
   const fresh = prev !== null && now - prev.lastSent <= PULSETIME_SECONDS * 1000 && now >= prev.lastSent;
-  if (prev && changed && fresh) heartbeats.push(heartbeatOf(prev.data, now));
-  if (page) {
-    heartbeats.push(heartbeatOf(page, now, reason === 'tab_switch' ? { tab_switches: 1 } : undefined));
-  }
-  return { heartbeats, current: page ? { data: page, lastSent: now } : null };
+  if (prev && changed && fresh) heartbeats.push(heartbeatOf(prev.data, now, scrollCounts(prev.scrollDepth)));
+  if (!page) return { heartbeats, current: null };
+  heartbeats.push(heartbeatOf(page, now, {
+    ...(reason === 'tab_switch' ? { tab_switches: 1 } : {}), ...scrollCounts(front.scrollDepth),
+  }));
+  /** @type {Current} */
+  const current = { data: page, lastSent: now };
+  if (front.tabId !== undefined) current.tabId = front.tabId;
+  if (front.scrollDepth !== undefined) current.scrollDepth = front.scrollDepth;
+  return { heartbeats, current };
+}
+
+/**
+ * `current` once the tab showing it reported a deeper scroll (unchanged otherwise), so the
+ * page's last heartbeat carries it even when no heartbeat went out since.
+ * @param {Current | null} current @param {number} tabId @param {string} url @param {number} depth
+ * @returns {Current | null}
+ */
+export function deeper(current, tabId, url, depth) {
+  if (!current || current.tabId !== tabId || current.data.url !== url) return current;
+  if (current.scrollDepth !== undefined && current.scrollDepth >= depth) return current;
+  return { ...current, scrollDepth: depth };
 }
 
 /**

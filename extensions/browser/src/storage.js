@@ -3,6 +3,7 @@
 
 import { DEFAULT_SETTINGS } from './heartbeat.js';
 import { emptyQueue } from './queue.js';
+import { NO_DEPTHS } from './scroll.js';
 
 /**
  * @typedef {import('./heartbeat.js').Settings} Settings
@@ -69,4 +70,37 @@ export function onChange(key, fn) {
       fn(/** @type {Store[K]} */ ('newValue' in change ? change.newValue : DEFAULTS[key]));
     }
   });
+}
+
+// What lasts only as long as the browser session (chrome.storage.session, in memory, never on
+// disk): tab ids are reused after a restart, so what is keyed by them must not outlive it.
+
+/**
+ * @typedef {import('./scroll.js').Depths} Depths
+ * @typedef {{
+ *   depths: Depths,
+ * }} SessionStore
+ */
+
+/** @type {SessionStore} */
+const SESSION_DEFAULTS = {
+  depths: NO_DEPTHS,
+};
+
+/**
+ * @template {keyof SessionStore} K
+ * @param {K} key
+ * @returns {Promise<SessionStore[K]>}
+ */
+export async function getSession(key) {
+  const got = await chrome.storage.session.get(key);
+  return /** @type {SessionStore[K]} */ (key in got ? got[key] : SESSION_DEFAULTS[key]);
+}
+
+/**
+ * @template {keyof SessionStore} K
+ * @param {K} key @param {SessionStore[K]} value
+ */
+export async function setSession(key, value) {
+  await chrome.storage.session.set({ [key]: value });
 }

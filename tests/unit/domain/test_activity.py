@@ -114,6 +114,19 @@ def test_input_counts_prefer_input_events_and_split_events_at_the_edges():
     assert input_counts({"editor": [ed]}, T0, T0 + M)[1] == {"lines_added": 7 * 0.1}
 
 
+def test_input_counts_never_add_up_a_gauge():
+    # Issue 9: a scroll depth is a level, not an amount; whichever source carries it (the browser's
+    # own, or a script writing it on window or editor events), totals leave it out.
+    w = e("window", 0, 10, {"keys": 100, "scroll_depth": 80}, app="code")
+    w2 = e("window", 10, 20, {"keys": 50, "scroll_depth": 90}, app="code")
+    ed = e("editor", 0, 10, {"lines_added": 4, "scroll_depth": 70}, project="p")
+    tab = e("browser", 0, 20, {"tab_switches": 2, "scroll_depth": 100}, url="https://a.test/")
+    counts, editor = input_counts({"window": [w, w2], "editor": [ed], "browser": [tab]},
+                                  T0, T0 + 60 * M)
+    assert counts == {"keys": 150.0}
+    assert editor == {"lines_added": 4.0}
+
+
 def test_helpers():
     assert browser_family("google-chrome") == browser_family("Chromium") == "chrome"
     assert browser_family("firefox-esr") == browser_family("LibreWolf") == "firefox"

@@ -3,6 +3,7 @@
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -277,3 +278,27 @@ def test_switches_between_windows_of_one_app_count_and_app_switches_are_separate
     both = Totals().add(s).add(s)
     assert both.context_switches == 26 and both.app_switches == 4
     assert DaySummary.from_dict(s.to_dict()).app_switches == 2
+
+
+def test_a_scroll_depth_never_reaches_the_day_or_range_totals():
+    """Issue 9: the summary a day's rollup stores (and reports, the `today` query, the dashboard
+    and sync read) totals input and editor counts; a gauge is never one of them, whichever events
+    carry it."""
+    code = {"app": "code", "title": "main.py — tracker — Visual Studio Code"}
+    events = [
+        ev("window", "09:00", "10:00", {"keys": 600, "scroll_depth": 80}, **code),
+        ev("editor", "09:00", "10:00", {"lines_added": 10, "scroll_depth": 60}, project="tracker",
+           language="Python", file="main.py", editor="vscode"),
+        ev("window", "10:00", "10:30", app="firefox", title="Mozilla Firefox"),
+        ev("browser", "10:00", "10:15", {"tab_switches": 1, "scroll_depth": 100},
+           url="https://docs.test/a", title="A", browser="firefox"),
+        ev("browser", "10:15", "10:30", {"tab_switches": 1, "scroll_depth": 90},
+           url="https://docs.test/b", title="B", browser="firefox"),
+    ]
+    day = analyze(events)
+    assert day.input == {"keys": 600} and day.editor == {"lines_added": 10}
+    assert day.domains == {"docs.test": pytest.approx(1800)}
+    week = Totals()
+    week.add(day).add(analyze([e.with_(start=e.start + timedelta(days=1)) for e in events],
+                              day=DAY + timedelta(days=1)))
+    assert week.input == {"keys": 1200} and week.editor == {"lines_added": 20}

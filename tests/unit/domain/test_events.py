@@ -2,7 +2,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from tracker_desktop.domain.events import Event, Heartbeat, InvalidEvent, add_counts
+from tracker_desktop.domain.events import (GAUGES, Event, Heartbeat, InvalidEvent, is_gauge, merge_counts,
+                                           summable)
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 
@@ -51,10 +52,25 @@ def test_negative_duration_and_empty_source_rejected():
         Event("", T0)
 
 
-def test_add_counts_sums_key_by_key_without_touching_inputs():
+def test_merge_counts_sums_key_by_key_without_touching_inputs():
     a, b = {"keys": 1, "clicks": 2}, {"keys": 3, "moves": 4}
-    assert dict(add_counts(a, b)) == {"keys": 4, "clicks": 2, "moves": 4}
+    assert dict(merge_counts(a, b)) == {"keys": 4, "clicks": 2, "moves": 4}
     assert a == {"keys": 1, "clicks": 2} and b == {"keys": 3, "moves": 4}
+
+
+def test_merge_counts_keeps_the_larger_gauge():
+    a, b = {"tab_switches": 1, "scroll_depth": 70}, {"tab_switches": 2, "scroll_depth": 40}
+    assert dict(merge_counts(a, b)) == {"tab_switches": 3, "scroll_depth": 70}
+    assert dict(merge_counts(b, a)) == {"tab_switches": 3, "scroll_depth": 70}
+    assert dict(merge_counts({"keys": 1}, {"scroll_depth": 5})) == {"keys": 1, "scroll_depth": 5}
+    assert a == {"tab_switches": 1, "scroll_depth": 70}
+
+
+def test_gauges_are_an_explicit_list_and_summable_leaves_them_out():
+    assert dict(GAUGES) == {"scroll_depth": 100}
+    assert is_gauge("scroll_depth") and not is_gauge("tab_switches") and not is_gauge("max_depth")
+    assert dict(summable({"keys": 3, "scroll_depth": 90, "lines_added": 1})) == {"keys": 3,
+                                                                               "lines_added": 1}
 
 
 def test_end_and_with_():

@@ -3,8 +3,8 @@ from datetime import datetime, timedelta, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tracker_desktop.domain.events import Event, Heartbeat
-from tracker_desktop.domain.heartbeat import default_pulsetime, merge, reduce
+from tracker_desktop.domain.events import ZERO, Event, Heartbeat
+from tracker_desktop.domain.heartbeat import default_pulsetime, merge, rebase, reduce
 
 T0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
 S = timedelta(seconds=1)
@@ -101,8 +101,6 @@ def test_invariants_of_in_order_streams(items):
 
 
 def test_rebase_keeps_both_writers_changes():
-    from tracker_desktop.domain.heartbeat import rebase
-
     base = Event("window", T0, 10 * S, CODE, {"keys": 4}, id=7)
     ours = base.with_(duration=15 * S, counts={"keys": 9, "clicks": 1})  # +5 keys, +1 click, to t=15
     theirs = base.with_(duration=12 * S, counts={"keys": 6})  # another writer: +2 keys, to t=12
@@ -111,3 +109,92 @@ def test_rebase_keeps_both_writers_changes():
     assert dict(merged.counts) == {"keys": 11, "clicks": 1}
     longer = base.with_(duration=30 * S)
     assert rebase(ours, base, longer).duration == 30 * S
+
+
+# -- gauges (issue 9): the browser's scroll depth keeps its maximum, counts add ---------------------
+PAGE = {"url": "https://a.test/long", "domain": "a.test", "title": "Long"}
+
+
+def bhb(t: float, depth: int | None = None, switches: int = 0, duration: float = 0) -> Heartbeat:
+    counts = {"scroll_depth": depth} if depth is not None else {}
+    if switches:
+        counts["tab_switches"] = switches
+    return Heartbeat("browser", T0 + t * S, duration * S, PAGE, counts)
+
+
+def test_a_gauge_keeps_the_larger_value_on_merge_while_counts_add():
+    last = Event("browser", T0, 10 * S, PAGE, {"scroll_depth": 60, "tab_switches": 1})
+    lower = merge(last, bhb(12, depth=40, switches=1), 80 * S)
+    assert lower is not None and dict(lower.counts) == {"scroll_depth": 60, "tab_switches": 2}
+    higher = merge(last, bhb(12, depth=95), 80 * S)
+    assert higher is not None and dict(higher.counts) == {"scroll_depth": 95, "tab_switches": 1}
+    # A heartbeat without the gauge leaves it as it was; an event without it takes the beat's.
+    assert dict(merge(last, bhb(12), 80 * S).counts) == dict(last.counts)  # type: ignore[union-attr]
+    bare = Event("browser", T0, 10 * S, PAGE)
+    assert dict(merge(bare, bhb(11, depth=30), 80 * S).counts) == {"scroll_depth": 30}  # type: ignore[union-attr]
+
+
+def test_reduce_of_a_visit_keeps_the_deepest_scroll_and_sums_the_switches():
+    beats = [bhb(0, 10, switches=1), bhb(60, 50), bhb(120, 35), bhb(180, 100), bhb(240, 80),
+             bhb(245, 20, switches=1)]
+    [event] = reduce(beats, 80 * S)
+    assert dict(event.counts) == {"scroll_depth": 100, "tab_switches": 2}
+    assert event.duration == 245 * S
+    # Another page is another event with its own maximum.
+    other = Heartbeat("browser", T0 + 250 * S, ZERO, {**PAGE, "url": "https://a.test/b"},
+                      {"scroll_depth": 15})
+    first, second = reduce([*beats, other], 80 * S)
+    assert first.counts["scroll_depth"] == 100 and second.counts["scroll_depth"] == 15
+
+
+def test_rebase_takes_the_higher_gauge_of_two_writers_and_adds_their_counts():
+    base = Event("browser", T0, 10 * S, PAGE, {"scroll_depth": 40, "tab_switches": 1}, id=3)
+    ours = base.with_(duration=20 * S, counts={"scroll_depth": 70, "tab_switches": 2})
+    theirs = base.with_(duration=15 * S, counts={"scroll_depth": 55, "tab_switches": 3})
+    merged = rebase(ours, base, theirs)
+    # Not 40 + 30 + 15 = 85: both writers saw the same page being scrolled.
+    assert dict(merged.counts) == {"scroll_depth": 70, "tab_switches": 4}
+    assert merged.duration == 20 * S and merged.id == 3
+    # Their side higher: kept (our lower gauge never lowers it).
+    deeper = base.with_(counts={"scroll_depth": 90, "tab_switches": 1})
+    assert dict(rebase(ours, base, deeper).counts) == {"scroll_depth": 90, "tab_switches": 2}
+    # A gauge only ours has appears; one only theirs has stays.
+    plain = base.with_(counts={"tab_switches": 1})
+    assert dict(rebase(ours, plain, plain).counts) == {"scroll_depth": 70, "tab_switches": 2}
+    assert rebase(plain.with_(duration=30 * S), plain, ours).counts["scroll_depth"] == 70
+
+
+depths = st.lists(st.tuples(st.integers(0, 100), st.integers(0, 3), st.floats(0, 30, allow_nan=False)),
+                  min_size=1, max_size=30)
+
+
+@settings(max_examples=300, deadline=None)
+@given(depths, st.randoms(use_true_random=False))
+def test_merging_a_visits_heartbeats_is_order_insensitive_for_gauges(items, rnd):
+    """Heartbeats of one page observed at one instant (as a flushed batch of several tabs' states
+    can be) merge into one event whatever their order: the gauge is the maximum, never a sum, the
+    counts are the sum, and the event is the same for every order."""
+    beats = [bhb(0, depth, switches, duration) for depth, switches, duration in items]
+    shuffled = beats[:]
+    rnd.shuffle(shuffled)
+    [a] = reduce(beats, 80 * S)
+    [b] = reduce(shuffled, 80 * S)
+    assert a == b
+    assert a.counts["scroll_depth"] == max(d for d, _, _ in items) <= 100
+    assert a.counts.get("tab_switches", 0) == sum(n for _, n, _ in items)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(0, 100), st.integers(0, 100), st.integers(0, 100), st.integers(0, 5),
+       st.integers(0, 5))
+def test_rebase_is_symmetric_for_gauges(base_depth, our_rise, their_rise, our_n, their_n):
+    """Whichever of two writers rebases onto the other, the event ends with the same gauge (the
+    higher side) and the same counts (base + both sides' additions)."""
+    base = Event("browser", T0, 10 * S, PAGE, {"scroll_depth": base_depth, "tab_switches": 1}, id=1)
+    ours = base.with_(counts={"scroll_depth": min(100, base_depth + our_rise), "tab_switches": 1 + our_n})
+    theirs = base.with_(counts={"scroll_depth": min(100, base_depth + their_rise),
+                                "tab_switches": 1 + their_n})
+    one, other = rebase(ours, base, theirs), rebase(theirs, base, ours)
+    assert dict(one.counts) == dict(other.counts)
+    assert one.counts["scroll_depth"] == max(ours.counts["scroll_depth"], theirs.counts["scroll_depth"])
+    assert one.counts["tab_switches"] == 1 + our_n + their_n

@@ -26,6 +26,8 @@ def test_long_strings_are_truncated_with_a_marker():
     ({"data": {"x": float("nan")}}, "finite"),
     ({"data": {f"k{i}": i for i in range(40)}}, "keys"),
     ({"counts": {"keys": MAX_COUNT + 1}}, "absurd"),
+    ({"counts": {"scroll_depth": 101}}, r"integer from 0 to 100 \(a gauge\), not 101"),
+    ({"counts": {"scroll_depth": MAX_COUNT + 1}}, "integer from 0 to 100"),
     ({"duration": MAX_DURATION + timedelta(seconds=1)}, "days"),
 ])
 def test_absurd_values_are_refused(kwargs, message):
@@ -61,3 +63,16 @@ def test_stored_events_read_back_unchanged():
     e = Event("window", datetime(1, 1, 1, tzinfo=timezone.utc), data={"title": "x" * 5000},
               counts={"keys": MAX_COUNT * 10})
     assert len(e.data["title"]) == 5000
+
+
+@pytest.mark.parametrize("value", [-1, 50.5, True, "50", None])
+def test_a_gauge_that_is_no_integer_says_its_range(value):
+    with pytest.raises(InvalidEvent, match=r"scroll_depth'\] must be an integer from 0 to 100"):
+        Heartbeat("browser", T, counts={"scroll_depth": value})
+
+
+def test_a_gauge_at_its_bounds_is_taken():
+    assert Heartbeat("browser", T, counts={"scroll_depth": 0}).counts["scroll_depth"] == 0
+    assert Heartbeat("browser", T, counts={"scroll_depth": 100}).counts["scroll_depth"] == 100
+    # Other counts keep their own limit only.
+    assert Heartbeat("browser", T, counts={"tab_switches": 1000}).counts["tab_switches"] == 1000
