@@ -86,6 +86,10 @@ class Firefox:
     def navigate(self, url: str) -> None:
         self("WebDriver:Navigate", {"url": url})
 
+    def current(self) -> tuple[str, str]:
+        """The current page's URL and title."""
+        return (self("WebDriver:GetCurrentURL")["value"], self("WebDriver:GetTitle")["value"])
+
     def execute(self, script: str) -> Any:
         """Run a function body in the current page (its own world), e.g. to scroll it."""
         return self("WebDriver:ExecuteScript", {"script": script, "args": []})["value"]
