@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,7 @@ from filelock import FileLock
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import QueuePool
 
+from .files import DatabaseUnavailable
 from .schema import MIGRATIONS_DIR, NewerSchema, script_head, script_revisions, stored_revision
 
 if TYPE_CHECKING:  # Alembic is imported only when a migration must run (start-up time)
@@ -24,8 +27,9 @@ if TYPE_CHECKING:  # Alembic is imported only when a migration must run (start-u
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 30_000
-__all__ = ["MIGRATIONS_DIR", "BUSY_TIMEOUT_MS", "NewerSchema", "create_sqlite_engine", "migrate",
-           "open_database", "script_head", "script_revisions", "writer"]
+__all__ = ["MIGRATIONS_DIR", "BUSY_TIMEOUT_MS", "MigrationFailed", "NewerSchema",
+           "create_sqlite_engine", "migrate", "open_database", "script_head", "script_revisions",
+           "writer"]
 
 
 def __getattr__(name: str) -> str:
@@ -107,10 +111,29 @@ def current_revision(engine: Engine) -> str | None:
         return stored_revision(raw)
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; several processes may start at once."""
+NEWER_SCHEMA_EXIT = 3  # `python -m storage.migrate`: the database is newer than this version
+
+
+class MigrationFailed(DatabaseUnavailable):
+    """The migration run in its own process failed; the message is its last words."""
+
+
+def migrate(engine: Engine, *, separate_process: bool = False) -> None:
+    """Bring the schema to the newest revision; several processes may start at once.
+
+    `separate_process`: run Alembic in a short-lived child (`python -m storage.migrate`) rather
+    than in this process. The long-lived ones (the tracker, the native hosts) use it: importing
+    Alembic and running the migration costs ~17-20 MB that would otherwise stay with them all day
+    after the first start on a new version (a host's RSS target is 60 MB; it peaked at 73).
+    """
     head = script_head()
     if current_revision(engine) == head:
+        return
+    if separate_process:
+        _migrate_in_child(Path(engine.url.database or ""))
+        if current_revision(engine) != head:
+            raise MigrationFailed(f"{engine.url.database} is still not at schema {head} after "
+                                  "its migration")
         return
     from alembic import command
 
@@ -131,8 +154,23 @@ def migrate(engine: Engine) -> None:
             command.upgrade(cfg, "head")
 
 
-def open_database(path: Path | str) -> Engine:
-    """Create the engine and run pending migrations: what every process does at start-up."""
+def _migrate_in_child(db_file: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "storage.migrate", str(db_file)],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=1800)
+    if done.returncode == 0:
+        return
+    lines = done.stderr.strip().splitlines()
+    message = lines[-1] if lines else f"exit code {done.returncode}"
+    if len(lines) > 1:
+        logger.error("the migration of %s failed:\n%s", db_file, done.stderr.strip())
+    if done.returncode == NEWER_SCHEMA_EXIT:
+        raise NewerSchema(message)
+    raise MigrationFailed(f"migrating {db_file} failed: {message}")
+
+
+def open_database(path: Path | str, *, migrate_apart: bool = False) -> Engine:
+    """Create the engine and run pending migrations: what every process does at start-up
+    (`migrate_apart`: in a child process, see `migrate`)."""
     engine = create_sqlite_engine(path)
-    migrate(engine)
+    migrate(engine, separate_process=migrate_apart)
     return engine

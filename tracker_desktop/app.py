@@ -67,8 +67,9 @@ class Store:
     Not for sharing between threads: the tracker gives its threads their own services on `uow`.
     """
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(self, db_path: Path, *, migrate_apart: bool = False) -> None:
         self.db_path = db_path
+        self._migrate_apart = migrate_apart  # migrations in a child process (long-lived ones)
         self._lite: sqlite3.Connection | None = None
 
     @cached_property
@@ -79,7 +80,7 @@ class Store:
         from storage.files import explain
 
         try:
-            return open_database(self.db_path)
+            return open_database(self.db_path, migrate_apart=self._migrate_apart)
         except DBAPIError as exc:
             reason = explain(exc, self.db_path)
             if reason is None:
@@ -115,8 +116,9 @@ class Store:
             self.engine.dispose()
 
 
-def open_store(settings: Settings, *, create: bool = True) -> Store:
-    """The database at the settings' path; `create=False` for verbs that only read.
+def open_store(settings: Settings, *, create: bool = True, migrate_apart: bool = False) -> Store:
+    """The database at the settings' path; `create=False` for verbs that only read;
+    `migrate_apart` for the long-lived processes (see storage.engine.migrate).
 
     Raises storage.files.DatabaseUnavailable (NoDatabase when missing and not `create`) with a
     message a person can act on; the files are checked before SQLite opens them.
@@ -124,7 +126,7 @@ def open_store(settings: Settings, *, create: bool = True) -> Store:
     from storage.files import prepare_database
 
     prepare_database(settings.db_path, create=create)
-    store = Store(settings.db_path)
+    store = Store(settings.db_path, migrate_apart=migrate_apart)
     if create:
         store.engine  # noqa: B018  (create and migrate it now, as a writing verb expects)
     return store
@@ -300,9 +302,11 @@ def make_sync(settings: Settings, clock: Clock, uow: Any, analysis: "AnalysisSet
                        lambda: SecretStore(data_dir), device, write=write)
 
 
-def build_app(settings: Settings, clock: Clock, *, create: bool = True) -> App:
-    """Open the database (`create=False`: a verb that only reads) and assemble the services."""
-    return App(settings, clock, open_store(settings, create=create))
+def build_app(settings: Settings, clock: Clock, *, create: bool = True,
+              migrate_apart: bool = False) -> App:
+    """Open the database (`create=False`: a verb that only reads) and assemble the services
+    (`migrate_apart`: a long-lived process, whose migrations run in a child)."""
+    return App(settings, clock, open_store(settings, create=create, migrate_apart=migrate_apart))
 
 
 class AlreadyTracking(RuntimeError):

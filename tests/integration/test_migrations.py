@@ -155,3 +155,44 @@ def test_the_revision_lines_alembic_templates_write_are_understood(tmp_path, mon
     finally:
         script_revisions.cache_clear()
         script_head.cache_clear()
+
+
+def test_a_long_lived_process_migrates_in_a_child_and_never_loads_alembic(tmp_path):
+    """The tracker and the native hosts: an old database is brought to the head by
+    `python -m storage.migrate` in a child, so Alembic is never imported into them."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "old.sqlite3"
+    _upgrade(db, "0002")
+    script = (
+        "import sys\n"
+        "from storage.engine import current_revision, open_database, script_head\n"
+        f"engine = open_database({str(db)!r}, migrate_apart=True)\n"
+        "assert current_revision(engine) == script_head(), current_revision(engine)\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+    engine = create_sqlite_engine(db)
+    assert current_revision(engine) == script_head()
+    engine.dispose()
+
+
+def test_a_child_migration_that_fails_says_why_in_the_parent(tmp_path):
+    from storage.engine import MigrationFailed, NewerSchema
+
+    newer = tmp_path / "newer.sqlite3"
+    open_database(newer).dispose()
+    with sqlite3.connect(newer) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0099'")
+    with pytest.raises(NewerSchema, match="was written by a newer tracker-desktop"):
+        open_database(newer, migrate_apart=True)
+    broken = tmp_path / "broken.sqlite3"
+    _upgrade(broken, "0002")
+    with sqlite3.connect(broken) as conn:  # a table the next migration creates, already there
+        conn.execute("CREATE TABLE focus_sessions (x)")
+    with pytest.raises(MigrationFailed, match="migrating .*broken.sqlite3 failed: .*focus_sessions"):
+        open_database(broken, migrate_apart=True)

@@ -57,7 +57,8 @@ class Context:
             try:
                 self._app = build_app(self.settings, self.clock,
                                       create=self.args.command in CREATING_VERBS
-                                      or getattr(self.args, "creates_database", False))
+                                      or getattr(self.args, "creates_database", False),
+                                      migrate_apart=getattr(self.args, "long_lived", False))
             except (NewerSchema, DatabaseUnavailable) as exc:
                 raise UsageError(str(exc)) from None
         return self._app

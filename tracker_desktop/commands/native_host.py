@@ -37,7 +37,7 @@ def _run(args: argparse.Namespace, ctx: Context) -> int:
     # browser starts a host on every connect, so the database engine waits for a write (a
     # database that needs migrating gets it on the first read).
     prepare_database(settings.db_path, create=True)
-    app = App(settings, ctx.clock, Store(settings.db_path))
+    app = App(settings, ctx.clock, Store(settings.db_path, migrate_apart=True))
     # Our own buffered stdout (PYTHONUNBUFFERED or -u would make every reply a system call):
     # the host flushes whenever it is about to wait for input.
     out = open(sys.stdout.fileno(), "wb", buffering=1 << 16, closefd=False)

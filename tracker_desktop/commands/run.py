@@ -27,7 +27,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
                    help="seconds between window reads (default from config: 1)")
     p.add_argument("--afk-timeout", type=float, metavar="S",
                    help="seconds without input before you count as away (default from config: 180)")
-    p.set_defaults(handler=handle, log_to_file=True)
+    # long-lived: a schema upgrade at start runs Alembic in a child, not in the tray all day
+    p.set_defaults(handler=handle, log_to_file=True, long_lived=True)
 
 
 def handle(args: argparse.Namespace, ctx: Context) -> int:
