@@ -138,6 +138,16 @@ class Writer:
         self._drain()
         self._write_due()
 
+    def alive(self) -> bool:
+        """The writer thread runs (started and not stopped)."""
+        return self._thread is not None and self._thread.is_alive()
+
+    def queued(self) -> int:
+        """Work handed over that the writer thread has not taken yet (approximate; any thread).
+        A producer that may outrun the writer (a native host reading a pipelined backlog) waits
+        while it is high, so its memory stays bounded; the tracker's tick never waits on it."""
+        return self._queue.qsize()
+
     @property
     def pending(self) -> int:
         """Heartbeats and events not yet written (read from the writer thread or when stopped)."""
