@@ -1,4 +1,5 @@
-"""What every request of one server process shares: settings, engine, sessions, keys."""
+"""What every request of one server process shares: settings, engine, sessions, keys, the checked
+access tokens and the rate limiter."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from functools import cached_property
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from .security import Keys, Passwords
+from .limits import RateLimiter
+from .security import AccessTokens, Keys, Passwords
 from .settings import ServerSettings
 from .store import server_secret
 
@@ -27,3 +29,17 @@ class ServerState:
     @cached_property
     def passwords(self) -> Passwords:
         return Passwords(self.settings.hash_time_cost, self.settings.hash_memory_kib)
+
+    @cached_property
+    def tokens(self) -> AccessTokens:
+        return AccessTokens(self.keys.jwt_key)
+
+    @cached_property
+    def limiter(self) -> RateLimiter:
+        return RateLimiter(self.engine)
+
+    @cached_property
+    def reads(self) -> sessionmaker[Session]:
+        """Sessions for a route that only reads: no transaction (no BEGIN and ROLLBACK round
+        trips); each statement sees the committed data of its moment."""
+        return sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"))

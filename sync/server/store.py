@@ -8,9 +8,10 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, cast
 
-from sqlalchemy import Engine, and_, case, delete, func, or_, select, update
+from sqlalchemy import (Connection, Engine, Table, and_, bindparam, delete, func, or_, select,
+                        update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -54,7 +55,7 @@ def period_bounds(kind: str, day: date) -> tuple[date, date]:
     return start, nxt - timedelta(days=1)
 
 
-# ---- shared state: secrets, rate limits --------------------------------------------------------
+# ---- shared state: secrets (the rate limits are in limits.py) ------------------------------
 
 def _insert(session_or_conn: Any, model: Any) -> Any:
     name = session_or_conn.get_bind().dialect.name if isinstance(session_or_conn, Session) \
@@ -68,25 +69,6 @@ def server_secret(engine: Engine, name: str) -> str:
         stmt = _insert(conn, ServerSecret).values(name=name, value=secrets.token_urlsafe(48))
         conn.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
         return str(conn.execute(select(ServerSecret.value).where(ServerSecret.name == name)).scalar_one())
-
-
-def hit(engine: Engine, key: str, limit: int, window_seconds: int = 60,
-        now: float | None = None) -> int | None:
-    """Count one request against `key`; the seconds to wait if it is over `limit` in this window
-    (None: allowed). One atomic upsert, so every instance on the database counts together."""
-    now = time.time() if now is None else now
-    window = int(now // window_seconds)
-    with engine.begin() as conn:
-        ins = _insert(conn, RateBucket).values(key=key, window=window, count=1)
-        stmt = ins.on_conflict_do_update(
-            index_elements=["key"],
-            set_={"count": case((RateBucket.window == window, RateBucket.count + 1), else_=1),
-                  "window": window},
-        ).returning(RateBucket.count)
-        count = int(conn.execute(stmt).scalar_one())
-    if count > limit:
-        return max(1, int((window + 1) * window_seconds - now) + 1)
-    return None
 
 
 # ---- accounts ------------------------------------------------------------------------------
@@ -182,100 +164,169 @@ def delete_user(s: Session, user_id: int) -> None:
 
 # ---- pushes --------------------------------------------------------------------------------
 
-_DAY_VALUES = [getattr(DeviceDay, f) for f in VALUE_FIELDS]
+_STREAK_CODES = tuple(f"streak_{n}" for n in badge_rules.STREAKS)
+_CODING_CODES = tuple(f"coding_{h}h" for h in badge_rules.CODING_HOURS)
+_TOTAL_FIELDS = ("active_seconds", "coding_seconds", "productive_seconds", "score_points",
+                 "scored_seconds", "focus_sessions", "focus_seconds")
+
+
+def user_exists(s: Session, user_id: int) -> bool:
+    return s.connection().execute(_USER_EXISTS, {"uid": user_id}).first() is not None
+
+
+# The statements of a push, built once (Core tables, bound parameters: SQLAlchemy compiles each
+# once per dialect and psycopg prepares them), the upserts per dialect.
+_users, _days = cast(Table, User.__table__), cast(Table, DeviceDay.__table__)
+_totals, _langs = cast(Table, PeriodTotal.__table__), cast(Table, PeriodLanguage.__table__)
+_badges = cast(Table, Badge.__table__)
+_USER_EXISTS = select(_users.c.id).where(_users.c.id == bindparam("uid"))
+_LOCK_USER = (select(_users.c.id, select(func.aggregate_strings(_badges.c.code, ","))
+                     .where(_badges.c.user_id == _users.c.id).scalar_subquery())
+              .where(_users.c.id == bindparam("uid")).with_for_update(of=_users))
+_DAYS_OF = (select(_days.c.day, _days.c.device, *(_days.c[f] for f in VALUE_FIELDS))
+            .where(_days.c.user_id == bindparam("uid"), _days.c.day >= bindparam("lo"),
+                   _days.c.day <= bindparam("hi")))
+_DROP_LANGUAGE = delete(_langs).where(
+    _langs.c.user_id == bindparam("uid"), _langs.c.kind == bindparam("k"),
+    _langs.c.start == bindparam("st"), _langs.c.language == bindparam("lang"))
+_upserts: dict[str, dict[str, Any]] = {}
+
+
+def _upsert(dialect: str) -> dict[str, Any]:
+    """The push's upserts for one dialect: the device day, period totals and languages, badges."""
+    if dialect not in _upserts:
+        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+        def replacing(table: Any, keys: list[str]) -> Any:
+            ins = make(table)
+            return ins.on_conflict_do_update(index_elements=keys, set_={
+                c.name: ins.excluded[c.name] for c in table.c if c.name not in keys})
+
+        _upserts[dialect] = {
+            "day": replacing(_days, ["user_id", "day", "device"]),
+            "totals": replacing(_totals, ["user_id", "kind", "start"]),
+            "languages": replacing(_langs, ["user_id", "kind", "start", "language"]),
+            "badges": make(_badges).on_conflict_do_nothing(index_elements=["user_id", "code"]),
+        }
+    return _upserts[dialect]
 
 
 def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[str, Any]) -> bool:
     """Upsert one device's day and bring the user's day, week and month totals and badges up to
-    date. Returns False (and writes nothing) when the day is exactly as stored."""
-    # One push per user at a time (two machines pushing together): the totals are recomputed
-    # from every device's rows, so they must see each other's.
-    s.execute(select(User.id).where(User.id == user_id).with_for_update())
-    new = {f: values[f] for f in VALUE_FIELDS}
-    stored = s.execute(select(*_DAY_VALUES).where(
-        DeviceDay.user_id == user_id, DeviceDay.day == day, DeviceDay.device == device)).first()
-    if stored is not None and dict(zip(VALUE_FIELDS, stored)) == new:
-        return False
-    key = {"user_id": user_id, "day": day, "device": device}
-    changes = {**new, "updated_at": datetime.now(timezone.utc)}
-    ins = _insert(s, DeviceDay).values(**key, **changes)
-    s.execute(ins.on_conflict_do_update(index_elements=list(key), set_=changes))
-    _refresh_periods(s, user_id, day)
-    _refresh_badges(s, user_id, day)
-    return True
+    date. Returns False (and writes nothing) when the day is exactly as stored; raises NotFound
+    when the account is gone.
 
-
-def _refresh_periods(s: Session, user_id: int, day: date) -> None:
-    """The user's day, week and month totals (and languages) from every device's rows: one read,
-    one upsert, one delete and one insert, whatever the number of devices and days."""
+    Round trips: the user's row locked (with the badges held), every device's days of the week
+    and month read once (the stored day among them), then the day, the three totals and the
+    languages written; badge queries only when this push can have earned one."""
+    conn = s.connection()
+    # One push per user at a time (two machines pushing together): the totals are computed from
+    # every device's rows, so they must see each other's.
+    locked = conn.execute(_LOCK_USER, {"uid": user_id}).first()
+    if locked is None:
+        raise NotFound("no such account")
+    have = set(locked[1].split(",")) if locked[1] else set()
     spans = {kind: period_bounds(kind, day) for kind in ("d", "w", "m")}
     lo = min(a for a, _ in spans.values())
     hi = max(b for _, b in spans.values())
-    rows = s.execute(select(DeviceDay.day, DeviceDay.active_seconds, DeviceDay.coding_seconds,
-                            DeviceDay.productive_seconds, DeviceDay.productivity_score,
-                            DeviceDay.focus_sessions, DeviceDay.focus_seconds, DeviceDay.languages)
-                     .where(DeviceDay.user_id == user_id, DeviceDay.day >= lo,
-                            DeviceDay.day <= hi)).all()
-    totals_rows: list[dict[str, Any]] = []
-    language_rows: list[dict[str, Any]] = []
+    stored = {(r[0], r[1]): dict(zip(VALUE_FIELDS, r[2:]))
+              for r in conn.execute(_DAYS_OF, {"uid": user_id, "lo": lo, "hi": hi})}
+    new = {f: values[f] for f in VALUE_FIELDS}
+    old = stored.get((day, device))
+    if old == new:
+        return False
+    upsert = _upsert(conn.dialect.name)
+    conn.execute(upsert["day"], {"user_id": user_id, "day": day, "device": device, **new,
+                                 "updated_at": datetime.now(timezone.utc)})
+    before = _period_sums(stored, spans)
+    stored[(day, device)] = new
+    after = _period_sums(stored, spans)
+    _write_periods(conn, upsert, user_id, spans, before, after)
+    _refresh_badges(conn, upsert, user_id, day, have, before["d"], after["d"], old, new)
+    return True
+
+
+def _period_sums(rows: Mapping[tuple[date, str], Mapping[str, Any]],
+                 spans: Mapping[str, tuple[date, date]]) -> dict[str, dict[str, Any]]:
+    """Each period's totals over every device's days, its languages under "languages"."""
+    out: dict[str, dict[str, Any]] = {}
     for kind, (start, end) in spans.items():
-        t: dict[str, Any] = {"user_id": user_id, "kind": kind, "start": start, "active_seconds": 0.0,
-             "coding_seconds": 0.0, "productive_seconds": 0.0, "score_points": 0.0,
-             "scored_seconds": 0.0, "focus_sessions": 0, "focus_seconds": 0.0}
+        t: dict[str, Any] = dict.fromkeys(_TOTAL_FIELDS, 0.0)
+        t["focus_sessions"] = 0
         langs: dict[str, float] = defaultdict(float)
-        for r in rows:
-            if not start <= r.day <= end:
+        for (d, _device), r in rows.items():
+            if not start <= d <= end:
                 continue
-            t["active_seconds"] += r.active_seconds
-            t["coding_seconds"] += r.coding_seconds
-            t["productive_seconds"] += r.productive_seconds
-            if r.productivity_score is not None and r.active_seconds > 0:
-                t["score_points"] += r.productivity_score * r.active_seconds
-                t["scored_seconds"] += r.active_seconds
-            t["focus_sessions"] += r.focus_sessions
-            t["focus_seconds"] += r.focus_seconds
-            for name, secs in (r.languages or {}).items():
+            t["active_seconds"] += r["active_seconds"]
+            t["coding_seconds"] += r["coding_seconds"]
+            t["productive_seconds"] += r["productive_seconds"]
+            if r["productivity_score"] is not None and r["active_seconds"] > 0:
+                t["score_points"] += r["productivity_score"] * r["active_seconds"]
+                t["scored_seconds"] += r["active_seconds"]
+            t["focus_sessions"] += r["focus_sessions"]
+            t["focus_seconds"] += r["focus_seconds"]
+            for name, secs in (r["languages"] or {}).items():
                 langs[name] += secs
         t["productivity"] = t["score_points"] / t["scored_seconds"] if t["scored_seconds"] else None
-        totals_rows.append(t)
-        language_rows += [{"user_id": user_id, "kind": kind, "start": start, "language": n,
-                           "seconds": v} for n, v in langs.items()]
-    ins = _insert(s, PeriodTotal).values(totals_rows)
-    s.execute(ins.on_conflict_do_update(
-        index_elements=["user_id", "kind", "start"],
-        set_={c: getattr(ins.excluded, c) for c in totals_rows[0] if c not in ("user_id", "kind", "start")}))
-    s.execute(delete(PeriodLanguage).where(PeriodLanguage.user_id == user_id, or_(*(
-        and_(PeriodLanguage.kind == kind, PeriodLanguage.start == start)
-        for kind, (start, _end) in spans.items()))))
+        t["languages"] = dict(langs)
+        out[kind] = t
+    return out
+
+
+def _write_periods(conn: Connection, upsert: Mapping[str, Any], user_id: int,
+                   spans: Mapping[str, tuple[date, date]],
+                   before: Mapping[str, Mapping[str, Any]],
+                   after: Mapping[str, Mapping[str, Any]]) -> None:
+    """The user's day, week and month totals in one upsert; their languages in one upsert, and
+    deletes only for a language that left a period."""
+    conn.execute(upsert["totals"], [
+        {"user_id": user_id, "kind": kind, "start": spans[kind][0],
+         **{c: v for c, v in t.items() if c != "languages"}} for kind, t in after.items()])
+    language_rows = [{"user_id": user_id, "kind": kind, "start": spans[kind][0], "language": n,
+                      "seconds": v}
+                     for kind, t in after.items() for n, v in t["languages"].items()]
     if language_rows:
-        s.execute(_insert(s, PeriodLanguage).values(language_rows))
+        conn.execute(upsert["languages"], language_rows)
+    gone = [{"uid": user_id, "k": kind, "st": spans[kind][0], "lang": n}
+            for kind, t in before.items() for n in t["languages"] if n not in after[kind]["languages"]]
+    if gone:
+        conn.execute(_DROP_LANGUAGE, gone)
 
 
-def _refresh_badges(s: Session, user_id: int, day: date) -> None:
-    """Badges not earned yet, from what they need: the last 100 days for streaks, all-time sums
-    for coding hours (one aggregate), all-time languages only while polyglot is missing."""
-    have = set(s.scalars(select(Badge.code).where(Badge.user_id == user_id)))
-    if len(have) >= len(badge_rules.NAMES):
-        return
-    since = day - timedelta(days=max(badge_rules.STREAKS))
-    recent = [badge_rules.Day(r.start, r.active_seconds, 0.0, r.focus_seconds)
-              for r in s.execute(select(PeriodTotal.start, PeriodTotal.active_seconds,
-                                        PeriodTotal.focus_seconds)
-                                 .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "d",
-                                        PeriodTotal.start >= since))]
-    found = badge_rules.earned(recent, {})
-    coding_codes = [f"coding_{h}h" for h in badge_rules.CODING_HOURS]
-    if not have.issuperset(coding_codes):
+def _refresh_badges(conn: Connection, upsert: Mapping[str, Any], user_id: int, day: date,
+                    have: set[str],
+                    day_before: Mapping[str, Any], day_after: Mapping[str, Any],
+                    old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> None:
+    """Badges not held yet that this push can have earned (badges are checked on every push and
+    never taken back, so what was earnable before is already held):
+    - a streak only when the day became active (the last 100 days are read then);
+    - coding hours only when the day's coding time grew (all-time sums from the months);
+    - polyglot only when a language's time grew (all-time languages from the months);
+    - a focus marathon when the day's focus reaches it."""
+    found: dict[str, date] = {}
+    if day_before["active_seconds"] <= 0 < day_after["active_seconds"] and \
+            not have.issuperset(_STREAK_CODES):
+        since = day - timedelta(days=max(badge_rules.STREAKS))
+        recent = [badge_rules.Day(r.start, r.active_seconds, 0.0, r.focus_seconds)
+                  for r in conn.execute(select(PeriodTotal.start, PeriodTotal.active_seconds,
+                                            PeriodTotal.focus_seconds)
+                                     .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "d",
+                                            PeriodTotal.start >= since))]
+        found.update(badge_rules.earned(recent, {}))
+    if day_after["focus_seconds"] >= badge_rules.MARATHON_SECONDS:
+        found.setdefault("focus_marathon", day)
+    if day_after["coding_seconds"] > day_before["coding_seconds"] and \
+            not have.issuperset(_CODING_CODES):
         # Months hold the all-time sum in a few rows; when each threshold was crossed comes from
         # the days of the month that crossed it.
-        months = s.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
+        months = conn.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
                            .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "m")
                            .order_by(PeriodTotal.start)).all()
         total = 0.0
         for start, coding in months:
             before, total = total, total + coding
             if any(before < h * 3600 <= total for h in badge_rules.CODING_HOURS):
-                days_of = s.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
+                days_of = conn.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
                                     .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "d",
                                            PeriodTotal.start >= start,
                                            PeriodTotal.start <= period_bounds("m", start)[1])
@@ -286,17 +337,20 @@ def _refresh_badges(s: Session, user_id: int, day: date) -> None:
                     for h in badge_rules.CODING_HOURS:
                         if before < h * 3600 <= running:
                             found.setdefault(f"coding_{h}h", d)
-    if "polyglot" not in have:
-        langs: dict[str, float] = dict(s.execute(
+    old_langs = (old or {}).get("languages") or {}
+    if "polyglot" not in have and any(v > old_langs.get(n, 0.0)
+                                      for n, v in (new["languages"] or {}).items()):
+        langs: dict[str, float] = dict(conn.execute(
             select(PeriodLanguage.language, func.sum(PeriodLanguage.seconds))
             .where(PeriodLanguage.user_id == user_id, PeriodLanguage.kind == "m")
             .group_by(PeriodLanguage.language)).all())
         polyglot = badge_rules.earned([badge_rules.Day(day, 0, 0, 0)], langs).get("polyglot")
         if polyglot is not None:
             found.setdefault("polyglot", polyglot)
-    for code, when in found.items():
-        if code not in have:
-            s.add(Badge(user_id=user_id, code=code, earned_on=when))
+    new_badges = [{"user_id": user_id, "code": code, "earned_on": when}
+                  for code, when in found.items() if code not in have]
+    if new_badges:
+        conn.execute(upsert["badges"], new_badges)
 
 
 def my_days(s: Session, user_id: int, start: date, end: date) -> list[dict[str, Any]]:
