@@ -3,6 +3,7 @@ route under /me, /aggregates, /teams acts only on the caller's own data."""
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, Iterator
@@ -23,7 +24,6 @@ from .schemas import (
     AggregateIn,
     BadgeOut,
     DayValues,
-    Entry,
     ExportOut,
     Health,
     JoinIn,
@@ -272,18 +272,21 @@ def leaderboard(user_id: CallerId, srv: ServerDep,
         raise _unprocessable("a language board ranks time: metric coding or active", "query",
                              "language")
     kind, start, end = _period(period, date_)
-    with srv.reads() as s:
-        if not store.user_exists(s, user_id):
+    with srv.reader.connect() as conn:
+        if not store.user_exists(conn, user_id):
             raise _unauthorized("no such account")
-        if team is not None and not store.is_member(s, user_id, team):
+        if team is not None and not store.is_member(conn, user_id, team):
             raise HTTPException(404, "no team of yours has that id")
-        rows = store.board(s, kind, start, metric, language=language, team=team, limit=limit)
+        rows = store.board(conn, kind, start, metric, language=language, team=team, limit=limit)
     key = srv.keys.pseudonym_key
-    entries = [Entry(rank=rank, user_id=r.user_id, value=round(r.value, 3),
-                     name=pseudonym(key, r.user_id) if r.anonymous else (r.display_name or r.username))
+    # Built as plain JSON (the LeaderboardOut schema): 100 entries a request, every request.
+    entries = [{"rank": rank, "user_id": r.user_id, "value": round(r.value, 3),
+                "name": pseudonym(key, r.user_id) if r.anonymous else (r.display_name or r.username)}
                for rank, r in zip(store.ranks([r.value for r in rows]), rows)]
-    return _json(LeaderboardOut(period=period, metric=metric, start=start, end=end,
-                                language=language, team=team, entries=entries))
+    body = {"period": period, "metric": metric, "start": start.isoformat(), "end": end.isoformat(),
+            "language": language, "team": team, "entries": entries}
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+                    media_type="application/json")
 
 
 @router.get("/api/v1/leaderboards/teams", response_model=TeamBoardOut)

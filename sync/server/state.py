@@ -39,7 +39,7 @@ class ServerState:
         return RateLimiter(self.engine)
 
     @cached_property
-    def reads(self) -> sessionmaker[Session]:
-        """Sessions for a route that only reads: no transaction (no BEGIN and ROLLBACK round
+    def reader(self) -> Engine:
+        """The engine for routes that only read: no transaction (no BEGIN and ROLLBACK round
         trips); each statement sees the committed data of its moment."""
-        return sessionmaker(self.engine.execution_options(isolation_level="AUTOCOMMIT"))
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")

@@ -3,6 +3,7 @@ they keep current, leaderboards, teams, badges, privacy. Routes call these; they
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from collections import defaultdict
@@ -170,8 +171,8 @@ _TOTAL_FIELDS = ("active_seconds", "coding_seconds", "productive_seconds", "scor
                  "scored_seconds", "focus_sessions", "focus_seconds")
 
 
-def user_exists(s: Session, user_id: int) -> bool:
-    return s.connection().execute(_USER_EXISTS, {"uid": user_id}).first() is not None
+def user_exists(conn: Connection, user_id: int) -> bool:
+    return conn.execute(_USER_EXISTS, {"uid": user_id}).first() is not None
 
 
 # The statements of a push, built once (Core tables, bound parameters: SQLAlchemy compiles each
@@ -186,29 +187,54 @@ _LOCK_USER = (select(_users.c.id, select(func.aggregate_strings(_badges.c.code, 
 _DAYS_OF = (select(_days.c.day, _days.c.device, *(_days.c[f] for f in VALUE_FIELDS))
             .where(_days.c.user_id == bindparam("uid"), _days.c.day >= bindparam("lo"),
                    _days.c.day <= bindparam("hi")))
-_DROP_LANGUAGE = delete(_langs).where(
-    _langs.c.user_id == bindparam("uid"), _langs.c.kind == bindparam("k"),
-    _langs.c.start == bindparam("st"), _langs.c.language == bindparam("lang"))
-_upserts: dict[str, dict[str, Any]] = {}
+_IS_MEMBER = select(TeamMember.user_id).where(TeamMember.team_id == bindparam("team"),
+                                             TeamMember.user_id == bindparam("uid"))
 
 
-def _upsert(dialect: str) -> dict[str, Any]:
-    """The push's upserts for one dialect: the device day, period totals and languages, badges."""
-    if dialect not in _upserts:
-        make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+@functools.cache
+def _drop_languages(n: int) -> Any:
+    """A delete of `n` (kind, start, language) rows of one user's period languages."""
+    return delete(_langs).where(_langs.c.user_id == bindparam("uid"), or_(*(
+        and_(_langs.c.kind == bindparam(f"k_{i}"), _langs.c.start == bindparam(f"st_{i}"),
+             _langs.c.language == bindparam(f"lang_{i}")) for i in range(n))))
 
-        def replacing(table: Any, keys: list[str]) -> Any:
-            ins = make(table)
-            return ins.on_conflict_do_update(index_elements=keys, set_={
-                c.name: ins.excluded[c.name] for c in table.c if c.name not in keys})
 
-        _upserts[dialect] = {
-            "day": replacing(_days, ["user_id", "day", "device"]),
-            "totals": replacing(_totals, ["user_id", "kind", "start"]),
-            "languages": replacing(_langs, ["user_id", "kind", "start", "language"]),
-            "badges": make(_badges).on_conflict_do_nothing(index_elements=["user_id", "code"]),
-        }
-    return _upserts[dialect]
+@functools.cache
+def _upsert(dialect: str, table: Table) -> Any:
+    """An upsert of one row into `table` (its parameters the column names), built once per
+    dialect: SQLAlchemy compiles it once and psycopg prepares it. Rows replace what they collide
+    with; badges are never replaced."""
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    keys = [c.name for c in table.primary_key.columns]
+    ins = make(table)
+    if table is _badges:
+        return ins.on_conflict_do_nothing(index_elements=keys)
+    return ins.on_conflict_do_update(index_elements=keys, set_={
+        c.name: ins.excluded[c.name] for c in table.c if c.name not in keys})
+
+
+@functools.cache
+def _upsert_arrays(table: Table) -> Any:
+    """PostgreSQL: the same upsert for many rows in one statement of fixed shape (one array
+    parameter per column, unnested): compiled and prepared once, whatever the row count."""
+    names = [c.name for c in table.c]
+    rows = func.unnest(*(bindparam(c.name, type_=postgresql.ARRAY(c.type)) for c in table.c)
+                       ).table_valued(*names).render_derived()
+    keys = [c.name for c in table.primary_key.columns]
+    ins = postgresql.insert(table).from_select(names, select(*(rows.c[n] for n in names)))
+    if table is _badges:
+        return ins.on_conflict_do_nothing(index_elements=keys)
+    return ins.on_conflict_do_update(index_elements=keys, set_={
+        n: ins.excluded[n] for n in names if n not in keys})
+
+
+def _write(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """Upsert these rows: one statement on PostgreSQL, one per row on SQLite (in process)."""
+    dialect = conn.dialect.name
+    if dialect == "postgresql" and len(rows) > 1:
+        conn.execute(_upsert_arrays(table), {c.name: [r[c.name] for r in rows] for c in table.c})
+    else:
+        conn.execute(_upsert(dialect, table), rows if len(rows) > 1 else rows[0])
 
 
 def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[str, Any]) -> bool:
@@ -235,14 +261,13 @@ def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[s
     old = stored.get((day, device))
     if old == new:
         return False
-    upsert = _upsert(conn.dialect.name)
-    conn.execute(upsert["day"], {"user_id": user_id, "day": day, "device": device, **new,
-                                 "updated_at": datetime.now(timezone.utc)})
+    _write(conn, _days, [{"user_id": user_id, "day": day, "device": device, **new,
+                          "updated_at": datetime.now(timezone.utc)}])
     before = _period_sums(stored, spans)
     stored[(day, device)] = new
     after = _period_sums(stored, spans)
-    _write_periods(conn, upsert, user_id, spans, before, after)
-    _refresh_badges(conn, upsert, user_id, day, have, before["d"], after["d"], old, new)
+    _write_periods(conn, user_id, spans, before, after)
+    _refresh_badges(conn, user_id, day, have, before["d"], after["d"], old, new)
     return True
 
 
@@ -273,27 +298,30 @@ def _period_sums(rows: Mapping[tuple[date, str], Mapping[str, Any]],
     return out
 
 
-def _write_periods(conn: Connection, upsert: Mapping[str, Any], user_id: int,
+def _write_periods(conn: Connection, user_id: int,
                    spans: Mapping[str, tuple[date, date]],
                    before: Mapping[str, Mapping[str, Any]],
                    after: Mapping[str, Mapping[str, Any]]) -> None:
     """The user's day, week and month totals in one upsert; their languages in one upsert, and
     deletes only for a language that left a period."""
-    conn.execute(upsert["totals"], [
-        {"user_id": user_id, "kind": kind, "start": spans[kind][0],
-         **{c: v for c, v in t.items() if c != "languages"}} for kind, t in after.items()])
+    _write(conn, _totals, [{"user_id": user_id, "kind": kind, "start": spans[kind][0],
+                            **{c: v for c, v in t.items() if c != "languages"}}
+                           for kind, t in after.items()])
     language_rows = [{"user_id": user_id, "kind": kind, "start": spans[kind][0], "language": n,
                       "seconds": v}
                      for kind, t in after.items() for n, v in t["languages"].items()]
     if language_rows:
-        conn.execute(upsert["languages"], language_rows)
-    gone = [{"uid": user_id, "k": kind, "st": spans[kind][0], "lang": n}
-            for kind, t in before.items() for n in t["languages"] if n not in after[kind]["languages"]]
+        _write(conn, _langs, language_rows)
+    gone = [(kind, spans[kind][0], n) for kind, t in before.items()
+            for n in t["languages"] if n not in after[kind]["languages"]]
     if gone:
-        conn.execute(_DROP_LANGUAGE, gone)
+        params: dict[str, Any] = {"uid": user_id}
+        for i, (kind, start, name) in enumerate(gone):
+            params.update({f"k_{i}": kind, f"st_{i}": start, f"lang_{i}": name})
+        conn.execute(_drop_languages(len(gone)), params)
 
 
-def _refresh_badges(conn: Connection, upsert: Mapping[str, Any], user_id: int, day: date,
+def _refresh_badges(conn: Connection, user_id: int, day: date,
                     have: set[str],
                     day_before: Mapping[str, Any], day_after: Mapping[str, Any],
                     old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> None:
@@ -350,7 +378,7 @@ def _refresh_badges(conn: Connection, upsert: Mapping[str, Any], user_id: int, d
     new_badges = [{"user_id": user_id, "code": code, "earned_on": when}
                   for code, when in found.items() if code not in have]
     if new_badges:
-        conn.execute(upsert["badges"], new_badges)
+        _write(conn, _badges, new_badges)
 
 
 def my_days(s: Session, user_id: int, start: date, end: date) -> list[dict[str, Any]]:
@@ -403,27 +431,38 @@ def _metric_value(metric: str) -> Any:
             "active": PeriodTotal.active_seconds, "focus": PeriodTotal.focus_seconds}[metric]
 
 
-def board(s: Session, kind: str, start: date, metric: str, *, language: str | None = None,
-          team: int | None = None, limit: int = 100) -> list[Row]:
-    """Opted-in users over one period, best first (ties by user id, so pages are stable)."""
-    if language is not None:
+@functools.cache
+def _board_query(metric: str, by_language: bool, in_team: bool) -> Any:
+    """One board's statement, built once per shape; the period, language, team and limit are
+    bound parameters."""
+    if by_language:
         value = PeriodLanguage.seconds
         q = (select(User.id, User.username, User.display_name, User.anonymous, value)
              .join(PeriodLanguage, PeriodLanguage.user_id == User.id)
-             .where(PeriodLanguage.kind == kind, PeriodLanguage.start == start,
-                    PeriodLanguage.language == language, User.share_languages.is_(True)))
+             .where(PeriodLanguage.kind == bindparam("kind"),
+                    PeriodLanguage.start == bindparam("start"),
+                    PeriodLanguage.language == bindparam("language"),
+                    User.share_languages.is_(True)))
         uid = PeriodLanguage.user_id
     else:
         value = _metric_value(metric)
         q = (select(User.id, User.username, User.display_name, User.anonymous, value)
              .join(PeriodTotal, PeriodTotal.user_id == User.id)
-             .where(PeriodTotal.kind == kind, PeriodTotal.start == start))
+             .where(PeriodTotal.kind == bindparam("kind"), PeriodTotal.start == bindparam("start")))
         uid = PeriodTotal.user_id
     q = q.where(User.leaderboard_visible.is_(True), value > 0)
-    if team is not None:
-        q = q.where(uid.in_(select(TeamMember.user_id).where(TeamMember.team_id == team)))
-    q = q.order_by(value.desc(), uid).limit(limit)
-    return [Row(int(a), b, c, bool(d), float(e)) for a, b, c, d, e in s.execute(q).all()]
+    if in_team:
+        q = q.where(uid.in_(select(TeamMember.user_id).where(TeamMember.team_id == bindparam("team"))))
+    return q.order_by(value.desc(), uid).limit(bindparam("limit"))
+
+
+def board(conn: Connection, kind: str, start: date, metric: str, *, language: str | None = None,
+          team: int | None = None, limit: int = 100) -> list[Row]:
+    """Opted-in users over one period, best first (ties by user id, so pages are stable)."""
+    q = _board_query(metric if language is None else "", language is not None, team is not None)
+    rows = conn.execute(q, {"kind": kind, "start": start, "language": language, "team": team,
+                            "limit": limit})
+    return [Row(int(a), b, c, bool(d), float(e)) for a, b, c, d, e in rows]
 
 
 def ranks(values: list[float]) -> list[int]:
@@ -482,8 +521,9 @@ def leave_team(s: Session, user_id: int, team_id: int) -> None:
         s.execute(delete(Team).where(Team.id == team_id))
 
 
-def is_member(s: Session, user_id: int, team_id: int) -> bool:
-    return s.get(TeamMember, (team_id, user_id)) is not None
+def is_member(s: Session | Connection, user_id: int, team_id: int) -> bool:
+    conn = s.connection() if isinstance(s, Session) else s
+    return conn.execute(_IS_MEMBER, {"uid": user_id, "team": team_id}).first() is not None
 
 
 def my_teams(s: Session, user_id: int) -> list[tuple[Team, int]]:
