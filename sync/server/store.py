@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, cast
 
 from sqlalchemy import (Connection, Engine, Table, and_, bindparam, delete, func, or_, select,
-                        update)
+                        tuple_, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -180,10 +180,21 @@ def user_exists(conn: Connection, user_id: int) -> bool:
 _users, _days = cast(Table, User.__table__), cast(Table, DeviceDay.__table__)
 _totals, _langs = cast(Table, PeriodTotal.__table__), cast(Table, PeriodLanguage.__table__)
 _badges = cast(Table, Badge.__table__)
+_langs_hour = (select(_langs.c.language)
+               .where(_langs.c.user_id == bindparam("uid"), _langs.c.kind == "m")
+               .group_by(_langs.c.language)
+               .having(func.sum(_langs.c.seconds) >= badge_rules.POLYGLOT_SECONDS).subquery())
 _USER_EXISTS = select(_users.c.id).where(_users.c.id == bindparam("uid"))
-_LOCK_USER = (select(_users.c.id, select(func.aggregate_strings(_badges.c.code, ","))
-                     .where(_badges.c.user_id == _users.c.id).scalar_subquery())
-              .where(_users.c.id == bindparam("uid")).with_for_update(of=_users))
+# The user's row locked, with what the badge checks start from: the badges held, all-time coding
+# seconds and the languages with an hour all-time (from the month rows: a few per year).
+_LOCK_USER = (select(
+    _users.c.id,
+    select(func.aggregate_strings(_badges.c.code, ",")).where(_badges.c.user_id == bindparam("uid"))
+    .scalar_subquery(),
+    select(func.coalesce(func.sum(_totals.c.coding_seconds), 0.0))
+    .where(_totals.c.user_id == bindparam("uid"), _totals.c.kind == "m").scalar_subquery(),
+    select(func.aggregate_strings(_langs_hour.c.language, ",")).scalar_subquery())
+    .where(_users.c.id == bindparam("uid")).with_for_update(of=_users))
 _DAYS_OF = (select(_days.c.day, _days.c.device, *(_days.c[f] for f in VALUE_FIELDS))
             .where(_days.c.user_id == bindparam("uid"), _days.c.day >= bindparam("lo"),
                    _days.c.day <= bindparam("hi")))
@@ -213,13 +224,16 @@ def _upsert(dialect: str, table: Table) -> Any:
         c.name: ins.excluded[c.name] for c in table.c if c.name not in keys})
 
 
-@functools.cache
-def _upsert_arrays(table: Table) -> Any:
-    """PostgreSQL: the same upsert for many rows in one statement of fixed shape (one array
-    parameter per column, unnested): compiled and prepared once, whatever the row count."""
+def _unnested(columns: Iterable[Any], prefix: str) -> Any:
+    """PostgreSQL: rows from one array parameter per column (`<prefix><column>`), unnested."""
+    columns = list(columns)
+    return func.unnest(*(bindparam(prefix + c.name, type_=postgresql.ARRAY(c.type)) for c in columns)
+                       ).table_valued(*(c.name for c in columns)).render_derived()
+
+
+def _upsert_unnested(table: Table, prefix: str) -> Any:
     names = [c.name for c in table.c]
-    rows = func.unnest(*(bindparam(c.name, type_=postgresql.ARRAY(c.type)) for c in table.c)
-                       ).table_valued(*names).render_derived()
+    rows = _unnested(table.c, prefix)
     keys = [c.name for c in table.primary_key.columns]
     ins = postgresql.insert(table).from_select(names, select(*(rows.c[n] for n in names)))
     if table is _badges:
@@ -228,13 +242,28 @@ def _upsert_arrays(table: Table) -> Any:
         n: ins.excluded[n] for n in names if n not in keys})
 
 
-def _write(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
-    """Upsert these rows: one statement on PostgreSQL, one per row on SQLite (in process)."""
-    dialect = conn.dialect.name
-    if dialect == "postgresql" and len(rows) > 1:
-        conn.execute(_upsert_arrays(table), {c.name: [r[c.name] for r in rows] for c in table.c})
-    else:
-        conn.execute(_upsert(dialect, table), rows if len(rows) > 1 else rows[0])
+@functools.cache
+def _pg_push_writes() -> Any:
+    """PostgreSQL: every write of a push in one statement of fixed shape (compiled and prepared
+    once): the device day, the three totals and the languages upserted, the languages that left a
+    period deleted (data-modifying CTEs; the rows they touch are disjoint)."""
+    day = postgresql.insert(_days).values({c.name: bindparam("d_" + c.name, type_=c.type)
+                                           for c in _days.c})
+    keys = [c.name for c in _days.primary_key.columns]
+    day = day.on_conflict_do_update(index_elements=keys, set_={
+        c.name: day.excluded[c.name] for c in _days.c if c.name not in keys})
+    gone = _unnested([_langs.c.kind, _langs.c.start, _langs.c.language], "g_")
+    drop = delete(_langs).where(
+        _langs.c.user_id == bindparam("g_user_id"),
+        tuple_(_langs.c.kind, _langs.c.start, _langs.c.language).in_(
+            select(gone.c.kind, gone.c.start, gone.c.language)))
+    return _upsert_unnested(_langs, "l_").add_cte(
+        day.cte("push_day"), _upsert_unnested(_totals, "t_").cte("push_totals"),
+        drop.cte("push_gone"))
+
+
+def _columns(rows: list[dict[str, Any]], table: Table, prefix: str) -> dict[str, list[Any]]:
+    return {prefix + c.name: [r[c.name] for r in rows] for c in table.c}
 
 
 def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[str, Any]) -> bool:
@@ -252,6 +281,7 @@ def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[s
     if locked is None:
         raise NotFound("no such account")
     have = set(locked[1].split(",")) if locked[1] else set()
+    held = Held(have, float(locked[2]), set(locked[3].split(",")) if locked[3] else set())
     spans = {kind: period_bounds(kind, day) for kind in ("d", "w", "m")}
     lo = min(a for a, _ in spans.values())
     hi = max(b for _, b in spans.values())
@@ -261,13 +291,13 @@ def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[s
     old = stored.get((day, device))
     if old == new:
         return False
-    _write(conn, _days, [{"user_id": user_id, "day": day, "device": device, **new,
-                          "updated_at": datetime.now(timezone.utc)}])
+    day_row = {"user_id": user_id, "day": day, "device": device, **new,
+               "updated_at": datetime.now(timezone.utc)}
     before = _period_sums(stored, spans)
     stored[(day, device)] = new
     after = _period_sums(stored, spans)
-    _write_periods(conn, user_id, spans, before, after)
-    _refresh_badges(conn, user_id, day, have, before["d"], after["d"], old, new)
+    _write_periods(conn, day_row, spans, before, after)
+    _refresh_badges(conn, user_id, day, held, before["d"], after["d"], old, new)
     return True
 
 
@@ -298,39 +328,58 @@ def _period_sums(rows: Mapping[tuple[date, str], Mapping[str, Any]],
     return out
 
 
-def _write_periods(conn: Connection, user_id: int,
+def _write_periods(conn: Connection, day_row: dict[str, Any],
                    spans: Mapping[str, tuple[date, date]],
                    before: Mapping[str, Mapping[str, Any]],
                    after: Mapping[str, Mapping[str, Any]]) -> None:
-    """The user's day, week and month totals in one upsert; their languages in one upsert, and
-    deletes only for a language that left a period."""
-    _write(conn, _totals, [{"user_id": user_id, "kind": kind, "start": spans[kind][0],
-                            **{c: v for c, v in t.items() if c != "languages"}}
-                           for kind, t in after.items()])
-    language_rows = [{"user_id": user_id, "kind": kind, "start": spans[kind][0], "language": n,
-                      "seconds": v}
-                     for kind, t in after.items() for n, v in t["languages"].items()]
-    if language_rows:
-        _write(conn, _langs, language_rows)
-    gone = [(kind, spans[kind][0], n) for kind, t in before.items()
+    """The device's day, the user's day, week and month totals and their languages: one
+    statement on PostgreSQL; on SQLite (in process, no round trips) an upsert each, and a delete
+    only when a language left a period."""
+    user_id = day_row["user_id"]
+    totals = [{"user_id": user_id, "kind": kind, "start": spans[kind][0],
+               **{c: v for c, v in t.items() if c != "languages"}} for kind, t in after.items()]
+    languages = [{"user_id": user_id, "kind": kind, "start": spans[kind][0], "language": n,
+                  "seconds": v} for kind, t in after.items() for n, v in t["languages"].items()]
+    gone = [{"kind": kind, "start": spans[kind][0], "language": n} for kind, t in before.items()
             for n in t["languages"] if n not in after[kind]["languages"]]
+    if conn.dialect.name == "postgresql":
+        conn.execute(_pg_push_writes(), {
+            **{"d_" + k: v for k, v in day_row.items()}, **_columns(totals, _totals, "t_"),
+            **_columns(languages, _langs, "l_"), "g_user_id": user_id,
+            **{"g_" + k: [g[k] for g in gone] for k in ("kind", "start", "language")}})
+        return
+    upsert = functools.partial(_upsert, conn.dialect.name)
+    conn.execute(upsert(_days), day_row)
+    conn.execute(upsert(_totals), totals)
+    if languages:
+        conn.execute(upsert(_langs), languages)
     if gone:
         params: dict[str, Any] = {"uid": user_id}
-        for i, (kind, start, name) in enumerate(gone):
-            params.update({f"k_{i}": kind, f"st_{i}": start, f"lang_{i}": name})
+        for i, g in enumerate(gone):
+            params.update({f"k_{i}": g["kind"], f"st_{i}": g["start"], f"lang_{i}": g["language"]})
         conn.execute(_drop_languages(len(gone)), params)
 
 
-def _refresh_badges(conn: Connection, user_id: int, day: date,
-                    have: set[str],
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What a push's badge checks start from, read with the user's lock."""
+    badges: set[str]
+    coding_seconds: float  # all time, before this push
+    hour_languages: set[str]  # languages with an hour or more all time, before this push
+
+
+def _refresh_badges(conn: Connection, user_id: int, day: date, held: Held,
                     day_before: Mapping[str, Any], day_after: Mapping[str, Any],
                     old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> None:
     """Badges not held yet that this push can have earned (badges are checked on every push and
     never taken back, so what was earnable before is already held):
     - a streak only when the day became active (the last 100 days are read then);
-    - coding hours only when the day's coding time grew (all-time sums from the months);
-    - polyglot only when a language's time grew (all-time languages from the months);
+    - coding hours only when the all-time coding time reaches a missing threshold (then the
+      days of the month that crossed it are read for the day it was crossed);
+    - polyglot only when a language's time grew and enough languages can have an hour (then the
+      all-time languages are read);
     - a focus marathon when the day's focus reaches it."""
+    have = held.badges
     found: dict[str, date] = {}
     if day_before["active_seconds"] <= 0 < day_after["active_seconds"] and \
             not have.issuperset(_STREAK_CODES):
@@ -343,8 +392,10 @@ def _refresh_badges(conn: Connection, user_id: int, day: date,
         found.update(badge_rules.earned(recent, {}))
     if day_after["focus_seconds"] >= badge_rules.MARATHON_SECONDS:
         found.setdefault("focus_marathon", day)
-    if day_after["coding_seconds"] > day_before["coding_seconds"] and \
-            not have.issuperset(_CODING_CODES):
+    coding_now = held.coding_seconds - day_before["coding_seconds"] + day_after["coding_seconds"]
+    if day_after["coding_seconds"] > day_before["coding_seconds"] and any(
+            f"coding_{h}h" not in have and coding_now >= h * 3600 - 1e-6
+            for h in badge_rules.CODING_HOURS):
         # Months hold the all-time sum in a few rows; when each threshold was crossed comes from
         # the days of the month that crossed it.
         months = conn.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
@@ -366,8 +417,9 @@ def _refresh_badges(conn: Connection, user_id: int, day: date,
                         if before < h * 3600 <= running:
                             found.setdefault(f"coding_{h}h", d)
     old_langs = (old or {}).get("languages") or {}
-    if "polyglot" not in have and any(v > old_langs.get(n, 0.0)
-                                      for n, v in (new["languages"] or {}).items()):
+    grown = {n for n, v in (new["languages"] or {}).items() if v > old_langs.get(n, 0.0)}
+    if "polyglot" not in have and grown and \
+            len(held.hour_languages | grown) >= badge_rules.POLYGLOT_LANGUAGES:
         langs: dict[str, float] = dict(conn.execute(
             select(PeriodLanguage.language, func.sum(PeriodLanguage.seconds))
             .where(PeriodLanguage.user_id == user_id, PeriodLanguage.kind == "m")
@@ -378,7 +430,7 @@ def _refresh_badges(conn: Connection, user_id: int, day: date,
     new_badges = [{"user_id": user_id, "code": code, "earned_on": when}
                   for code, when in found.items() if code not in have]
     if new_badges:
-        _write(conn, _badges, new_badges)
+        conn.execute(_upsert(conn.dialect.name, _badges), new_badges)
 
 
 def my_days(s: Session, user_id: int, start: date, end: date) -> list[dict[str, Any]]:
