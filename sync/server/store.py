@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from typing import Any, Iterable, Mapping, cast
 
-from sqlalchemy import (Connection, Engine, Table, and_, bindparam, delete, func, or_, select,
-                        tuple_, update)
+from sqlalchemy import (Connection, Engine, Table, and_, bindparam, case, delete, func, or_,
+                        select, tuple_, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -195,7 +195,11 @@ _LOCK_USER = (select(
     .where(_totals.c.user_id == bindparam("uid"), _totals.c.kind == "m").scalar_subquery(),
     select(func.aggregate_strings(_langs_hour.c.language, ",")).scalar_subquery())
     .where(_users.c.id == bindparam("uid")).with_for_update(of=_users))
-_DAYS_OF = (select(_days.c.day, _days.c.device, *(_days.c[f] for f in VALUE_FIELDS))
+# Every device's days of a push's week and month; categories only of the day pushed (the totals
+# do not use them: only the comparison with what is pushed does).
+_DAYS_OF = (select(_days.c.day, _days.c.device, *(_days.c[f] for f in VALUE_FIELDS[:-1]),
+                   case((and_(_days.c.day == bindparam("day"), _days.c.device == bindparam("device")),
+                         _days.c.categories)))
             .where(_days.c.user_id == bindparam("uid"), _days.c.day >= bindparam("lo"),
                    _days.c.day <= bindparam("hi")))
 _IS_MEMBER = select(TeamMember.user_id).where(TeamMember.team_id == bindparam("team"),
@@ -286,7 +290,8 @@ def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[s
     lo = min(a for a, _ in spans.values())
     hi = max(b for _, b in spans.values())
     stored = {(r[0], r[1]): dict(zip(VALUE_FIELDS, r[2:]))
-              for r in conn.execute(_DAYS_OF, {"uid": user_id, "lo": lo, "hi": hi})}
+              for r in conn.execute(_DAYS_OF, {"uid": user_id, "lo": lo, "hi": hi, "day": day,
+                                               "device": device})}
     new = {f: values[f] for f in VALUE_FIELDS}
     old = stored.get((day, device))
     if old == new:
