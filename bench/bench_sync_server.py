@@ -41,7 +41,7 @@ LUA = Path(__file__).resolve().with_suffix(".lua")
 
 def seed(url: str, users: int, n_days: int, today: date) -> float:
     """Users and their days straight in SQL (what 900k pushes would leave), then the period
-    totals the server keeps, computed the same way (sums over days)."""
+    totals the server keeps, computed the same way (sums over days), and the badges earned."""
     import psycopg
 
     from sync.server.db import make_engine, migrate
@@ -87,6 +87,26 @@ def seed(url: str, users: int, n_days: int, today: date) -> float:
                 SELECT user_id, %s, date_trunc('{trunc}', day)::date, l.key, sum(l.value::text::float)
                 FROM device_days, json_each(languages) l
                 GROUP BY user_id, date_trunc('{trunc}', day), l.key""", (kind,))
+        # The badges the server would have awarded on the way (it checks badges only when a push
+        # can earn one, so a seed without them would make every first push of a user look for
+        # them): every seeded day is active, so streaks of n days end n - 1 days after the first;
+        # coding hours from running sums; focus marathons (none: focus is at most 7,800 s a day);
+        # polyglot needs five languages with an hour, a seeded user has two.
+        for n in (7, 30, 100):
+            if n_days >= n:
+                c.execute("INSERT INTO badges (user_id, code, earned_on) SELECT id, %s, %s::date "
+                          "FROM users", (f"streak_{n}", first + timedelta(days=n - 1)))
+        c.execute("""
+            INSERT INTO badges (user_id, code, earned_on)
+            SELECT user_id, 'coding_' || h || 'h', min(day)
+            FROM (SELECT user_id, day, sum(coding_seconds) OVER (PARTITION BY user_id ORDER BY day)
+                         AS running FROM device_days) r,
+                 (VALUES (10), (100), (1000)) t(h)
+            WHERE running >= h * 3600 GROUP BY user_id, h""")
+        c.execute("""
+            INSERT INTO badges (user_id, code, earned_on)
+            SELECT user_id, 'focus_marathon', min(day) FROM device_days
+            WHERE focus_seconds >= 14400 GROUP BY user_id""")
         c.execute("ANALYZE")
     return time.perf_counter() - t0
 
