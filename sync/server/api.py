@@ -3,11 +3,11 @@ route under /me, /aggregates, /teams acts only on the caller's own data."""
 
 from __future__ import annotations
 
-import json
 import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, Iterator
 
+import orjson
 from fastapi import (APIRouter, BackgroundTasks, Depends, HTTPException, Path, Query, Request,
                      Response, status)
 from fastapi.concurrency import run_in_threadpool
@@ -285,8 +285,7 @@ def leaderboard(user_id: CallerId, srv: ServerDep,
                for rank, r in zip(store.ranks([r.value for r in rows]), rows)]
     body = {"period": period, "metric": metric, "start": start.isoformat(), "end": end.isoformat(),
             "language": language, "team": team, "entries": entries}
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-                    media_type="application/json")
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 @router.get("/api/v1/leaderboards/teams", response_model=TeamBoardOut)

@@ -15,17 +15,41 @@ coarse guard; the exact limits stay exact.
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from sqlalchemy import Engine, case
+from sqlalchemy import BigInteger, Engine, Integer, String, bindparam, case, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .models import RateBucket
 
 BATCH_MIN_LIMIT = 100  # smaller limits are counted in the database on every request
+
+
+def _adding(ins: Any) -> Any:
+    b, new = RateBucket, ins.excluded
+    return ins.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"count": case((b.window == new.window, b.count + new.count),
+                            (b.window < new.window, new.count), else_=b.count),
+              "window": case((b.window < new.window, new.window), else_=b.window)},
+    ).returning(b.key, b.window, b.count)
+
+
+@functools.cache
+def _add_unnested() -> Any:
+    """PostgreSQL: any number of rows in one statement of fixed shape (array parameters,
+    unnested), compiled and prepared once; multi-row VALUES would be compiled at every flush."""
+    rows = func.unnest(bindparam("keys", type_=postgresql.ARRAY(String)),
+                       bindparam("windows", type_=postgresql.ARRAY(BigInteger)),
+                       bindparam("counts", type_=postgresql.ARRAY(Integer))
+                       ).table_valued("key", "window", "count").render_derived()
+    ins = postgresql.insert(RateBucket).from_select(
+        ["key", "window", "count"], select(rows.c.key, rows.c.window, rows.c.count))
+    return _adding(ins)
 
 
 @dataclass(slots=True)
@@ -45,10 +69,6 @@ class RateLimiter:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _flushing: threading.Lock = field(default_factory=threading.Lock)
     _last_flush: float = 0.0
-
-    def _insert(self) -> Any:
-        return (postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert)(
-            RateBucket)
 
     def _retry_after(self, window: int, now: float) -> int:
         return max(1, int((window + 1) * self.window_seconds - now) + 1)
@@ -111,17 +131,15 @@ class RateLimiter:
         """Upsert (key, window, delta) rows in key order (so two processes flushing together take
         the rows' locks in the same order); a row of an older window restarts at delta, a delta
         for a window already past is dropped. Returns the shared counts of this window."""
-        rows = [{"key": key, "window": w, "count": n} for key, (w, n) in sorted(counts.items())]
-        ins = self._insert().values(rows)
-        b, new = RateBucket, ins.excluded
-        stmt = ins.on_conflict_do_update(
-            index_elements=["key"],
-            set_={"count": case((b.window == new.window, b.count + new.count),
-                                (b.window < new.window, new.count), else_=b.count),
-                  "window": case((b.window < new.window, new.window), else_=b.window)},
-        ).returning(b.key, b.window, b.count)
+        keys = sorted(counts)
         with self.engine.begin() as conn:
-            returned = conn.execute(stmt).all()
+            if conn.dialect.name == "postgresql":
+                returned = conn.execute(_add_unnested(), {
+                    "keys": keys, "windows": [counts[k][0] for k in keys],
+                    "counts": [counts[k][1] for k in keys]}).all()
+            else:
+                rows = [{"key": k, "window": counts[k][0], "count": counts[k][1]} for k in keys]
+                returned = conn.execute(_adding(sqlite.insert(RateBucket).values(rows))).all()
         out: dict[str, int] = {}
         with self._lock:
             for key, w, count in returned:
