@@ -5,7 +5,8 @@ offered load, the load average before and after each run, and the CPU each part 
 processes, PostgreSQL, the load generator), so a figure can be read against the machine.
 
     .venv/bin/python bench/bench_sync_server.py [--users 10000] [--days 90] [--clients 100]
-        [--seconds 30] [--think 2.0] [--servers N (default: cores)]
+        [--seconds 30] [--think 2.0] [--servers N (default: cores)] [--closed-seconds S]
+        [--quiet-below LOAD [--quiet-wait S]]
 
 The load generator is wrk (Debian's `wrk`, C and LuaJIT; bench/bench_sync_server.lua), not
 Python: driving 100 connections from Python costs about as much CPU as the server it measures.
@@ -187,8 +188,24 @@ def run(ports: list[int], tokens: Path, days: list[date], *, clients: int, secon
     return sorted(results, key=lambda r: kinds.index(r["kind"]))
 
 
+QUIET = {"below": 0.0, "wait": 0.0}
+
+
+def wait_quiet() -> None:
+    """With --quiet-below: wait (at most --quiet-wait s) for the 1-minute load average to fall
+    below it, so other work on a shared machine (and our own seeding) is not what is measured."""
+    if QUIET["below"] <= 0:
+        return
+    t0 = time.monotonic()
+    while os.getloadavg()[0] >= QUIET["below"] and time.monotonic() - t0 < QUIET["wait"]:
+        time.sleep(5)
+    if os.getloadavg()[0] >= QUIET["below"]:
+        print(f"  (the load average stayed at or above {QUIET['below']} for {QUIET['wait']:.0f} s)")
+
+
 def measured(title: str, servers: list, postmaster: int, **kw) -> list[dict]:
     """`run` with the load average and each part's CPU around it, printed."""
+    wait_quiet()
     before_load = loadavg()
     srv0 = sum(tree_cpu(s.proc.pid) for s in servers)
     pg0, gen0, t0 = tree_cpu(postmaster), children_cpu(), time.perf_counter()
@@ -224,7 +241,13 @@ def main() -> None:
     ap.add_argument("--think", type=float, default=2.0)
     ap.add_argument("--servers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--single-seconds", type=float, default=10)
+    ap.add_argument("--closed-seconds", type=float, default=0,
+                    help="then also this long with no pause (the saturation throughput); 0: not")
+    ap.add_argument("--quiet-below", type=float, default=0,
+                    help="before each run wait for the 1-minute load average to fall below this")
+    ap.add_argument("--quiet-wait", type=float, default=300, help="at most this long (s)")
     args = ap.parse_args()
+    QUIET.update(below=args.quiet_below, wait=args.quiet_wait)
     if shutil.which("wrk") is None:
         sys.exit("wrk is not installed (Debian: apt-get install wrk)")
 
@@ -254,6 +277,10 @@ def main() -> None:
         measured(f"{args.clients} clients pushing + {args.clients} reading, think {args.think} s, "
                  f"{len(servers)} server process(es)", servers, postmaster, **common,
                  clients=args.clients, seconds=args.seconds, think=args.think)
+        if args.closed_seconds > 0:
+            measured(f"{args.clients} clients pushing + {args.clients} reading, no pause "
+                     f"(saturation)", servers, postmaster, **common, clients=args.clients,
+                     seconds=args.closed_seconds, think=0)
     finally:
         for s in servers:
             s.stop()
