@@ -15,5 +15,5 @@ def test_setup_installs_postgresql_and_the_server_extra():
     assert '-e ".[gui,server,dev]"' in text
     pins = (ROOT / "constraints.txt").read_text().lower()
     for dep in ("fastapi==", "uvicorn==", "pyjwt==", "argon2-cffi==", "psycopg==", "httpx==",
-                "tenacity==", "schemathesis=="):
+                "tenacity==", "schemathesis==", "orjson=="):
         assert dep in pins, dep
