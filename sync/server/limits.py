@@ -65,6 +65,7 @@ class RateLimiter:
     window_seconds: int = 60
     flush_seconds: float = 1.0
     clock: Callable[[], float] = time.time
+    redis: Any = None  # a RedisShared: the shared counters are in Redis instead
     _keys: dict[str, _Key] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _flushing: threading.Lock = field(default_factory=threading.Lock)
@@ -130,16 +131,24 @@ class RateLimiter:
     def _add(self, counts: dict[str, tuple[int, int]]) -> dict[str, int]:
         """Upsert (key, window, delta) rows in key order (so two processes flushing together take
         the rows' locks in the same order); a row of an older window restarts at delta, a delta
-        for a window already past is dropped. Returns the shared counts of this window."""
+        for a window already past is dropped. In Redis: INCRBY on a counter per key and window.
+        Returns the shared counts."""
         keys = sorted(counts)
-        with self.engine.begin() as conn:
-            if conn.dialect.name == "postgresql":
-                returned = conn.execute(_add_unnested(), {
-                    "keys": keys, "windows": [counts[k][0] for k in keys],
-                    "counts": [counts[k][1] for k in keys]}).all()
-            else:
-                rows = [{"key": k, "window": counts[k][0], "count": counts[k][1]} for k in keys]
-                returned = conn.execute(_adding(sqlite.insert(RateBucket).values(rows))).all()
+        returned: list[Any]
+        if self.redis is not None:
+            shared = self.redis.add_counts(counts, self.window_seconds)
+            returned = [(k, counts[k][0], shared[k]) for k in keys]
+        else:
+            with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    returned = list(conn.execute(_add_unnested(), {
+                        "keys": keys, "windows": [counts[k][0] for k in keys],
+                        "counts": [counts[k][1] for k in keys]}).all())
+                else:
+                    rows = [{"key": k, "window": counts[k][0], "count": counts[k][1]}
+                            for k in keys]
+                    returned = list(conn.execute(
+                        _adding(sqlite.insert(RateBucket).values(rows))).all())
         out: dict[str, int] = {}
         with self._lock:
             for key, w, count in returned:

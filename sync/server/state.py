@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -13,6 +14,9 @@ from .limits import RateLimiter
 from .security import AccessTokens, Keys, Passwords
 from .settings import ServerSettings
 from .store import server_secret
+
+if TYPE_CHECKING:
+    from .redis_state import RedisShared
 
 
 @dataclass
@@ -35,8 +39,23 @@ class ServerState:
         return AccessTokens(self.keys.jwt_key)
 
     @cached_property
+    def redis(self) -> RedisShared | None:
+        """Where rate limits, lockouts and refresh tokens live when TRACKER_SERVER_REDIS_URL is
+        set (else None: the database)."""
+        if not self.settings.redis_url:
+            return None
+        from .redis_state import RedisShared
+
+        shared = RedisShared(self.settings.redis_url)
+        try:
+            shared.ping()
+        except Exception as exc:  # redis' own errors: not a reachable Redis at that URL
+            raise ValueError(f"cannot reach Redis at TRACKER_SERVER_REDIS_URL: {exc}") from None
+        return shared
+
+    @cached_property
     def limiter(self) -> RateLimiter:
-        return RateLimiter(self.engine)
+        return RateLimiter(self.engine, redis=self.redis)
 
     @cached_property
     def reader(self) -> Engine:
