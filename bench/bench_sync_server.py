@@ -6,7 +6,7 @@ processes, PostgreSQL, the load generator), so a figure can be read against the 
 
     .venv/bin/python bench/bench_sync_server.py [--users 10000] [--days 90] [--clients 100]
         [--seconds 30] [--think 2.0] [--servers N (default: cores)] [--closed-seconds S]
-        [--quiet-below LOAD [--quiet-wait S]]
+        [--quiet-below LOAD [--quiet-wait S]] [--redis]
 
 The load generator is wrk (Debian's `wrk`, C and LuaJIT; bench/bench_sync_server.lua), not
 Python: driving 100 connections from Python costs about as much CPU as the server it measures.
@@ -189,6 +189,7 @@ def run(ports: list[int], tokens: Path, days: list[date], *, clients: int, secon
 
 
 QUIET = {"below": 0.0, "wait": 0.0}
+OTHERS: dict[str, int] = {}  # other processes whose CPU is reported (name: pid)
 
 
 def wait_quiet() -> None:
@@ -208,6 +209,7 @@ def measured(title: str, servers: list, postmaster: int, **kw) -> list[dict]:
     wait_quiet()
     before_load = loadavg()
     srv0 = sum(tree_cpu(s.proc.pid) for s in servers)
+    others0 = {name: tree_cpu(pid) for name, pid in OTHERS.items()}
     pg0, gen0, t0 = tree_cpu(postmaster), children_cpu(), time.perf_counter()
     results = run(**kw)
     wall = time.perf_counter() - t0
@@ -225,7 +227,9 @@ def measured(title: str, servers: list, postmaster: int, **kw) -> list[dict]:
     per = 1000 / max(total, 1)
     print(f"  CPU over the run: servers {srv:.1f} s ({srv / wall:.0%} of one core, "
           f"{srv * per:.2f} ms/request), PostgreSQL {pg:.1f} s ({pg / wall:.0%}, {pg * per:.2f} "
-          f"ms/request), wrk {gen:.1f} s ({gen / wall:.0%})")
+          f"ms/request), wrk {gen:.1f} s ({gen / wall:.0%})"
+          + "".join(f", {name} {tree_cpu(pid) - others0[name]:.1f} s "
+                    f"({(tree_cpu(pid) - others0[name]) / wall:.0%})" for name, pid in OTHERS.items()))
     for s in servers:
         if s.proc is None or s.proc.poll() is not None:
             print(f"  a server died: {s.stderr()[-1500:]}")
@@ -243,6 +247,9 @@ def main() -> None:
     ap.add_argument("--single-seconds", type=float, default=10)
     ap.add_argument("--closed-seconds", type=float, default=0,
                     help="then also this long with no pause (the saturation throughput); 0: not")
+    ap.add_argument("--redis", action="store_true",
+                    help="keep the shared state (rate limits, lockouts, refresh tokens) in a "
+                         "redis-server this bench starts (TRACKER_SERVER_REDIS_URL)")
     ap.add_argument("--quiet-below", type=float, default=0,
                     help="before each run wait for the 1-minute load average to fall below this")
     ap.add_argument("--quiet-wait", type=float, default=300, help="at most this long (s)")
@@ -260,6 +267,7 @@ def main() -> None:
     cluster = pg.Cluster()
     servers: list[ServerProcess] = []
     tokens = Path(tempfile.mkstemp(prefix="bench-tokens-", suffix=".lua")[1])
+    redis_proc = None
     try:
         url = cluster.create_database("bench")
         took = seed(url, args.users, args.days, today)
@@ -267,6 +275,14 @@ def main() -> None:
         write_tokens(tokens, args.users)
         postmaster = int((cluster.data / "postmaster.pid").read_text().split()[0])
         env = {"TRACKER_SERVER_SECRET": SECRET}
+        if args.redis:
+            port = pg._free_port()
+            redis_proc = subprocess.Popen(
+                ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no"], stdout=subprocess.DEVNULL)
+            env["TRACKER_SERVER_REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+            OTHERS["Redis"] = redis_proc.pid
+            time.sleep(1)
         servers = [ServerProcess(url, **env).start() for _ in range(args.servers)]
         ports = [s.port for s in servers]
         common = dict(ports=ports, tokens=tokens, days=days)
@@ -284,6 +300,9 @@ def main() -> None:
     finally:
         for s in servers:
             s.stop()
+        if redis_proc is not None:
+            redis_proc.terminate()
+            redis_proc.wait(10)
         cluster.stop()
         tokens.unlink(missing_ok=True)
 
