@@ -46,7 +46,7 @@ from .schemas import (
     TeamOut,
     TokensOut,
 )
-from .security import InvalidToken, make_access_token, pseudonym, read_access_token
+from .security import InvalidToken, make_access_token, pseudonym
 
 router = APIRouter()
 bearer = HTTPBearer(auto_error=False)
@@ -81,8 +81,8 @@ def _unauthorized(detail: str = "not signed in") -> HTTPException:
 
 async def _count(srv: ServerState, later: BackgroundTasks, key: str, limit: int, what: str) -> None:
     """One request against a rate limit: in memory while the key is far from its limit, else
-    counted in the database (off the event loop). The batched counts go to the database after
-    the response, at most once a second."""
+    counted in the shared store, the database or Redis (off the event loop). The batched counts
+    go to the shared store after the response, at most once a second."""
     limiter = srv.limiter
     if not limiter.try_local(key, limit):
         wait = await run_in_threadpool(limiter.hit, key, limit)
