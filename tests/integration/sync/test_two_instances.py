@@ -12,8 +12,20 @@ import pytest
 def shared(request):
     """The environment that puts the shared state in the database or in a real Redis."""
     if request.param == "redis":
-        return {"TRACKER_SERVER_REDIS_URL": request.getfixturevalue("redis_url")}
+        import redis
+
+        url = request.getfixturevalue("redis_url")
+        redis.Redis.from_url(url).flushall()  # user ids repeat in each test's fresh database
+        return {"TRACKER_SERVER_REDIS_URL": url}
     return {}
+
+
+def _forget(shared):
+    """A fresh start of the shared state for another attempt (the database is made anew)."""
+    if "TRACKER_SERVER_REDIS_URL" in shared:
+        import redis
+
+        redis.Redis.from_url(shared["TRACKER_SERVER_REDIS_URL"]).flushall()
 
 
 def test_two_uvicorn_processes_on_one_postgresql_share_every_limit(pg_cluster, server_process,
@@ -50,13 +62,11 @@ def test_two_uvicorn_processes_on_one_postgresql_share_every_limit(pg_cluster, s
 
 
 def test_the_per_address_limit_is_shared_by_two_processes(pg_cluster, server_process, shared,
-                                                          redis_url, request):
+                                                          request):
     import time
 
-    import redis
-
     for attempt in range(3):
-        redis.Redis.from_url(redis_url).flushall()
+        _forget(shared)
         url = pg_cluster.create_database(f"per_address_{attempt}_{request.node.callspec.id}")
         c = server_process(url, TRACKER_SERVER_IP_PER_MINUTE="4", **shared)
         d = server_process(url, TRACKER_SERVER_IP_PER_MINUTE="4", **shared)
