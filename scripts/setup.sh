@@ -22,8 +22,10 @@ APT_PACKAGES=(
   desktop-file-utils
   # pdftoppm / pdftotext: the PDF report is turned into PNG and text in the tests
   poppler-utils fonts-dejavu-core
-  # the leaderboard server's tests run their own throwaway PostgreSQL cluster
-  postgresql
+  # the leaderboard server's tests run their own throwaway PostgreSQL cluster; its load bench
+  # drives it with wrk (C and LuaJIT: the load generator must not eat the server's CPU); its
+  # optional Redis-backed shared state is tested against a real redis-server the tests start
+  postgresql wrk redis-server
   # Qt's xcb platform plugin and OpenGL/font libraries for PySide6 and pyqtgraph
   libxcb-cursor0 libxkbcommon-x11-0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0
   libxcb-render-util0 libxcb-xinerama0 libxcb-shape0 libxcb-xkb1 libxcb-randr0 libxcb-sync1

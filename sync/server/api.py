@@ -3,12 +3,17 @@ route under /me, /aggregates, /teams acts only on the caller's own data."""
 
 from __future__ import annotations
 
+import functools
 import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, Iterator
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response, status
+import orjson
+from fastapi import (APIRouter, BackgroundTasks, Depends, HTTPException, Path, Query, Request,
+                     Response, status)
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -20,7 +25,6 @@ from .schemas import (
     AggregateIn,
     BadgeOut,
     DayValues,
-    Entry,
     ExportOut,
     Health,
     JoinIn,
@@ -42,7 +46,7 @@ from .schemas import (
     TeamOut,
     TokensOut,
 )
-from .security import InvalidToken, make_access_token, pseudonym, read_access_token
+from .security import InvalidToken, make_access_token, pseudonym
 
 router = APIRouter()
 bearer = HTTPBearer(auto_error=False)
@@ -51,7 +55,7 @@ EARLIEST = date(2000, 1, 1)
 MAX_RANGE_DAYS = 366
 
 
-def server(request: Request) -> ServerState:
+async def server(request: Request) -> ServerState:
     return request.app.state.server  # type: ignore[no-any-return]
 
 
@@ -75,27 +79,43 @@ def _unauthorized(detail: str = "not signed in") -> HTTPException:
     return HTTPException(status.HTTP_401_UNAUTHORIZED, detail, headers={"WWW-Authenticate": "Bearer"})
 
 
-def per_ip(request: Request, srv: ServerDep) -> None:
+async def _count(srv: ServerState, later: BackgroundTasks, key: str, limit: int, what: str) -> None:
+    """One request against a rate limit: in memory while the key is far from its limit, else
+    counted in the shared store, the database or Redis (off the event loop). The batched counts
+    go to the shared store after the response, at most once a second."""
+    limiter = srv.limiter
+    if not limiter.try_local(key, limit):
+        wait = await run_in_threadpool(limiter.hit, key, limit)
+        if wait is not None:
+            raise _limited(wait, what)
+    if limiter.flush_due():
+        later.add_task(limiter.flush)
+
+
+async def per_ip(request: Request, srv: ServerDep, later: BackgroundTasks) -> None:
     ip = request.client.host if request.client else "unknown"
-    wait = store.hit(srv.engine, f"ip:{ip}", srv.settings.ip_per_minute)
-    if wait is not None:
-        raise _limited(wait, "requests from this address")
+    await _count(srv, later, f"ip:{ip}", srv.settings.ip_per_minute, "requests from this address")
 
 
-def current_user(srv: ServerDep, s: SessionDep,
-                 creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> User:
+async def caller(srv: ServerDep, later: BackgroundTasks,
+                 creds: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> int:
+    """The signed-in user's id, from the access token (checked once per token), counted against
+    the per-user rate limit. Whether the account still exists is the route's check."""
     if creds is None:
         raise _unauthorized()
     try:
-        user_id = read_access_token(srv.keys.jwt_key, creds.credentials)
+        user_id = srv.tokens.user_id(creds.credentials)
     except InvalidToken:
         raise _unauthorized("invalid or expired access token") from None
-    # Counted before the session takes its connection: a request never holds two of the pool's
-    # connections at once (with every worker thread holding one and waiting for another, the
-    # pool would run dry).
-    wait = store.hit(srv.engine, f"user:{user_id}", srv.settings.user_per_minute)
-    if wait is not None:
-        raise _limited(wait, "requests for this account")
+    await _count(srv, later, f"user:{user_id}", srv.settings.user_per_minute,
+                 "requests for this account")
+    return user_id
+
+
+CallerId = Annotated[int, Depends(caller)]
+
+
+def current_user(user_id: CallerId, s: SessionDep) -> User:
     user = s.get(User, user_id)
     if user is None:  # the account was deleted: its tokens die with it
         raise _unauthorized("no such account")
@@ -121,6 +141,12 @@ def _parse_day(value: str, what: str = "date") -> date:
     return d
 
 
+def _json(body: BaseModel) -> Response:
+    """The body as JSON, serialized once by pydantic (FastAPI would validate the model against
+    the route's response_model again first): for the routes every client calls often."""
+    return Response(body.model_dump_json(), media_type="application/json")
+
+
 def _today() -> date:
     return datetime.now(timezone.utc).date()
 
@@ -136,7 +162,8 @@ def healthz(s: SessionDep) -> Health:
 # ---- auth --------------------------------------------------------------------------------
 
 def _tokens(srv: ServerState, s: Session, user_id: int, family: str | None = None) -> TokensOut:
-    refresh = store.issue_refresh(s, user_id, srv.settings.refresh_days, family)
+    refresh = (srv.redis.issue_refresh(user_id, srv.settings.refresh_days, family) if srv.redis
+               else store.issue_refresh(s, user_id, srv.settings.refresh_days, family))
     s.commit()
     return TokensOut(user_id=user_id, refresh_token=refresh,
                      access_token=make_access_token(srv.keys.jwt_key, user_id,
@@ -159,30 +186,38 @@ def register(body: RegisterIn, srv: ServerDep, s: SessionDep) -> TokensOut:
              responses={401: {"description": "wrong username or password"},
                         423: {"description": "account locked"}, 429: {"description": "rate limited"}})
 def login(body: LoginIn, srv: ServerDep, s: SessionDep) -> TokensOut:
-    wait = store.hit(srv.engine, f"login:{body.username.lower()}", srv.settings.login_per_minute)
+    wait = srv.limiter.hit(f"login:{body.username.lower()}", srv.settings.login_per_minute)
     if wait is not None:
         raise _limited(wait, "logins for this username")
     user = store.find_user(s, body.username)
     now = time.time()
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        raise HTTPException(423, "account locked after too many failed logins; retry later",
-                            headers={"Retry-After": str(int(user.locked_until - now) + 1)})
+    if user is not None:
+        until = srv.redis.locked_until(user.id) if srv.redis else user.locked_until
+        if until is not None and until > now:
+            raise HTTPException(423, "account locked after too many failed logins; retry later",
+                                headers={"Retry-After": str(int(until - now) + 1)})
     if not srv.passwords.verify(user.password_hash if user else None, body.password) or user is None:
         if user is not None:
-            locked = store.record_failed_login(s, user.id, srv.settings.lockout_after,
-                                               srv.settings.lockout_minutes * 60, now)
+            failed = srv.redis.failed_login if srv.redis else \
+                functools.partial(store.record_failed_login, s)
+            locked = failed(user.id, srv.settings.lockout_after,
+                            srv.settings.lockout_minutes * 60, now)
             if locked is not None:
                 raise HTTPException(423, "account locked after too many failed logins",
                                     headers={"Retry-After": str(int(locked - now) + 1)})
         raise _unauthorized("wrong username or password")
-    store.clear_failed_logins(s, user.id)
+    if srv.redis:
+        srv.redis.clear_failed_logins(user.id)
+    else:
+        store.clear_failed_logins(s, user.id)
     return _tokens(srv, s, user.id)
 
 
 @router.post("/api/v1/auth/refresh", response_model=TokensOut, dependencies=[Depends(per_ip)],
              responses={401: {"description": "invalid, expired or reused refresh token"}})
 def refresh(body: RefreshIn, srv: ServerDep, s: SessionDep) -> TokensOut:
-    found = store.rotate_refresh(s, body.refresh_token)
+    found = (srv.redis.rotate_refresh(body.refresh_token) if srv.redis
+             else store.rotate_refresh(s, body.refresh_token))
     if found is None:
         raise _unauthorized("invalid, expired or already used refresh token")
     user_id, family = found
@@ -193,8 +228,8 @@ def refresh(body: RefreshIn, srv: ServerDep, s: SessionDep) -> TokensOut:
 
 @router.put("/api/v1/aggregates/{day}", response_model=PushOut,
             responses={401: {"description": "not signed in"}, 422: {"description": "invalid day"}})
-def push(day: Annotated[str, Path(pattern=DATE_PATTERN)], body: AggregateIn, user: CurrentUser,
-         s: SessionDep) -> PushOut:
+def push(day: Annotated[str, Path(pattern=DATE_PATTERN)], body: AggregateIn, user_id: CallerId,
+         srv: ServerDep) -> Response:
     d = _parse_day(day)
     if d > _today() + timedelta(days=1):
         raise _unprocessable("date is in the future (beyond tomorrow)", "path", "day")
@@ -204,9 +239,13 @@ def push(day: Annotated[str, Path(pattern=DATE_PATTERN)], body: AggregateIn, use
     for f in ("coding_seconds", "productive_seconds"):
         if values[f] > body.active_seconds + 1e-6:
             raise _unprocessable(f"{f} exceeds active_seconds", "body", f)
-    changed = store.push_day(s, user.id, d, body.device, values)
-    s.commit()
-    return PushOut(date=d, device=body.device, changed=changed)
+    with srv.sessions() as s:
+        try:
+            changed = store.push_day(s, user_id, d, body.device, values)
+        except store.NotFound:  # the account was deleted: its tokens die with it
+            raise _unauthorized("no such account") from None
+        s.commit()
+    return _json(PushOut(date=d, device=body.device, changed=changed))
 
 
 @router.get("/api/v1/me/aggregates", response_model=MyAggregatesOut)
@@ -233,25 +272,30 @@ def _period(period: str, on: str | None) -> tuple[str, date, date]:
 
 @router.get("/api/v1/leaderboards", response_model=LeaderboardOut,
             responses={404: {"description": "not a team of yours"}})
-def leaderboard(user: CurrentUser, srv: ServerDep, s: SessionDep,
+def leaderboard(user_id: CallerId, srv: ServerDep,
                 period: Period = "week", metric: Metric = "coding",
                 language: Annotated[str | None, Query(min_length=1, max_length=64)] = None,
                 team: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
                 date_: Annotated[str | None, Query(alias="date", pattern=DATE_PATTERN)] = None,
-                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> LeaderboardOut:
+                limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> Response:
     if language is not None and metric not in ("coding", "active"):
         raise _unprocessable("a language board ranks time: metric coding or active", "query",
                              "language")
-    if team is not None and not store.is_member(s, user.id, team):
-        raise HTTPException(404, "no team of yours has that id")
     kind, start, end = _period(period, date_)
-    rows = store.board(s, kind, start, metric, language=language, team=team, limit=limit)
+    with srv.reader.connect() as conn:
+        if not store.user_exists(conn, user_id):
+            raise _unauthorized("no such account")
+        if team is not None and not store.is_member(conn, user_id, team):
+            raise HTTPException(404, "no team of yours has that id")
+        rows = store.board(conn, kind, start, metric, language=language, team=team, limit=limit)
     key = srv.keys.pseudonym_key
-    entries = [Entry(rank=rank, user_id=r.user_id, value=round(r.value, 3),
-                     name=pseudonym(key, r.user_id) if r.anonymous else (r.display_name or r.username))
+    # Built as plain JSON (the LeaderboardOut schema): 100 entries a request, every request.
+    entries = [{"rank": rank, "user_id": r.user_id, "value": round(r.value, 3),
+                "name": pseudonym(key, r.user_id) if r.anonymous else (r.display_name or r.username)}
                for rank, r in zip(store.ranks([r.value for r in rows]), rows)]
-    return LeaderboardOut(period=period, metric=metric, start=start, end=end, language=language,
-                          team=team, entries=entries)
+    body = {"period": period, "metric": metric, "start": start.isoformat(), "end": end.isoformat(),
+            "language": language, "team": team, "entries": entries}
+    return Response(orjson.dumps(body), media_type="application/json")
 
 
 @router.get("/api/v1/leaderboards/teams", response_model=TeamBoardOut)
@@ -353,7 +397,9 @@ def export(user: CurrentUser, s: SessionDep) -> ExportOut:
 
 
 @router.delete("/api/v1/me", status_code=204)
-def delete_me(user: CurrentUser, s: SessionDep) -> Response:
+def delete_me(user: CurrentUser, srv: ServerDep, s: SessionDep) -> Response:
     store.delete_user(s, user.id)
     s.commit()
+    if srv.redis:
+        srv.redis.forget_user(user.id)
     return Response(status_code=204)

@@ -17,6 +17,9 @@ def create_app(settings: ServerSettings | None = None, *, run_migrations: bool =
     if run_migrations:
         migrate(engine)
     state = ServerState(settings, engine, session_factory(engine))
+    # Made now, not by the first request: reading the keys touches the database, and the
+    # dependencies that use them run on the event loop.
+    state.tokens, state.limiter, state.reader  # noqa: B018
     app = FastAPI(title="tracker-desktop leaderboard", version="1",
                   description="Opt-in daily aggregates, leaderboards, teams and badges.")
     app.state.server = state

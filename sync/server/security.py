@@ -8,6 +8,7 @@ import hmac
 import secrets
 import time
 from dataclasses import dataclass
+from typing import Callable
 
 import jwt
 from argon2 import PasswordHasher
@@ -46,7 +47,7 @@ def make_access_token(key: str, user_id: int, minutes: float, now: float | None 
     return jwt.encode(claims, key, algorithm="HS256")
 
 
-def read_access_token(key: str, token: str) -> int:
+def _claims(key: str, token: str) -> tuple[int, float]:
     try:
         claims = jwt.decode(token, key, algorithms=["HS256"], options={"require": ["exp", "sub"]})
     except jwt.PyJWTError as exc:
@@ -54,9 +55,34 @@ def read_access_token(key: str, token: str) -> int:
     if claims.get("typ") != "access":
         raise InvalidToken("not an access token")
     try:
-        return int(claims["sub"])
+        return int(claims["sub"]), float(claims["exp"])
     except (TypeError, ValueError):
         raise InvalidToken("bad subject") from None
+
+
+def read_access_token(key: str, token: str) -> int:
+    return _claims(key, token)[0]
+
+
+class AccessTokens:
+    """Access tokens checked once: the signature and claims of a token are verified the first
+    time it is seen; later requests with it only compare its expiry with the clock. Bounded (the
+    oldest entries go first); used from the event loop's thread."""
+
+    def __init__(self, key: str, size: int = 16384, clock: Callable[[], float] = time.time) -> None:
+        self._key, self._size, self._clock = key, size, clock
+        self._seen: dict[str, tuple[int, float]] = {}
+
+    def user_id(self, token: str) -> int:
+        seen = self._seen.get(token)
+        if seen is None:
+            seen = _claims(self._key, token)
+            if len(self._seen) >= self._size:
+                del self._seen[next(iter(self._seen))]
+            self._seen[token] = seen
+        if seen[1] <= self._clock():
+            raise InvalidToken("Signature has expired")
+        return seen[0]
 
 
 def new_refresh_token() -> tuple[str, str]:

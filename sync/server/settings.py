@@ -25,6 +25,8 @@ class ServerSettings:
     # Argon2id cost (argon2-cffi's defaults); tests lower them so hashing is not what they time.
     hash_time_cost: int = 3
     hash_memory_kib: int = 65536
+    # Rate limits, lockouts and refresh tokens in Redis instead of the database (redis://...).
+    redis_url: str | None = None
 
     @classmethod
     def from_env(cls, database_url: str | None = None) -> "ServerSettings":
@@ -48,4 +50,5 @@ class ServerSettings:
             login_per_minute=int(num("TRACKER_SERVER_LOGIN_PER_MINUTE", d.login_per_minute)),
             hash_time_cost=int(num("TRACKER_SERVER_HASH_TIME_COST", d.hash_time_cost)),
             hash_memory_kib=int(num("TRACKER_SERVER_HASH_MEMORY_KIB", d.hash_memory_kib)),
+            redis_url=env.get("TRACKER_SERVER_REDIS_URL") or None,
         )

@@ -3,14 +3,16 @@ they keep current, leaderboards, teams, badges, privacy. Routes call these; they
 
 from __future__ import annotations
 
+import functools
 import secrets
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, cast
 
-from sqlalchemy import Engine, and_, case, delete, func, or_, select, update
+from sqlalchemy import (Connection, Engine, Table, and_, bindparam, case, delete, func, or_,
+                        select, tuple_, update)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -54,7 +56,7 @@ def period_bounds(kind: str, day: date) -> tuple[date, date]:
     return start, nxt - timedelta(days=1)
 
 
-# ---- shared state: secrets, rate limits --------------------------------------------------------
+# ---- shared state: secrets (the rate limits are in limits.py) ------------------------------
 
 def _insert(session_or_conn: Any, model: Any) -> Any:
     name = session_or_conn.get_bind().dialect.name if isinstance(session_or_conn, Session) \
@@ -68,25 +70,6 @@ def server_secret(engine: Engine, name: str) -> str:
         stmt = _insert(conn, ServerSecret).values(name=name, value=secrets.token_urlsafe(48))
         conn.execute(stmt.on_conflict_do_nothing(index_elements=["name"]))
         return str(conn.execute(select(ServerSecret.value).where(ServerSecret.name == name)).scalar_one())
-
-
-def hit(engine: Engine, key: str, limit: int, window_seconds: int = 60,
-        now: float | None = None) -> int | None:
-    """Count one request against `key`; the seconds to wait if it is over `limit` in this window
-    (None: allowed). One atomic upsert, so every instance on the database counts together."""
-    now = time.time() if now is None else now
-    window = int(now // window_seconds)
-    with engine.begin() as conn:
-        ins = _insert(conn, RateBucket).values(key=key, window=window, count=1)
-        stmt = ins.on_conflict_do_update(
-            index_elements=["key"],
-            set_={"count": case((RateBucket.window == window, RateBucket.count + 1), else_=1),
-                  "window": window},
-        ).returning(RateBucket.count)
-        count = int(conn.execute(stmt).scalar_one())
-    if count > limit:
-        return max(1, int((window + 1) * window_seconds - now) + 1)
-    return None
 
 
 # ---- accounts ------------------------------------------------------------------------------
@@ -182,100 +165,252 @@ def delete_user(s: Session, user_id: int) -> None:
 
 # ---- pushes --------------------------------------------------------------------------------
 
-_DAY_VALUES = [getattr(DeviceDay, f) for f in VALUE_FIELDS]
+_STREAK_CODES = tuple(f"streak_{n}" for n in badge_rules.STREAKS)
+_CODING_CODES = tuple(f"coding_{h}h" for h in badge_rules.CODING_HOURS)
+_TOTAL_FIELDS = ("active_seconds", "coding_seconds", "productive_seconds", "score_points",
+                 "scored_seconds", "focus_sessions", "focus_seconds")
+
+
+def user_exists(conn: Connection, user_id: int) -> bool:
+    return conn.execute(_USER_EXISTS, {"uid": user_id}).first() is not None
+
+
+# The statements of a push, built once (Core tables, bound parameters: SQLAlchemy compiles each
+# once per dialect and psycopg prepares them), the upserts per dialect.
+_users, _days = cast(Table, User.__table__), cast(Table, DeviceDay.__table__)
+_totals, _langs = cast(Table, PeriodTotal.__table__), cast(Table, PeriodLanguage.__table__)
+_badges = cast(Table, Badge.__table__)
+_langs_hour = (select(_langs.c.language)
+               .where(_langs.c.user_id == bindparam("uid"), _langs.c.kind == "m")
+               .group_by(_langs.c.language)
+               .having(func.sum(_langs.c.seconds) >= badge_rules.POLYGLOT_SECONDS).subquery())
+_USER_EXISTS = select(_users.c.id).where(_users.c.id == bindparam("uid"))
+# The user's row locked, with what the badge checks start from: the badges held, all-time coding
+# seconds and the languages with an hour all-time (from the month rows: a few per year).
+_LOCK_USER = (select(
+    _users.c.id,
+    select(func.aggregate_strings(_badges.c.code, ",")).where(_badges.c.user_id == bindparam("uid"))
+    .scalar_subquery(),
+    select(func.coalesce(func.sum(_totals.c.coding_seconds), 0.0))
+    .where(_totals.c.user_id == bindparam("uid"), _totals.c.kind == "m").scalar_subquery(),
+    select(func.aggregate_strings(_langs_hour.c.language, ",")).scalar_subquery())
+    .where(_users.c.id == bindparam("uid")).with_for_update(of=_users))
+# Every device's days of a push's week and month; categories only of the day pushed (the totals
+# do not use them: only the comparison with what is pushed does).
+_DAYS_OF = (select(_days.c.day, _days.c.device, *(_days.c[f] for f in VALUE_FIELDS[:-1]),
+                   case((and_(_days.c.day == bindparam("day"), _days.c.device == bindparam("device")),
+                         _days.c.categories)))
+            .where(_days.c.user_id == bindparam("uid"), _days.c.day >= bindparam("lo"),
+                   _days.c.day <= bindparam("hi")))
+_IS_MEMBER = select(TeamMember.user_id).where(TeamMember.team_id == bindparam("team"),
+                                             TeamMember.user_id == bindparam("uid"))
+
+
+@functools.cache
+def _drop_languages(n: int) -> Any:
+    """A delete of `n` (kind, start, language) rows of one user's period languages."""
+    return delete(_langs).where(_langs.c.user_id == bindparam("uid"), or_(*(
+        and_(_langs.c.kind == bindparam(f"k_{i}"), _langs.c.start == bindparam(f"st_{i}"),
+             _langs.c.language == bindparam(f"lang_{i}")) for i in range(n))))
+
+
+@functools.cache
+def _upsert(dialect: str, table: Table) -> Any:
+    """An upsert of one row into `table` (its parameters the column names), built once per
+    dialect: SQLAlchemy compiles it once and psycopg prepares it. Rows replace what they collide
+    with; badges are never replaced."""
+    make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    keys = [c.name for c in table.primary_key.columns]
+    ins = make(table)
+    if table is _badges:
+        return ins.on_conflict_do_nothing(index_elements=keys)
+    return ins.on_conflict_do_update(index_elements=keys, set_={
+        c.name: ins.excluded[c.name] for c in table.c if c.name not in keys})
+
+
+def _unnested(columns: Iterable[Any], prefix: str) -> Any:
+    """PostgreSQL: rows from one array parameter per column (`<prefix><column>`), unnested."""
+    columns = list(columns)
+    return func.unnest(*(bindparam(prefix + c.name, type_=postgresql.ARRAY(c.type)) for c in columns)
+                       ).table_valued(*(c.name for c in columns)).render_derived()
+
+
+def _upsert_unnested(table: Table, prefix: str) -> Any:
+    names = [c.name for c in table.c]
+    rows = _unnested(table.c, prefix)
+    keys = [c.name for c in table.primary_key.columns]
+    ins = postgresql.insert(table).from_select(names, select(*(rows.c[n] for n in names)))
+    if table is _badges:
+        return ins.on_conflict_do_nothing(index_elements=keys)
+    return ins.on_conflict_do_update(index_elements=keys, set_={
+        n: ins.excluded[n] for n in names if n not in keys})
+
+
+@functools.cache
+def _pg_push_writes() -> Any:
+    """PostgreSQL: every write of a push in one statement of fixed shape (compiled and prepared
+    once): the device day, the three totals and the languages upserted, the languages that left a
+    period deleted (data-modifying CTEs; the rows they touch are disjoint)."""
+    day = postgresql.insert(_days).values({c.name: bindparam("d_" + c.name, type_=c.type)
+                                           for c in _days.c})
+    keys = [c.name for c in _days.primary_key.columns]
+    day = day.on_conflict_do_update(index_elements=keys, set_={
+        c.name: day.excluded[c.name] for c in _days.c if c.name not in keys})
+    gone = _unnested([_langs.c.kind, _langs.c.start, _langs.c.language], "g_")
+    drop = delete(_langs).where(
+        _langs.c.user_id == bindparam("g_user_id"),
+        tuple_(_langs.c.kind, _langs.c.start, _langs.c.language).in_(
+            select(gone.c.kind, gone.c.start, gone.c.language)))
+    return _upsert_unnested(_langs, "l_").add_cte(
+        day.cte("push_day"), _upsert_unnested(_totals, "t_").cte("push_totals"),
+        drop.cte("push_gone"))
+
+
+def _columns(rows: list[dict[str, Any]], table: Table, prefix: str) -> dict[str, list[Any]]:
+    return {prefix + c.name: [r[c.name] for r in rows] for c in table.c}
 
 
 def push_day(s: Session, user_id: int, day: date, device: str, values: Mapping[str, Any]) -> bool:
     """Upsert one device's day and bring the user's day, week and month totals and badges up to
-    date. Returns False (and writes nothing) when the day is exactly as stored."""
-    # One push per user at a time (two machines pushing together): the totals are recomputed
-    # from every device's rows, so they must see each other's.
-    s.execute(select(User.id).where(User.id == user_id).with_for_update())
-    new = {f: values[f] for f in VALUE_FIELDS}
-    stored = s.execute(select(*_DAY_VALUES).where(
-        DeviceDay.user_id == user_id, DeviceDay.day == day, DeviceDay.device == device)).first()
-    if stored is not None and dict(zip(VALUE_FIELDS, stored)) == new:
-        return False
-    key = {"user_id": user_id, "day": day, "device": device}
-    changes = {**new, "updated_at": datetime.now(timezone.utc)}
-    ins = _insert(s, DeviceDay).values(**key, **changes)
-    s.execute(ins.on_conflict_do_update(index_elements=list(key), set_=changes))
-    _refresh_periods(s, user_id, day)
-    _refresh_badges(s, user_id, day)
-    return True
+    date. Returns False (and writes nothing) when the day is exactly as stored; raises NotFound
+    when the account is gone.
 
-
-def _refresh_periods(s: Session, user_id: int, day: date) -> None:
-    """The user's day, week and month totals (and languages) from every device's rows: one read,
-    one upsert, one delete and one insert, whatever the number of devices and days."""
+    Round trips: the user's row locked (with the badges held), every device's days of the week
+    and month read once (the stored day among them), then the day, the three totals and the
+    languages written; badge queries only when this push can have earned one."""
+    conn = s.connection()
+    # One push per user at a time (two machines pushing together): the totals are computed from
+    # every device's rows, so they must see each other's.
+    locked = conn.execute(_LOCK_USER, {"uid": user_id}).first()
+    if locked is None:
+        raise NotFound("no such account")
+    have = set(locked[1].split(",")) if locked[1] else set()
+    held = Held(have, float(locked[2]), set(locked[3].split(",")) if locked[3] else set())
     spans = {kind: period_bounds(kind, day) for kind in ("d", "w", "m")}
     lo = min(a for a, _ in spans.values())
     hi = max(b for _, b in spans.values())
-    rows = s.execute(select(DeviceDay.day, DeviceDay.active_seconds, DeviceDay.coding_seconds,
-                            DeviceDay.productive_seconds, DeviceDay.productivity_score,
-                            DeviceDay.focus_sessions, DeviceDay.focus_seconds, DeviceDay.languages)
-                     .where(DeviceDay.user_id == user_id, DeviceDay.day >= lo,
-                            DeviceDay.day <= hi)).all()
-    totals_rows: list[dict[str, Any]] = []
-    language_rows: list[dict[str, Any]] = []
+    stored = {(r[0], r[1]): dict(zip(VALUE_FIELDS, r[2:]))
+              for r in conn.execute(_DAYS_OF, {"uid": user_id, "lo": lo, "hi": hi, "day": day,
+                                               "device": device})}
+    new = {f: values[f] for f in VALUE_FIELDS}
+    old = stored.get((day, device))
+    if old == new:
+        return False
+    day_row = {"user_id": user_id, "day": day, "device": device, **new,
+               "updated_at": datetime.now(timezone.utc)}
+    before = _period_sums(stored, spans)
+    stored[(day, device)] = new
+    after = _period_sums(stored, spans)
+    _write_periods(conn, day_row, spans, before, after)
+    _refresh_badges(conn, user_id, day, held, before["d"], after["d"], old, new)
+    return True
+
+
+def _period_sums(rows: Mapping[tuple[date, str], Mapping[str, Any]],
+                 spans: Mapping[str, tuple[date, date]]) -> dict[str, dict[str, Any]]:
+    """Each period's totals over every device's days, its languages under "languages"."""
+    out: dict[str, dict[str, Any]] = {}
     for kind, (start, end) in spans.items():
-        t: dict[str, Any] = {"user_id": user_id, "kind": kind, "start": start, "active_seconds": 0.0,
-             "coding_seconds": 0.0, "productive_seconds": 0.0, "score_points": 0.0,
-             "scored_seconds": 0.0, "focus_sessions": 0, "focus_seconds": 0.0}
+        t: dict[str, Any] = dict.fromkeys(_TOTAL_FIELDS, 0.0)
+        t["focus_sessions"] = 0
         langs: dict[str, float] = defaultdict(float)
-        for r in rows:
-            if not start <= r.day <= end:
+        for (d, _device), r in rows.items():
+            if not start <= d <= end:
                 continue
-            t["active_seconds"] += r.active_seconds
-            t["coding_seconds"] += r.coding_seconds
-            t["productive_seconds"] += r.productive_seconds
-            if r.productivity_score is not None and r.active_seconds > 0:
-                t["score_points"] += r.productivity_score * r.active_seconds
-                t["scored_seconds"] += r.active_seconds
-            t["focus_sessions"] += r.focus_sessions
-            t["focus_seconds"] += r.focus_seconds
-            for name, secs in (r.languages or {}).items():
+            t["active_seconds"] += r["active_seconds"]
+            t["coding_seconds"] += r["coding_seconds"]
+            t["productive_seconds"] += r["productive_seconds"]
+            if r["productivity_score"] is not None and r["active_seconds"] > 0:
+                t["score_points"] += r["productivity_score"] * r["active_seconds"]
+                t["scored_seconds"] += r["active_seconds"]
+            t["focus_sessions"] += r["focus_sessions"]
+            t["focus_seconds"] += r["focus_seconds"]
+            for name, secs in (r["languages"] or {}).items():
                 langs[name] += secs
         t["productivity"] = t["score_points"] / t["scored_seconds"] if t["scored_seconds"] else None
-        totals_rows.append(t)
-        language_rows += [{"user_id": user_id, "kind": kind, "start": start, "language": n,
-                           "seconds": v} for n, v in langs.items()]
-    ins = _insert(s, PeriodTotal).values(totals_rows)
-    s.execute(ins.on_conflict_do_update(
-        index_elements=["user_id", "kind", "start"],
-        set_={c: getattr(ins.excluded, c) for c in totals_rows[0] if c not in ("user_id", "kind", "start")}))
-    s.execute(delete(PeriodLanguage).where(PeriodLanguage.user_id == user_id, or_(*(
-        and_(PeriodLanguage.kind == kind, PeriodLanguage.start == start)
-        for kind, (start, _end) in spans.items()))))
-    if language_rows:
-        s.execute(_insert(s, PeriodLanguage).values(language_rows))
+        t["languages"] = dict(langs)
+        out[kind] = t
+    return out
 
 
-def _refresh_badges(s: Session, user_id: int, day: date) -> None:
-    """Badges not earned yet, from what they need: the last 100 days for streaks, all-time sums
-    for coding hours (one aggregate), all-time languages only while polyglot is missing."""
-    have = set(s.scalars(select(Badge.code).where(Badge.user_id == user_id)))
-    if len(have) >= len(badge_rules.NAMES):
+def _write_periods(conn: Connection, day_row: dict[str, Any],
+                   spans: Mapping[str, tuple[date, date]],
+                   before: Mapping[str, Mapping[str, Any]],
+                   after: Mapping[str, Mapping[str, Any]]) -> None:
+    """The device's day, the user's day, week and month totals and their languages: one
+    statement on PostgreSQL; on SQLite (in process, no round trips) an upsert each, and a delete
+    only when a language left a period."""
+    user_id = day_row["user_id"]
+    totals = [{"user_id": user_id, "kind": kind, "start": spans[kind][0],
+               **{c: v for c, v in t.items() if c != "languages"}} for kind, t in after.items()]
+    languages = [{"user_id": user_id, "kind": kind, "start": spans[kind][0], "language": n,
+                  "seconds": v} for kind, t in after.items() for n, v in t["languages"].items()]
+    gone = [{"kind": kind, "start": spans[kind][0], "language": n} for kind, t in before.items()
+            for n in t["languages"] if n not in after[kind]["languages"]]
+    if conn.dialect.name == "postgresql":
+        conn.execute(_pg_push_writes(), {
+            **{"d_" + k: v for k, v in day_row.items()}, **_columns(totals, _totals, "t_"),
+            **_columns(languages, _langs, "l_"), "g_user_id": user_id,
+            **{"g_" + k: [g[k] for g in gone] for k in ("kind", "start", "language")}})
         return
-    since = day - timedelta(days=max(badge_rules.STREAKS))
-    recent = [badge_rules.Day(r.start, r.active_seconds, 0.0, r.focus_seconds)
-              for r in s.execute(select(PeriodTotal.start, PeriodTotal.active_seconds,
-                                        PeriodTotal.focus_seconds)
-                                 .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "d",
-                                        PeriodTotal.start >= since))]
-    found = badge_rules.earned(recent, {})
-    coding_codes = [f"coding_{h}h" for h in badge_rules.CODING_HOURS]
-    if not have.issuperset(coding_codes):
+    upsert = functools.partial(_upsert, conn.dialect.name)
+    conn.execute(upsert(_days), day_row)
+    conn.execute(upsert(_totals), totals)
+    if languages:
+        conn.execute(upsert(_langs), languages)
+    if gone:
+        params: dict[str, Any] = {"uid": user_id}
+        for i, g in enumerate(gone):
+            params.update({f"k_{i}": g["kind"], f"st_{i}": g["start"], f"lang_{i}": g["language"]})
+        conn.execute(_drop_languages(len(gone)), params)
+
+
+@dataclass(frozen=True, slots=True)
+class Held:
+    """What a push's badge checks start from, read with the user's lock."""
+    badges: set[str]
+    coding_seconds: float  # all time, before this push
+    hour_languages: set[str]  # languages with an hour or more all time, before this push
+
+
+def _refresh_badges(conn: Connection, user_id: int, day: date, held: Held,
+                    day_before: Mapping[str, Any], day_after: Mapping[str, Any],
+                    old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> None:
+    """Badges not held yet that this push can have earned (badges are checked on every push and
+    never taken back, so what was earnable before is already held):
+    - a streak only when the day became active (the last 100 days are read then);
+    - coding hours only when the all-time coding time reaches a missing threshold (then the
+      days of the month that crossed it are read for the day it was crossed);
+    - polyglot only when a language's time grew and enough languages can have an hour (then the
+      all-time languages are read);
+    - a focus marathon when the day's focus reaches it."""
+    have = held.badges
+    found: dict[str, date] = {}
+    if day_before["active_seconds"] <= 0 < day_after["active_seconds"] and \
+            not have.issuperset(_STREAK_CODES):
+        since = day - timedelta(days=max(badge_rules.STREAKS))
+        recent = [badge_rules.Day(r.start, r.active_seconds, 0.0, r.focus_seconds)
+                  for r in conn.execute(select(PeriodTotal.start, PeriodTotal.active_seconds,
+                                            PeriodTotal.focus_seconds)
+                                     .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "d",
+                                            PeriodTotal.start >= since))]
+        found.update(badge_rules.earned(recent, {}))
+    if day_after["focus_seconds"] >= badge_rules.MARATHON_SECONDS:
+        found.setdefault("focus_marathon", day)
+    coding_now = held.coding_seconds - day_before["coding_seconds"] + day_after["coding_seconds"]
+    if day_after["coding_seconds"] > day_before["coding_seconds"] and any(
+            f"coding_{h}h" not in have and coding_now >= h * 3600 - 1e-6
+            for h in badge_rules.CODING_HOURS):
         # Months hold the all-time sum in a few rows; when each threshold was crossed comes from
         # the days of the month that crossed it.
-        months = s.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
+        months = conn.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
                            .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "m")
                            .order_by(PeriodTotal.start)).all()
         total = 0.0
         for start, coding in months:
             before, total = total, total + coding
             if any(before < h * 3600 <= total for h in badge_rules.CODING_HOURS):
-                days_of = s.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
+                days_of = conn.execute(select(PeriodTotal.start, PeriodTotal.coding_seconds)
                                     .where(PeriodTotal.user_id == user_id, PeriodTotal.kind == "d",
                                            PeriodTotal.start >= start,
                                            PeriodTotal.start <= period_bounds("m", start)[1])
@@ -286,17 +421,21 @@ def _refresh_badges(s: Session, user_id: int, day: date) -> None:
                     for h in badge_rules.CODING_HOURS:
                         if before < h * 3600 <= running:
                             found.setdefault(f"coding_{h}h", d)
-    if "polyglot" not in have:
-        langs: dict[str, float] = dict(s.execute(
+    old_langs = (old or {}).get("languages") or {}
+    grown = {n for n, v in (new["languages"] or {}).items() if v > old_langs.get(n, 0.0)}
+    if "polyglot" not in have and grown and \
+            len(held.hour_languages | grown) >= badge_rules.POLYGLOT_LANGUAGES:
+        langs: dict[str, float] = dict(conn.execute(
             select(PeriodLanguage.language, func.sum(PeriodLanguage.seconds))
             .where(PeriodLanguage.user_id == user_id, PeriodLanguage.kind == "m")
             .group_by(PeriodLanguage.language)).all())
         polyglot = badge_rules.earned([badge_rules.Day(day, 0, 0, 0)], langs).get("polyglot")
         if polyglot is not None:
             found.setdefault("polyglot", polyglot)
-    for code, when in found.items():
-        if code not in have:
-            s.add(Badge(user_id=user_id, code=code, earned_on=when))
+    new_badges = [{"user_id": user_id, "code": code, "earned_on": when}
+                  for code, when in found.items() if code not in have]
+    if new_badges:
+        conn.execute(_upsert(conn.dialect.name, _badges), new_badges)
 
 
 def my_days(s: Session, user_id: int, start: date, end: date) -> list[dict[str, Any]]:
@@ -349,27 +488,38 @@ def _metric_value(metric: str) -> Any:
             "active": PeriodTotal.active_seconds, "focus": PeriodTotal.focus_seconds}[metric]
 
 
-def board(s: Session, kind: str, start: date, metric: str, *, language: str | None = None,
-          team: int | None = None, limit: int = 100) -> list[Row]:
-    """Opted-in users over one period, best first (ties by user id, so pages are stable)."""
-    if language is not None:
+@functools.cache
+def _board_query(metric: str, by_language: bool, in_team: bool) -> Any:
+    """One board's statement, built once per shape; the period, language, team and limit are
+    bound parameters."""
+    if by_language:
         value = PeriodLanguage.seconds
         q = (select(User.id, User.username, User.display_name, User.anonymous, value)
              .join(PeriodLanguage, PeriodLanguage.user_id == User.id)
-             .where(PeriodLanguage.kind == kind, PeriodLanguage.start == start,
-                    PeriodLanguage.language == language, User.share_languages.is_(True)))
+             .where(PeriodLanguage.kind == bindparam("kind"),
+                    PeriodLanguage.start == bindparam("start"),
+                    PeriodLanguage.language == bindparam("language"),
+                    User.share_languages.is_(True)))
         uid = PeriodLanguage.user_id
     else:
         value = _metric_value(metric)
         q = (select(User.id, User.username, User.display_name, User.anonymous, value)
              .join(PeriodTotal, PeriodTotal.user_id == User.id)
-             .where(PeriodTotal.kind == kind, PeriodTotal.start == start))
+             .where(PeriodTotal.kind == bindparam("kind"), PeriodTotal.start == bindparam("start")))
         uid = PeriodTotal.user_id
     q = q.where(User.leaderboard_visible.is_(True), value > 0)
-    if team is not None:
-        q = q.where(uid.in_(select(TeamMember.user_id).where(TeamMember.team_id == team)))
-    q = q.order_by(value.desc(), uid).limit(limit)
-    return [Row(int(a), b, c, bool(d), float(e)) for a, b, c, d, e in s.execute(q).all()]
+    if in_team:
+        q = q.where(uid.in_(select(TeamMember.user_id).where(TeamMember.team_id == bindparam("team"))))
+    return q.order_by(value.desc(), uid).limit(bindparam("limit"))
+
+
+def board(conn: Connection, kind: str, start: date, metric: str, *, language: str | None = None,
+          team: int | None = None, limit: int = 100) -> list[Row]:
+    """Opted-in users over one period, best first (ties by user id, so pages are stable)."""
+    q = _board_query(metric if language is None else "", language is not None, team is not None)
+    rows = conn.execute(q, {"kind": kind, "start": start, "language": language, "team": team,
+                            "limit": limit})
+    return [Row(int(a), b, c, bool(d), float(e)) for a, b, c, d, e in rows]
 
 
 def ranks(values: list[float]) -> list[int]:
@@ -428,8 +578,9 @@ def leave_team(s: Session, user_id: int, team_id: int) -> None:
         s.execute(delete(Team).where(Team.id == team_id))
 
 
-def is_member(s: Session, user_id: int, team_id: int) -> bool:
-    return s.get(TeamMember, (team_id, user_id)) is not None
+def is_member(s: Session | Connection, user_id: int, team_id: int) -> bool:
+    conn = s.connection() if isinstance(s, Session) else s
+    return conn.execute(_IS_MEMBER, {"uid": user_id, "team": team_id}).first() is not None
 
 
 def my_teams(s: Session, user_id: int) -> list[tuple[Team, int]]:

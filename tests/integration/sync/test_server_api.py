@@ -229,6 +229,33 @@ def test_badges_are_computed_on_push(user):
                    "polyglot": day(0)}
 
 
+def test_badges_come_from_whichever_push_earns_them_in_any_order(user):
+    """Badges are checked only when a push can earn one (a day becoming active, coding or a
+    language growing, a day reaching a focus marathon): pushes out of order, re-pushes and a second
+    device still earn each on the right day."""
+    alice = user("alice")
+    for n in (0, 1, 2, 4, 5, 6):
+        alice.push(day(n), active_seconds=3600, coding_seconds=3000)
+    assert alice.get("/api/v1/me/badges").json() == []
+    alice.push(day(4), active_seconds=3600, coding_seconds=3000)  # unchanged: nothing new
+    alice.push(day(3), active_seconds=3600, coding_seconds=0)  # fills the gap: 7 days in a row
+    got = lambda: {b["code"]: b["earned_on"] for b in alice.get("/api/v1/me/badges").json()}  # noqa: E731
+    assert got() == {"streak_7": day(6)}
+    # A re-push that grows a day's coding crosses 10 hours: 6 x 3000 s so far, day 3 adds 18000,
+    # so the running total reaches 36000 s on day 6.
+    alice.push(day(3), active_seconds=20000, coding_seconds=18000)
+    assert got() == {"streak_7": day(6), "coding_10h": day(6)}
+    # Languages from two devices: the fifth with an hour comes from the desktop.
+    alice.push(day(1), languages={n: 3600 for n in ("Python", "Go", "Rust", "C")},
+               coding_seconds=3000)
+    assert "polyglot" not in got()
+    alice.push(day(2), device="desktop", active_seconds=100, languages={"Zig": 3600})
+    alice.push(day(2), device="desktop", active_seconds=100, focus_seconds=4 * 3600,
+               languages={"Zig": 3600})
+    assert got() == {"streak_7": day(6), "coding_10h": day(6), "polyglot": day(2),
+                     "focus_marathon": day(2)}
+
+
 def _rows_of(db_url, user_id):
     engine = create_engine(db_url)
     with engine.connect() as conn:
