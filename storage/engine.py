@@ -112,6 +112,7 @@ def current_revision(engine: Engine) -> str | None:
 
 
 NEWER_SCHEMA_EXIT = 3  # `python -m storage.migrate`: the database is newer than this version
+MIGRATION_TIMEOUT_S = 1800
 
 
 class MigrationFailed(DatabaseUnavailable):
@@ -155,8 +156,13 @@ def migrate(engine: Engine, *, separate_process: bool = False) -> None:
 
 
 def _migrate_in_child(db_file: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "storage.migrate", str(db_file)],
-                          stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=1800)
+    try:
+        done = subprocess.run([sys.executable, "-m", "storage.migrate", str(db_file)],
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                              timeout=MIGRATION_TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        raise MigrationFailed(f"migrating {db_file} did not finish within "
+                              f"{MIGRATION_TIMEOUT_S // 60} minutes") from None
     if done.returncode == 0:
         return
     lines = done.stderr.strip().splitlines()

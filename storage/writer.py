@@ -142,11 +142,13 @@ class Writer:
         """The writer thread runs (started and not stopped)."""
         return self._thread is not None and self._thread.is_alive()
 
-    def queued(self) -> int:
-        """Work handed over that the writer thread has not taken yet (approximate; any thread).
-        A producer that may outrun the writer (a native host reading a pipelined backlog) waits
-        while it is high, so its memory stays bounded; the tracker's tick never waits on it."""
-        return self._queue.qsize()
+    def backlog(self) -> int:
+        """Work handed over and not yet written (approximate; any thread): what waits in the
+        queue plus the heartbeats and events the engine holds since its last commit. A producer
+        that may outrun the writer (a native host reading a pipelined backlog, or one whose
+        commits wait on another process's lock) waits while it is high, so its memory stays
+        bounded; the tracker's tick never waits on it."""
+        return self._queue.qsize() + self._engine.pending
 
     @property
     def pending(self) -> int:

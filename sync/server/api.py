@@ -221,6 +221,8 @@ def refresh(body: RefreshIn, srv: ServerDep, s: SessionDep) -> TokensOut:
     if found is None:
         raise _unauthorized("invalid, expired or already used refresh token")
     user_id, family = found
+    if s.get(User, user_id) is None:  # the account was deleted (a token Redis still held)
+        raise _unauthorized("no such account")
     return _tokens(srv, s, user_id, family)
 
 

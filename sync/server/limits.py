@@ -5,12 +5,12 @@ Each key (`user:42`, `ip:…`, `login:…`) has a counter per minute in `rate_bu
 counts its own requests in memory and adds them to the shared counter in one batched upsert at
 most once per `flush_seconds` (done by whichever request comes along, never a background thread),
 learning the other processes' counts from what the upsert returns. While a key is far from its
-limit (below half of it, as far as this process knows) a request costs a dictionary update. Near
-the limit, and for every small limit (under `BATCH_MIN_LIMIT`, such as logins and registrations),
-each request is counted in the database at once, atomically, so every process enforces the same
-exact limit. What a batched key can exceed its limit by is what the other processes counted in
-their last flush interval that this process has not seen yet: a coarse guard against abuse stays a
-coarse guard; the exact limits stay exact.
+limit (below a tenth of it, LOCAL_SHARE, as far as this process knows) a request costs a
+dictionary update. Beyond that, and for every small limit (under `BATCH_MIN_LIMIT`, such as logins
+and registrations), each request is counted in the database at once, atomically, so every process
+enforces the same exact limit. What a batched key can pass its limit by is what the processes
+hold in memory and have not flushed yet: at most a tenth of the limit per process, for at most a
+flush interval (two instances: the tests see one request); the small limits stay exact.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .models import RateBucket
 
 BATCH_MIN_LIMIT = 100  # smaller limits are counted in the database on every request
+LOCAL_SHARE = 10  # a key is counted in memory while under 1/LOCAL_SHARE of its limit
 
 
 def _adding(ins: Any) -> Any:
@@ -85,7 +86,7 @@ class RateLimiter:
             k = self._keys.get(key)
             if k is None or k.window != window:
                 k = self._keys[key] = _Key(window)
-            if (k.known + k.pending + 1) * 2 > limit:
+            if (k.known + k.pending + 1) * LOCAL_SHARE > limit:
                 return False
             k.pending += 1
             return True

@@ -74,13 +74,17 @@ def server_secret(engine: Engine, name: str) -> str:
 
 # ---- accounts ------------------------------------------------------------------------------
 
-def create_user(s: Session, username: str, password_hash: str, display_name: str | None) -> User:
+def create_user(s: Session, username: str, password_hash: str, display_name: str | None,
+                *, _again: bool = True) -> User:
     key = username.lower()
     if s.scalar(select(User.id).where(User.username_key == key)) is not None:
         raise Conflict("that username is taken")
     user = User(username=username, username_key=key, display_name=display_name,
                 password_hash=password_hash, created_at=datetime.now(timezone.utc),
                 failed_logins=0, leaderboard_visible=False, anonymous=False, share_languages=False)
+    floor = _retired_id_floor(s)
+    if floor is not None:
+        user.id = max(floor, s.scalar(select(func.max(User.id))) or 0) + 1
     s.add(user)
     try:
         s.flush()
@@ -89,9 +93,22 @@ def create_user(s: Session, username: str, password_hash: str, display_name: str
 
         if isinstance(exc, IntegrityError):
             s.rollback()
+            if floor is not None and _again and find_user(s, username) is None:
+                # Not the username: another instance took the id chosen above just now.
+                return create_user(s, username, password_hash, display_name, _again=False)
             raise Conflict("that username is taken") from None
         raise
     return user
+
+
+RETIRED_ID_FLOOR = "retired_user_id"  # server_secrets: the highest id a deleted account had
+
+
+def _retired_id_floor(s: Session) -> int | None:
+    if s.get_bind().dialect.name != "sqlite":
+        return None
+    value = s.scalar(select(ServerSecret.value).where(ServerSecret.name == RETIRED_ID_FLOOR))
+    return int(value) if value is not None else None
 
 
 def find_user(s: Session, username: str) -> User | None:
@@ -158,6 +175,12 @@ def delete_user(s: Session, user_id: int) -> None:
         s.execute(delete(model).where(model.user_id == user_id))
     s.execute(delete(RateBucket).where(RateBucket.key == f"user:{user_id}"))
     s.execute(delete(User).where(User.id == user_id))
+    if s.get_bind().dialect.name == "sqlite":
+        # SQLite hands the highest rowid out again once its row is gone: the next account would
+        # get this id, and a token of this one (up to 15 minutes left) would act as it.
+        # PostgreSQL's sequences never reuse an id.
+        floor = max(_retired_id_floor(s) or 0, user_id)
+        s.merge(ServerSecret(name=RETIRED_ID_FLOOR, value=str(floor)))
     for team_id in teams:
         if s.scalar(select(func.count()).select_from(TeamMember).where(TeamMember.team_id == team_id)) == 0:
             s.execute(delete(Team).where(Team.id == team_id))

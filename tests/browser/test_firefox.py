@@ -110,14 +110,14 @@ def test_the_deepest_scroll_in_firefox_is_kept_as_a_gauge(tmp_path: Path, pages:
         time.sleep(1)
         firefox.execute("window.scrollTo(0, document.documentElement.scrollHeight / 2"
                         " - window.innerHeight)")
-        time.sleep(1.5)  # the content script's throttle, then its message to the worker
+        time.sleep(3)  # the content script's 250 ms throttle, then its message to the worker
         firefox.navigate(elsewhere)
         half = _wait_depth(host, article, lambda d: d >= 45)
         # Back to the article (a new visit: another page came between), all the way down.
         firefox.navigate(article)
         time.sleep(1)
         firefox.execute("window.scrollTo(0, document.documentElement.scrollHeight)")
-        time.sleep(1.5)
+        time.sleep(3)
         firefox.navigate(elsewhere)
         bottom = _wait_depth(host, article, lambda d: d != half)
     finally:

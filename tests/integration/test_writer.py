@@ -153,3 +153,19 @@ def test_a_failed_first_read_keeps_the_order_of_what_follows(db):
     assert writer.stop()
     [event] = stored(uow)
     assert (event.duration.total_seconds(), event.counts["keys"]) == (4.0, 5)
+
+
+def test_the_backlog_counts_what_is_handed_over_until_it_is_written(db):
+    """What a native host throttles on: taken off the queue is not written yet (a commit that
+    waits on another process's lock keeps the heartbeats in memory as much as the queue does)."""
+    _, uow = db
+    clock = FakeClock(T0)
+    writer = Writer(HeartbeatEngine(uow, clock, max_delay=5.0), clock)
+    for i in range(10):
+        writer.heartbeat(beat(T0 + timedelta(seconds=i)))
+    assert writer.backlog() == 10
+    writer.run_pending()  # merged in memory, no batch due yet
+    assert writer.backlog() == 10 and stored(uow) == []
+    clock.advance(5.0)
+    writer.run_pending()  # the batch is written
+    assert writer.backlog() == 0 and len(stored(uow)) == 1

@@ -401,3 +401,20 @@ def test_a_lazy_endpoint_nobody_called_stops_at_once_and_frees_its_port(data_dir
     with socket.socket() as s:
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         s.bind(("127.0.0.1", port))  # raises if the endpoint still held it
+
+
+def test_a_lazy_endpoint_that_cannot_start_closes_its_port_instead_of_hanging_clients():
+    from tracker_desktop.endpoints.wakatime import WakaTimeEndpoint
+
+    def broken(port_of):  # e.g. the HTTP stack fails to import
+        raise RuntimeError("no HTTP stack")
+
+    endpoint = WakaTimeEndpoint(broken, 0, on_first_connection=True)
+    endpoint.start()
+    try:
+        with pytest.raises(httpx.TransportError):  # the first client: reset, not left waiting
+            httpx.get(f"{endpoint.url}/users/current/statusbar/today", timeout=20)
+        with pytest.raises(httpx.ConnectError):  # later ones: refused at once
+            httpx.get(f"{endpoint.url}/users/current/statusbar/today", timeout=20)
+    finally:
+        endpoint.stop()

@@ -427,7 +427,10 @@ class WakaTimeEndpoint:
         try:
             server = self._new_server()
         except Exception:
-            logger.exception("the WakaTime API could not start")
+            # Refuse connections from now on rather than accept them and never answer: a plugin
+            # then queues its heartbeats offline at once instead of waiting out its timeout.
+            logger.exception("the WakaTime API could not start; its port is closed")
+            self._sock.close()
             return
         self._server = server
         if self._stopping.is_set():  # stop() came while the HTTP stack was imported

@@ -34,8 +34,8 @@ logger = logging.getLogger(__name__)
 
 FOCUS_POLL_SECONDS = 1.0
 TOP = 10  # entries per list in the `today` answer
-# Heartbeats handed to the writer and not yet taken: above HIGH the host stops reading until the
-# writer is down to LOW (a few hundred bytes each: the backlog stays within ~1-2 MB).
+# Heartbeats handed to the writer and not yet written: above HIGH the host stops reading until the
+# writer is down to LOW (at most an event of a few hundred bytes each: within ~1-2 MB).
 QUEUE_HIGH = 2_000
 QUEUE_LOW = 500
 
@@ -239,13 +239,19 @@ class NativeHost:
         for item in items:
             writer.heartbeat(item.heartbeat, item.pulsetime)
         self.stats.heartbeats += len(items)
-        if writer.queued() > QUEUE_HIGH:
+        if writer.backlog() > QUEUE_HIGH:
             # Backpressure: a sender flushing a long offline queue (or a benchmark) can hand
-            # heartbeats over faster than the writer merges them. Stop reading until it caught
-            # up: the pipe fills and the sender waits, instead of this process's memory growing
-            # with the backlog (it peaked at 55-80 MB under load, against a 60 MB target).
-            while writer.queued() > QUEUE_LOW and writer.alive():
+            # heartbeats over faster than the writer takes them, or while its commits wait on
+            # another process's lock. Stop reading until the writer has written its way down:
+            # the pipe fills and the sender waits, instead of this process's memory growing with
+            # the backlog (it peaked at 55-80 MB under load, against a 60 MB target). What was
+            # already answered goes out first.
+            self.flush()
+            logger.info("native host: %d heartbeat(s) not yet written; reading paused",
+                        writer.backlog())
+            while writer.backlog() > QUEUE_LOW and writer.alive():
                 time.sleep(0.002)
+            logger.info("native host: reading again")
 
     def _start_writer(self) -> Writer:
         from storage.heartbeat_engine import HeartbeatEngine
@@ -306,7 +312,9 @@ class NativeHost:
         """Focus reads on this thread's own connection (sqlite3 objects stay on their thread)."""
         from tracker_desktop.app import Store
 
-        return self._focus_on(Store(self.app.settings.db_path))
+        # migrate_apart as the host's own store: were the schema behind (the first start after an
+        # upgrade), this thread must not import Alembic into the host either.
+        return self._focus_on(Store(self.app.settings.db_path, migrate_apart=True))
 
     def _poll_focus(self) -> None:
         service: FocusService | None = None

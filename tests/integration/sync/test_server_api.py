@@ -287,6 +287,21 @@ def test_export_has_everything_and_delete_removes_every_row(db_url, client, user
     assert bob.get("/api/v1/me/aggregates", params={"start": MON, "end": MON}).json()["days"]
 
 
+def test_a_deleted_accounts_id_is_never_given_again_so_its_tokens_stay_dead(client, user):
+    """SQLite hands the highest rowid out again once its row is gone: the server must not, or a
+    deleted account's access token (valid for minutes more) would push into the next account."""
+    alice, bob = user("alice"), user("bob")
+    assert bob.delete("/api/v1/me").status_code == 204
+    carol = user("carol")
+    assert carol.id not in (alice.id, bob.id)
+    bob_body = {"device": "laptop", "active_seconds": 3600}
+    assert client.put(f"/api/v1/aggregates/{MON}", json=bob_body, headers=bob.h).status_code == 401
+    assert client.post("/api/v1/auth/refresh", json={"refresh_token": bob.refresh}).status_code == 401
+    assert carol.get("/api/v1/me/aggregates", params={"start": MON, "end": MON}).json()["days"] == []
+    assert carol.delete("/api/v1/me").status_code == 204
+    assert user("dave").id > carol.id  # and after a second deletion
+
+
 def test_privacy_defaults_to_invisible(user):
     alice = user("alice")
     assert alice.get("/api/v1/me/privacy").json() == {
