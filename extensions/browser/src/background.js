@@ -35,9 +35,11 @@ let inFlight = false;
 const host = new HostPort(BROWSER, {
   onConnected: (hello) => {
     serial(async () => {
-      await store.set('hostStatus', 'connected');
-      await store.set('hostError', '');
+      // The focus state first: whoever sees "connected" (the popup, a blocked page) sees the
+      // host's focus state with it.
       if (hello.focus) await applyFocus(/** @type {FocusState} */ (hello.focus));
+      await store.set('hostError', '');
+      await store.set('hostStatus', 'connected');
       await updateBadge();
     }).then(flush);
   },
