@@ -15,6 +15,7 @@ from typing import Callable
 import pytest
 
 from tests.native.hostproc import HostEnv
+from tests.x11.desktop import wait_until
 
 from .chromium import Pages
 from .firefox import Firefox, available
@@ -22,7 +23,9 @@ from .firefox import Firefox, available
 EXTENSION = Path(__file__).resolve().parents[2] / "extensions" / "browser"
 
 
-def test_visits_in_firefox_land_in_the_database(tmp_path: Path, pages: Pages) -> None:
+def _host_registered_and_extension_packaged(tmp_path: Path) -> tuple[HostEnv, dict[str, str]]:
+    """The host installed for Firefox under a temporary home (`install --browser firefox`) and
+    the extension packaged into dist/firefox; fails under CI (skips elsewhere) without Firefox."""
     if not available():
         message = "firefox-esr (apt) and npm are needed: scripts/setup_node.sh installs them"
         if os.environ.get("CI"):
@@ -34,10 +37,15 @@ def test_visits_in_firefox_land_in_the_database(tmp_path: Path, pages: Pages) ->
                            "firefox", "--no-autostart"], env=env, capture_output=True, text=True,
                           timeout=60)
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "home/.mozilla/native-messaging-hosts/org.tracker_desktop.host.json").exists()
     packaged = subprocess.run(["npm", "run", "--silent", "package"], cwd=EXTENSION,
                               capture_output=True, text=True, timeout=120)
     assert packaged.returncode == 0, packaged.stderr
+    return host, env
+
+
+def test_visits_in_firefox_land_in_the_database(tmp_path: Path, pages: Pages) -> None:
+    host, env = _host_registered_and_extension_packaged(tmp_path)
+    assert (tmp_path / "home/.mozilla/native-messaging-hosts/org.tracker_desktop.host.json").exists()
 
     firefox = Firefox(tmp_path / "ff-profile", env, ["site-a.test", "site-b.test"])
     try:
@@ -86,20 +94,7 @@ def test_the_deepest_scroll_in_firefox_is_kept_as_a_gauge(tmp_path: Path, pages:
     """Issue 9 in Firefox: the same content script and worker code. Each scroll is followed by a
     navigation, whose heartbeat ends the page's event carrying its deepest scroll (the worker
     learned it after the page's last heartbeat)."""
-    if not available():
-        message = "firefox-esr (apt) and npm are needed: scripts/setup_node.sh installs them"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    host = HostEnv(tmp_path)
-    env = dict(host.env, XDG_DATA_HOME=str(tmp_path / "home" / ".local" / "share"))
-    done = subprocess.run([sys.executable, "-m", "tracker_desktop", "install", "--browser",
-                           "firefox", "--no-autostart"], env=env, capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    packaged = subprocess.run(["npm", "run", "--silent", "package"], cwd=EXTENSION,
-                              capture_output=True, text=True, timeout=120)
-    assert packaged.returncode == 0, packaged.stderr
+    host, env = _host_registered_and_extension_packaged(tmp_path)
     article = pages.url("read.test", "article?tall=12000")
     elsewhere = pages.url("site-b.test", "b")
     firefox = Firefox(tmp_path / "ff-profile", env, ["read.test", "site-b.test"])
@@ -133,14 +128,9 @@ def test_the_deepest_scroll_in_firefox_is_kept_as_a_gauge(tmp_path: Path, pages:
 
 def _wait_page(firefox: Firefox, ok: Callable[[str, str], bool], what: str,
                timeout: float = 30) -> tuple[str, str]:
-    deadline = time.monotonic() + timeout
-    while True:
-        url, title = firefox.current()
-        if ok(url, title):
-            return url, title
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}: at {url} ({title!r})")
-        time.sleep(0.3)
+    """The current page's (URL, title) once `ok` holds for them."""
+    return wait_until(lambda: page if ok(*(page := firefox.current())) else None, timeout, what,
+                      interval=0.3)
 
 
 def test_focus_mode_blocks_a_listed_site_in_firefox_and_unblocks_it_after(
@@ -148,20 +138,7 @@ def test_focus_mode_blocks_a_listed_site_in_firefox_and_unblocks_it_after(
     """Issue 9's focus blocking in Firefox: the same declarativeNetRequest rules (Firefox's own
     implementation) send a listed site to the extension's local page while a session runs; when it
     ends that page goes back to the site and the site loads again."""
-    if not available():
-        message = "firefox-esr (apt) and npm are needed: scripts/setup_node.sh installs them"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-    host = HostEnv(tmp_path)
-    env = dict(host.env, XDG_DATA_HOME=str(tmp_path / "home" / ".local" / "share"))
-    done = subprocess.run([sys.executable, "-m", "tracker_desktop", "install", "--browser",
-                           "firefox", "--no-autostart"], env=env, capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stderr
-    packaged = subprocess.run(["npm", "run", "--silent", "package"], cwd=EXTENSION,
-                              capture_output=True, text=True, timeout=120)
-    assert packaged.returncode == 0, packaged.stderr
+    host, env = _host_registered_and_extension_packaged(tmp_path)
     news = pages.url("blocked.test", "news")
     firefox = Firefox(tmp_path / "ff-profile", env, ["blocked.test", "site-a.test"])
     try:
