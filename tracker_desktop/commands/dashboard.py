@@ -46,6 +46,9 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError(f"--screenshot {shot}: is a directory")
         if not 480 <= args.width <= 7680:
             raise UsageError("--width must be between 480 and 7680 pixels")
+    from ui.pyside_hook import import_pyside
+
+    import_pyside()  # before ui.dashboard: PySide's import hook then keeps no module's source
     today = ctx.app.rollups.today()
     try:
         if args.week:

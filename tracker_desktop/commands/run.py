@@ -46,7 +46,10 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         if not has_display():
             raise UsageError(NO_DISPLAY)
         try:
-            import PySide6  # noqa: F401
+            from ui.pyside_hook import import_pyside
+
+            # first, so PySide's import hook keeps no module's source (~33 MB in the tray)
+            import_pyside()
         except ImportError:
             raise UsageError("the tray app needs PySide6 (pip install 'tracker-desktop[gui]'); "
                              "or run: tracker-desktop run --headless") from None
