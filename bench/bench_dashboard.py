@@ -85,6 +85,9 @@ def child(data_dir: Path) -> dict:
     menu shown (fonts loaded), the tracker's services running; then the dashboard is opened on
     today (importing it, as the tray does on first use), closed and opened again."""
     os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    from ui.pyside_hook import import_pyside
+
+    import_pyside()  # as `tracker-desktop run` does first
     from PySide6.QtWidgets import QApplication, QMenu
 
     from tracker_desktop.app import build_app, build_tracker
