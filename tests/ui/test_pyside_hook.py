@@ -75,6 +75,36 @@ def test_uses_pyside_reads_files_and_tolerates_modules_without_one(tmp_path):
     (tmp_path / "qt.py").write_text("import PySide6\n")
     mod.__file__ = str(tmp_path / "qt.py")
     assert uses_pyside(mod) is True
+    (tmp_path / "plain.py").write_text("import json\n")
+    mod.__file__ = str(tmp_path / "plain.py")
+    assert uses_pyside(mod) is False
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from PySide6 import QtCore\n")
+    mod.__file__ = str(tmp_path / "pkg" / "__init__.py")
+    assert uses_pyside(mod) is True
+
+
+def test_uses_pyside_asks_the_loader_of_a_zip_import(tmp_path):
+    import importlib
+    import linecache
+    import zipfile
+
+    from ui.pyside_hook import uses_pyside
+
+    archive = tmp_path / "mods.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("zipped_qt.py", "from PySide6 import QtCore  # noqa\n")
+        z.writestr("zipped_plain.py", "Z = 2\n")
+    sys.path.insert(0, str(archive))
+    try:
+        qt, plain = (importlib.import_module(n) for n in ("zipped_qt", "zipped_plain"))
+        cached = set(linecache.cache)
+        assert uses_pyside(qt) is True and uses_pyside(plain) is False
+        assert set(linecache.cache) == cached
+    finally:
+        sys.path.remove(str(archive))
+        sys.modules.pop("zipped_qt", None)
+        sys.modules.pop("zipped_plain", None)
 
 
 def test_dashboard_verb_imports_pyside_first(tmp_path):
@@ -99,6 +129,7 @@ def test_dashboard_verb_imports_pyside_first(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, env=env)
     assert done.returncode == 0, done.stderr
+    assert done.stdout.strip(), done.stderr
     assert done.stdout.splitlines()[-1].split()[0] == "0", done.stdout
     assert shot.stat().st_size > 10_000
 
@@ -114,10 +145,10 @@ def test_run_verb_imports_pyside_before_the_tray(tmp_path):
         from tracker_desktop.cli import main
 
         def run_gui(app, tracker, settings_path=None):
-            import ui.tray, ui.dashboard  # noqa: F401
-            # (shiboken6's own __init__ is read by the hook it installs, before it can be tamed)
-            held = [k for k in linecache.cache if ("site-packages" in k or "/ui/" in k)
-                    and "shiboken6" not in k]
+            before = set(linecache.cache)
+            import ui.tray, ui.dashboard.window  # noqa: F401  (the window imports pyqtgraph)
+            assert "pyqtgraph" in sys.modules and "numpy" in sys.modules
+            held = [k for k in linecache.cache if k not in before]
             print(len(held), held[:3])
             return 0
 
@@ -131,4 +162,31 @@ def test_run_verb_imports_pyside_before_the_tray(tmp_path):
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           timeout=120, env=env)
     assert done.returncode == 0, done.stderr
+    assert done.stdout.strip(), done.stderr
     assert done.stdout.splitlines()[-1].split()[0] == "0", done.stdout
+
+
+@pytest.mark.parametrize("verb", [["run"], ["dashboard", "--week", "2025-W02"]])
+def test_without_pyside_the_gui_verbs_say_what_to_install(tmp_path, verb):
+    """PySide6 is an extra: without it, `run` and `dashboard` exit 2 with what to install (and
+    bad input is still reported first: `--week 2025-W99` is a usage error either way)."""
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(ROOT)!r})
+        sys.modules["shiboken6"] = None  # what an environment without PySide6 gives: ImportError
+        sys.modules["PySide6"] = None
+        from tracker_desktop.cli import main
+        data = {str(tmp_path / "data")!r}
+        assert main(["--data-dir", data, "pause", "--minutes", "0.01"]) == 0
+        bad = main(["--data-dir", data, "dashboard", "--week", "2025-W99"])
+        print("bad week:", bad)
+        sys.exit(main(["--data-dir", data, *{verb!r}]))
+    """)
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "config"), "TRACKER_LOG_DIR": str(tmp_path / "logs"),
+           "PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "DISPLAY": ":987"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120, env=env)
+    assert done.returncode == 2, done.stderr
+    assert "bad week: 2" in done.stdout
+    assert "2025-W99" in done.stderr
+    assert "needs PySide6 (pip install 'tracker-desktop[gui]')" in done.stderr.splitlines()[-1]

@@ -46,9 +46,6 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
             raise UsageError(f"--screenshot {shot}: is a directory")
         if not 480 <= args.width <= 7680:
             raise UsageError("--width must be between 480 and 7680 pixels")
-    from ui.pyside_hook import import_pyside
-
-    import_pyside()  # before ui.dashboard: PySide's import hook then keeps no module's source
     today = ctx.app.rollups.today()
     try:
         if args.week:
@@ -59,6 +56,13 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
             kind, day = "day", parse_date(args.date, today) if args.date else today
     except InvalidPeriod as exc:
         raise UsageError(str(exc)) from None
+    try:
+        from ui.pyside_hook import import_pyside
+
+        import_pyside()  # before ui.dashboard: PySide's import hook then keeps no module's source
+    except ImportError:
+        raise UsageError("the dashboard needs PySide6 (pip install 'tracker-desktop[gui]')"
+                         ) from None
 
     if args.screenshot is not None:
         # Offscreen: no display is needed, and none is touched if there is one.

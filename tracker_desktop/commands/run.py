@@ -48,7 +48,8 @@ def handle(args: argparse.Namespace, ctx: Context) -> int:
         try:
             from ui.pyside_hook import import_pyside
 
-            # first, so PySide's import hook keeps no module's source (~33 MB in the tray)
+            # first, so PySide's import hook keeps no module's source (~23 MB in the tray,
+            # ~33 MB with the dashboard open)
             import_pyside()
         except ImportError:
             raise UsageError("the tray app needs PySide6 (pip install 'tracker-desktop[gui]'); "
