@@ -103,20 +103,26 @@ export function activateWith(context: vscode.ExtensionContext, options: Activate
   const openDashboard = (): Promise<string | undefined> => new Promise((resolve) => {
     const child = spawn(executable(), ['dashboard'], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';
+    let settled = false;
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
     const fail = (reason: string): void => {
+      if (settled) return; // the window was up: how it ends later is its own business
+      settled = true;
       clearTimeout(started);
       void vscode.window.showErrorMessage(`Tracker Desktop: cannot open the dashboard: ${reason}`);
       resolve(reason);
     };
     child.on('error', (error) => fail(error.message));
-    child.on('exit', (code) => {
+    // 'close', not 'exit': 'exit' can come before the last of stderr has been read, and the
+    // reason would be lost.
+    child.on('close', (code) => {
       if (code !== 0) {
         fail(stderr.trim().split('\n').pop() || `exit code ${code}`);
       }
     });
     // Still running after a few seconds: it is up; let it live on its own.
     const started = setTimeout(() => {
+      settled = true;
       child.stderr.destroy();
       child.unref();
       resolve(undefined);
