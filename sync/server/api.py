@@ -3,7 +3,6 @@ route under /me, /aggregates, /teams acts only on the caller's own data."""
 
 from __future__ import annotations
 
-import functools
 import time
 from datetime import date, datetime, timedelta, timezone
 from typing import Annotated, Any, Iterator
@@ -162,8 +161,7 @@ def healthz(s: SessionDep) -> Health:
 # ---- auth --------------------------------------------------------------------------------
 
 def _tokens(srv: ServerState, s: Session, user_id: int, family: str | None = None) -> TokensOut:
-    refresh = (srv.redis.issue_refresh(user_id, srv.settings.refresh_days, family) if srv.redis
-               else store.issue_refresh(s, user_id, srv.settings.refresh_days, family))
+    refresh = srv.shared(s).issue_refresh(user_id, srv.settings.refresh_days, family)
     s.commit()
     return TokensOut(user_id=user_id, refresh_token=refresh,
                      access_token=make_access_token(srv.keys.jwt_key, user_id,
@@ -191,33 +189,28 @@ def login(body: LoginIn, srv: ServerDep, s: SessionDep) -> TokensOut:
         raise _limited(wait, "logins for this username")
     user = store.find_user(s, body.username)
     now = time.time()
+    shared = srv.shared(s)
     if user is not None:
-        until = srv.redis.locked_until(user.id) if srv.redis else user.locked_until
+        until = shared.locked_until(user.id)
         if until is not None and until > now:
             raise HTTPException(423, "account locked after too many failed logins; retry later",
                                 headers={"Retry-After": str(int(until - now) + 1)})
     if not srv.passwords.verify(user.password_hash if user else None, body.password) or user is None:
         if user is not None:
-            failed = srv.redis.failed_login if srv.redis else \
-                functools.partial(store.record_failed_login, s)
-            locked = failed(user.id, srv.settings.lockout_after,
-                            srv.settings.lockout_minutes * 60, now)
+            locked = shared.failed_login(user.id, srv.settings.lockout_after,
+                                         srv.settings.lockout_minutes * 60, now)
             if locked is not None:
                 raise HTTPException(423, "account locked after too many failed logins",
                                     headers={"Retry-After": str(int(locked - now) + 1)})
         raise _unauthorized("wrong username or password")
-    if srv.redis:
-        srv.redis.clear_failed_logins(user.id)
-    else:
-        store.clear_failed_logins(s, user.id)
+    shared.clear_failed_logins(user.id)
     return _tokens(srv, s, user.id)
 
 
 @router.post("/api/v1/auth/refresh", response_model=TokensOut, dependencies=[Depends(per_ip)],
              responses={401: {"description": "invalid, expired or reused refresh token"}})
 def refresh(body: RefreshIn, srv: ServerDep, s: SessionDep) -> TokensOut:
-    found = (srv.redis.rotate_refresh(body.refresh_token) if srv.redis
-             else store.rotate_refresh(s, body.refresh_token))
+    found = srv.shared(s).rotate_refresh(body.refresh_token)
     if found is None:
         raise _unauthorized("invalid, expired or already used refresh token")
     user_id, family = found
@@ -402,6 +395,5 @@ def export(user: CurrentUser, s: SessionDep) -> ExportOut:
 def delete_me(user: CurrentUser, srv: ServerDep, s: SessionDep) -> Response:
     store.delete_user(s, user.id)
     s.commit()
-    if srv.redis:
-        srv.redis.forget_user(user.id)
+    srv.shared(s).forget_user(user.id)
     return Response(status_code=204)

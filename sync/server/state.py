@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from .limits import RateLimiter
 from .security import AccessTokens, Keys, Passwords
 from .settings import ServerSettings
-from .store import server_secret
+from .store import DatabaseShared, server_secret
 
 if TYPE_CHECKING:
     from .redis_state import RedisShared
@@ -52,6 +52,11 @@ class ServerState:
         except Exception as exc:  # redis' own errors: not a reachable Redis at that URL
             raise ValueError(f"cannot reach Redis at TRACKER_SERVER_REDIS_URL: {exc}") from None
         return shared
+
+    def shared(self, s: Session) -> RedisShared | DatabaseShared:
+        """Lockouts and refresh tokens: in Redis when it is configured, else in the database
+        through the request's session `s`."""
+        return self.redis or DatabaseShared(s)
 
     @cached_property
     def limiter(self) -> RateLimiter:

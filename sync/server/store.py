@@ -186,10 +186,37 @@ def delete_user(s: Session, user_id: int) -> None:
             s.execute(delete(Team).where(Team.id == team_id))
 
 
+@dataclass(frozen=True, slots=True)
+class DatabaseShared:
+    """Lockouts and refresh tokens in the database, in a request's session: what
+    redis_state.RedisShared keeps in Redis, with the same methods (`ServerState.shared` picks)."""
+
+    s: Session
+
+    def locked_until(self, user_id: int) -> float | None:
+        user = self.s.get(User, user_id)  # the request's loaded user: no query
+        return user.locked_until if user is not None else None
+
+    def failed_login(self, user_id: int, after: int, lock_seconds: float,
+                     now: float) -> float | None:
+        return record_failed_login(self.s, user_id, after, lock_seconds, now)
+
+    def clear_failed_logins(self, user_id: int) -> None:
+        clear_failed_logins(self.s, user_id)
+
+    def issue_refresh(self, user_id: int, days: float, family: str | None = None) -> str:
+        return issue_refresh(self.s, user_id, days, family)
+
+    def rotate_refresh(self, token: str) -> tuple[int, str] | None:
+        return rotate_refresh(self.s, token)
+
+    def forget_user(self, user_id: int) -> None:
+        """Nothing: `delete_user` removed the account's tokens and counters with its rows."""
+
+
 # ---- pushes --------------------------------------------------------------------------------
 
 _STREAK_CODES = tuple(f"streak_{n}" for n in badge_rules.STREAKS)
-_CODING_CODES = tuple(f"coding_{h}h" for h in badge_rules.CODING_HOURS)
 _TOTAL_FIELDS = ("active_seconds", "coding_seconds", "productive_seconds", "score_points",
                  "scored_seconds", "focus_sessions", "focus_seconds")
 
@@ -243,8 +270,12 @@ def _upsert(dialect: str, table: Table) -> Any:
     dialect: SQLAlchemy compiles it once and psycopg prepares it. Rows replace what they collide
     with; badges are never replaced."""
     make = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return _on_conflict(make(table), table)
+
+
+def _on_conflict(ins: Any, table: Table) -> Any:
+    """`ins` replacing the row it collides with on `table`'s key (badges: kept as they are)."""
     keys = [c.name for c in table.primary_key.columns]
-    ins = make(table)
     if table is _badges:
         return ins.on_conflict_do_nothing(index_elements=keys)
     return ins.on_conflict_do_update(index_elements=keys, set_={
@@ -261,12 +292,8 @@ def _unnested(columns: Iterable[Any], prefix: str) -> Any:
 def _upsert_unnested(table: Table, prefix: str) -> Any:
     names = [c.name for c in table.c]
     rows = _unnested(table.c, prefix)
-    keys = [c.name for c in table.primary_key.columns]
     ins = postgresql.insert(table).from_select(names, select(*(rows.c[n] for n in names)))
-    if table is _badges:
-        return ins.on_conflict_do_nothing(index_elements=keys)
-    return ins.on_conflict_do_update(index_elements=keys, set_={
-        n: ins.excluded[n] for n in names if n not in keys})
+    return _on_conflict(ins, table)
 
 
 @functools.cache
@@ -274,11 +301,8 @@ def _pg_push_writes() -> Any:
     """PostgreSQL: every write of a push in one statement of fixed shape (compiled and prepared
     once): the device day, the three totals and the languages upserted, the languages that left a
     period deleted (data-modifying CTEs; the rows they touch are disjoint)."""
-    day = postgresql.insert(_days).values({c.name: bindparam("d_" + c.name, type_=c.type)
-                                           for c in _days.c})
-    keys = [c.name for c in _days.primary_key.columns]
-    day = day.on_conflict_do_update(index_elements=keys, set_={
-        c.name: day.excluded[c.name] for c in _days.c if c.name not in keys})
+    day = _on_conflict(postgresql.insert(_days).values(
+        {c.name: bindparam("d_" + c.name, type_=c.type) for c in _days.c}), _days)
     gone = _unnested([_langs.c.kind, _langs.c.start, _langs.c.language], "g_")
     drop = delete(_langs).where(
         _langs.c.user_id == bindparam("g_user_id"),

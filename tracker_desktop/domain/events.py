@@ -215,11 +215,6 @@ def _frozen_counts(counts: Mapping[str, int] | None) -> Mapping[str, int]:
     return MappingProxyType(dict(counts))
 
 
-def is_gauge(key: str) -> bool:
-    """Whether a `counts` key is a gauge (kept at its maximum) rather than a count (summed)."""
-    return key in GAUGES
-
-
 def merge_counts(a: Mapping[str, int], b: Mapping[str, int]) -> Mapping[str, int]:
     """Two counts mappings of one event combined key by key: counts add, gauges keep the larger
     value (a new mapping; neither input changes)."""
