@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timezone
 from typing import TYPE_CHECKING, Callable
 
 if TYPE_CHECKING:
@@ -15,7 +16,11 @@ def make_scheduler(jobs: dict[str, tuple[Callable[[], object], float]]) -> Backg
     """A background scheduler running each `name: (fn, every_seconds)` job, never overlapping itself."""
     from apscheduler.schedulers.background import BackgroundScheduler
 
-    scheduler = BackgroundScheduler(daemon=True, job_defaults={"coalesce": True, "max_instances": 1})
+    # The default zone only reaches interval and date triggers, which do not depend on it; daily
+    # jobs pass the analysis zone. Left unset, APScheduler asks tzlocal, which raises on a TZ
+    # that is not a zoneinfo name (TZ=EST+5, or any POSIX rule) and the tracker would not start.
+    scheduler = BackgroundScheduler(daemon=True, timezone=timezone.utc,
+                                    job_defaults={"coalesce": True, "max_instances": 1})
     for name, (fn, seconds) in jobs.items():
         scheduler.add_job(_logged(name, fn), "interval", seconds=seconds, id=name, name=name)
     return scheduler
@@ -48,7 +53,7 @@ def add_daily(scheduler: BackgroundScheduler, name: str, fn: Callable[[], object
 def add_once(scheduler: BackgroundScheduler, name: str, fn: Callable[[], object],
              delay_seconds: float = 30.0) -> None:
     """Run `fn` once, `delay_seconds` after the scheduler starts (start-up catch-up work)."""
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     scheduler.add_job(_logged(name, fn), "date",
                       run_date=datetime.now(timezone.utc) + timedelta(seconds=delay_seconds),

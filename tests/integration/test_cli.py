@@ -117,7 +117,8 @@ def test_pause_resume_and_status(cli):
 
 
 def test_status_counts_todays_active_time_without_afk(cli):
-    now = datetime.now(timezone.utc).replace(microsecond=0)
+    # 12:30 UTC: it and the ten minutes before it are on one local day in every zone.
+    now = datetime(2026, 1, 5, 12, 30, tzinfo=timezone.utc)
     start = now - timedelta(minutes=10)
     beats = []
     for i in range(0, 301):  # five minutes of window time
@@ -126,10 +127,8 @@ def test_status_counts_todays_active_time_without_afk(cli):
     beats.append(json.dumps({"source": "afk", "timestamp": (start + timedelta(seconds=60)).isoformat(),
                              "duration": 120, "data": {"status": "afk"}}))
     cli("import", "-", stdin="\n".join(beats))
-    status = json.loads(cli("status", "--json")[1])
-    local_midnight = now.astimezone().replace(hour=0, minute=0, second=0)
-    expected = 180.0 if start.astimezone() >= local_midnight else status["today"]["active_seconds"]
-    assert status["today"]["active_seconds"] == expected
+    status = json.loads(cli("status", "--json", clock=FakeClock(now))[1])
+    assert status["today"]["active_seconds"] == 180.0
 
 
 def test_invalid_config_file_is_reported_with_its_problems(cli, tmp_path):
@@ -195,6 +194,43 @@ def test_a_second_tracker_on_the_same_database_refuses_to_start(cli, data_dir, m
     finally:
         first.send_signal(signal.SIGTERM)
         assert first.wait(30) == 0
+
+
+@pytest.mark.timeout(60)
+def test_the_tracker_starts_and_stops_under_a_posix_tz_rule(tmp_path):
+    """TZ may be a POSIX rule rather than a zoneinfo name (tzlocal, which APScheduler asks for
+    its default zone, refuses those): the tracker records and reports days in that zone."""
+    import os
+    import signal
+    import time
+
+    data = tmp_path / "data"
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    env["TZ"] = "TST-14"  # UTC+14, no zoneinfo name
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "tracker_desktop", "--data-dir", str(data),
+                               *args], env=env, capture_output=True, text=True, timeout=30)
+
+    tracker = subprocess.Popen([sys.executable, "-m", "tracker_desktop", "--data-dir", str(data),
+                                "run", "--headless"], env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            status = cli("status", "--json")
+            if status.returncode == 0 and json.loads(status.stdout)["running"]:
+                break
+            assert tracker.poll() is None, tracker.communicate()[1]
+            assert time.monotonic() < deadline
+            time.sleep(0.2)
+        today = json.loads(status.stdout)["today"]
+        local = datetime.now(timezone(timedelta(hours=14))).date().isoformat()
+        assert today["date"] == local
+    finally:
+        tracker.send_signal(signal.SIGTERM)
+        _, err = tracker.communicate(timeout=30)
+    assert tracker.returncode == 0, err
+    assert "Traceback" not in err
 
 
 def test_dates_at_the_ends_of_the_calendar_are_a_clear_error(cli, monkeypatch):

@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from tests.wakatime.conftest import serve, stop, write_config
+from tracker_desktop.domain.clock import FakeClock
 
 GO_UA = ("wakatime/v1.102.1 (linux-6.1.0-amd64) go1.22.5 vscode/1.92.0 vscode-wakatime/24.6.0")
 
@@ -222,22 +223,27 @@ def test_bad_input_gets_the_right_4xx_stores_nothing_half_and_the_server_keeps_s
                       json=beat(t + 180)).status_code == 201
 
 
-def test_statusbar_and_summaries_in_wakatimes_shapes(served):
-    day = served.app.rollups.day_of(datetime.now(timezone.utc) - timedelta(minutes=30))
-    t = now() - 30 * 60
-    with served.client() as c:
-        c.post("/users/current/heartbeats.bulk", json=[
-            beat(t), beat(t + 600, "/src/app/db.py"),
-            beat(t + 900, "/src/web/index.ts", project="web", language="TypeScript"),
-            beat(t + 1200, "/src/web/index.ts", project="web", language="TypeScript")])
-        bar = c.get("/users/current/statusbar/today").json()
-        summ = c.get(f"/users/current/summaries?start={day}&end={day}").json()
-        rng = c.get("/users/current/summaries?range=today").json()
+def test_statusbar_and_summaries_in_wakatimes_shapes(tmp_path, data_dir, file_keyring):
+    # At 12:30 UTC, the half hour before is on one local day in every zone, whenever CI runs.
+    clock = FakeClock(datetime(2026, 1, 5, 12, 30, tzinfo=timezone.utc))
+    served = serve(data_dir, write_config(tmp_path / "config.toml", 5292), clock)
+    day = served.app.rollups.today()
+    t = clock.now().timestamp() - 30 * 60
+    try:
+        with served.client() as c:
+            c.post("/users/current/heartbeats.bulk", json=[
+                beat(t), beat(t + 600, "/src/app/db.py"),
+                beat(t + 900, "/src/web/index.ts", project="web", language="TypeScript"),
+                beat(t + 1200, "/src/web/index.ts", project="web", language="TypeScript")])
+            bar = c.get("/users/current/statusbar/today").json()
+            summ = c.get(f"/users/current/summaries?start={day}&end={day}").json()
+            rng = c.get("/users/current/summaries?range=today").json()
+    finally:
+        stop(served)
     today = bar["data"]
-    if served.app.rollups.today() == day:
-        assert today["grand_total"]["total_seconds"] == pytest.approx(1200, abs=1)
-        assert today["grand_total"]["text"] == "20 mins" and today["grand_total"]["digital"] == "0:20"
-        assert rng["data"][0]["grand_total"] == today["grand_total"]
+    assert today["grand_total"]["total_seconds"] == pytest.approx(1200, abs=1)
+    assert today["grand_total"]["text"] == "20 mins" and today["grand_total"]["digital"] == "0:20"
+    assert rng["data"][0]["grand_total"] == today["grand_total"]
     assert set(today) >= {"grand_total", "categories", "projects", "languages", "editors",
                           "range", "is_up_to_date"}
     [d] = summ["data"]
@@ -367,6 +373,7 @@ def test_the_trackers_endpoint_loads_its_http_stack_on_the_first_request(tmp_pat
 import json, sys, urllib.request, base64, time
 sys.path.insert(0, {str(Path(__file__).parents[2])!r})
 from tests.wakatime.conftest import serve, stop, write_config
+from tracker_desktop.domain.clock import FakeClock
 from pathlib import Path
 served = serve(Path({str(tmp_path / "data")!r}), write_config(Path({str(tmp_path / "c.toml")!r}), 5292),
                on_first_connection=True)
