@@ -224,8 +224,8 @@ def test_bad_input_gets_the_right_4xx_stores_nothing_half_and_the_server_keeps_s
 
 
 def test_statusbar_and_summaries_in_wakatimes_shapes(tmp_path, data_dir, file_keyring):
-    # At 12:30 UTC, the half hour before is on one local day in every zone, whenever CI runs.
-    clock = FakeClock(datetime(2026, 1, 5, 12, 30, tzinfo=timezone.utc))
+    # At 13:00 UTC, the half hour before is on one local day in every zone (UTC-12 to +14).
+    clock = FakeClock(datetime(2026, 1, 5, 13, tzinfo=timezone.utc))
     served = serve(data_dir, write_config(tmp_path / "config.toml", 5292), clock)
     day = served.app.rollups.today()
     t = clock.now().timestamp() - 30 * 60
@@ -307,25 +307,32 @@ def test_dedupe_survives_a_restart(tmp_path, data_dir, file_keyring):
         stop(s)
 
 
-def test_editor_heartbeats_refine_the_editor_windows_time(served):
+def test_editor_heartbeats_refine_the_editor_windows_time(tmp_path, data_dir, file_keyring):
     """As the VS Code extension's events do: while an editor window (here a terminal running
     vim) is active, its time is split by the heartbeats into project / language / file."""
     from tracker_desktop.domain.days import Period
     from tracker_desktop.domain.events import Heartbeat
 
-    t0 = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=40)
-    for i in range(0, 20 * 60 + 1, 30):
-        served.writer.heartbeat(Heartbeat("window", t0 + timedelta(seconds=i),
-                                          data={"app": "kitty", "title": "vim main.py"}), 31.0)
-    with served.client() as c:
-        c.post("/users/current/heartbeats.bulk", json=[
-            beat(t0.timestamp() + 60, user_agent="wakatime/13.1.0 (Linux) vim/9.0 vim-wakatime/9.0.1"),
-            beat(t0.timestamp() + 600, "/src/app/db.py",
-                 user_agent="wakatime/13.1.0 (Linux) vim/9.0 vim-wakatime/9.0.1")])
-    day = served.app.rollups.day_of(t0 + timedelta(minutes=10))
-    served.writer.stop()  # writes the window events (the heartbeats are written already)
-    served.writer.start()
-    report = served.app.reports.report(Period(day, day, str(day)))
+    # At 13:00 UTC, the 40 minutes before are on one local day in every zone (UTC-12 to +14).
+    clock = FakeClock(datetime(2026, 1, 5, 13, tzinfo=timezone.utc))
+    served = serve(data_dir, write_config(tmp_path / "config.toml", 5292), clock)
+    t0 = clock.now() - timedelta(minutes=40)
+    try:
+        for i in range(0, 20 * 60 + 1, 30):
+            served.writer.heartbeat(Heartbeat("window", t0 + timedelta(seconds=i),
+                                              data={"app": "kitty", "title": "vim main.py"}), 31.0)
+        with served.client() as c:
+            c.post("/users/current/heartbeats.bulk", json=[
+                beat(t0.timestamp() + 60,
+                     user_agent="wakatime/13.1.0 (Linux) vim/9.0 vim-wakatime/9.0.1"),
+                beat(t0.timestamp() + 600, "/src/app/db.py",
+                     user_agent="wakatime/13.1.0 (Linux) vim/9.0 vim-wakatime/9.0.1")])
+        day = served.app.rollups.today()
+        served.writer.stop()  # writes the window events (the heartbeats are written already)
+        served.writer.start()
+        report = served.app.reports.report(Period(day, day, str(day)))
+    finally:
+        stop(served)
     files = {n.name: n.seconds for n in report.files}
     assert files == {"/src/app/main.py": pytest.approx(540, abs=2)}  # db.py: a lone heartbeat, 0 s
     assert {n.name for n in report.projects} == {"app"}
