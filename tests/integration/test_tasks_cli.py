@@ -50,8 +50,9 @@ def test_tasks_add_list_filter_edit_done_archive_delete(run):
     run.clock.advance(3600)
     run("task", "done", str(a))
     done = json.loads(run("task", "show", str(a)))
-    assert done["status"] == "done"  # the instant, written with the local offset
-    assert datetime.fromisoformat(done["completed"]) == datetime(2026, 1, 5, 10, tzinfo=timezone.utc)
+    completed, ten = datetime.fromisoformat(done["completed"]), datetime(2026, 1, 5, 10, tzinfo=timezone.utc)
+    assert done["status"] == "done" and completed == ten
+    assert completed.utcoffset() == ten.astimezone().utcoffset()  # written in local time
     run("task", "archive", str(c))
     assert [t["id"] for t in json.loads(run("task", "list", "--json"))] == [1, 2]
     assert [t["id"] for t in json.loads(run("task", "list", "--status", "archived", "--json"))] == [3]

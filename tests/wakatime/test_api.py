@@ -223,23 +223,28 @@ def test_bad_input_gets_the_right_4xx_stores_nothing_half_and_the_server_keeps_s
                       json=beat(t + 180)).status_code == 201
 
 
-def test_statusbar_and_summaries_in_wakatimes_shapes(tmp_path, data_dir, file_keyring):
-    # At 13:00 UTC, the half hour before is on one local day in every zone (UTC-12 to +14).
-    clock = FakeClock(datetime(2026, 1, 5, 13, tzinfo=timezone.utc))
-    served = serve(data_dir, write_config(tmp_path / "config.toml", 5292), clock)
+@pytest.fixture
+def served_at_one_pm(tmp_path, data_dir, file_keyring):
+    """The endpoint at a fixed 13:00 in a UTC analysis zone: "today" holds the hour before,
+    whenever and wherever the suite runs (near midnight a test's minutes fell on two days)."""
+    config = write_config(tmp_path / "config.toml", 5292, '[analysis]\ntimezone = "UTC"\n')
+    s = serve(data_dir, config, FakeClock(datetime(2026, 1, 5, 13, tzinfo=timezone.utc)))
+    yield s
+    stop(s)
+
+
+def test_statusbar_and_summaries_in_wakatimes_shapes(served_at_one_pm):
+    served = served_at_one_pm
     day = served.app.rollups.today()
-    t = clock.now().timestamp() - 30 * 60
-    try:
-        with served.client() as c:
-            c.post("/users/current/heartbeats.bulk", json=[
-                beat(t), beat(t + 600, "/src/app/db.py"),
-                beat(t + 900, "/src/web/index.ts", project="web", language="TypeScript"),
-                beat(t + 1200, "/src/web/index.ts", project="web", language="TypeScript")])
-            bar = c.get("/users/current/statusbar/today").json()
-            summ = c.get(f"/users/current/summaries?start={day}&end={day}").json()
-            rng = c.get("/users/current/summaries?range=today").json()
-    finally:
-        stop(served)
+    t = served.app.clock.now().timestamp() - 30 * 60
+    with served.client() as c:
+        c.post("/users/current/heartbeats.bulk", json=[
+            beat(t), beat(t + 600, "/src/app/db.py"),
+            beat(t + 900, "/src/web/index.ts", project="web", language="TypeScript"),
+            beat(t + 1200, "/src/web/index.ts", project="web", language="TypeScript")])
+        bar = c.get("/users/current/statusbar/today").json()
+        summ = c.get(f"/users/current/summaries?start={day}&end={day}").json()
+        rng = c.get("/users/current/summaries?range=today").json()
     today = bar["data"]
     assert today["grand_total"]["total_seconds"] == pytest.approx(1200, abs=1)
     assert today["grand_total"]["text"] == "20 mins" and today["grand_total"]["digital"] == "0:20"
@@ -307,39 +312,34 @@ def test_dedupe_survives_a_restart(tmp_path, data_dir, file_keyring):
         stop(s)
 
 
-def test_editor_heartbeats_refine_the_editor_windows_time(tmp_path, data_dir, file_keyring):
+def test_editor_heartbeats_refine_the_editor_windows_time(served_at_one_pm):
     """As the VS Code extension's events do: while an editor window (here a terminal running
     vim) is active, its time is split by the heartbeats into project / language / file."""
     from tracker_desktop.domain.days import Period
     from tracker_desktop.domain.events import Heartbeat
 
-    # At 13:00 UTC, the 40 minutes before are on one local day in every zone (UTC-12 to +14).
-    clock = FakeClock(datetime(2026, 1, 5, 13, tzinfo=timezone.utc))
-    served = serve(data_dir, write_config(tmp_path / "config.toml", 5292), clock)
-    t0 = clock.now() - timedelta(minutes=40)
-    try:
-        for i in range(0, 20 * 60 + 1, 30):
-            served.writer.heartbeat(Heartbeat("window", t0 + timedelta(seconds=i),
-                                              data={"app": "kitty", "title": "vim main.py"}), 31.0)
-        with served.client() as c:
-            c.post("/users/current/heartbeats.bulk", json=[
-                beat(t0.timestamp() + 60,
-                     user_agent="wakatime/13.1.0 (Linux) vim/9.0 vim-wakatime/9.0.1"),
-                beat(t0.timestamp() + 600, "/src/app/db.py",
-                     user_agent="wakatime/13.1.0 (Linux) vim/9.0 vim-wakatime/9.0.1")])
-        day = served.app.rollups.today()
-        served.writer.stop()  # writes the window events (the heartbeats are written already)
-        served.writer.start()
-        report = served.app.reports.report(Period(day, day, str(day)))
-    finally:
-        stop(served)
+    served = served_at_one_pm
+    t0 = served.app.clock.now() - timedelta(minutes=40)
+    for i in range(0, 20 * 60 + 1, 30):
+        served.writer.heartbeat(Heartbeat("window", t0 + timedelta(seconds=i),
+                                          data={"app": "kitty", "title": "vim main.py"}), 31.0)
+    with served.client() as c:
+        c.post("/users/current/heartbeats.bulk", json=[
+            beat(t0.timestamp() + 60, user_agent="wakatime/13.1.0 (Linux) vim/9.0 vim-wakatime/9.0.1"),
+            beat(t0.timestamp() + 600, "/src/app/db.py",
+                 user_agent="wakatime/13.1.0 (Linux) vim/9.0 vim-wakatime/9.0.1")])
+    day = served.app.rollups.today()
+    served.writer.stop()  # writes the window events (the heartbeats are written already)
+    served.writer.start()
+    report = served.app.reports.report(Period(day, day, str(day)))
     files = {n.name: n.seconds for n in report.files}
     assert files == {"/src/app/main.py": pytest.approx(540, abs=2)}  # db.py: a lone heartbeat, 0 s
     assert {n.name for n in report.projects} == {"app"}
     assert report.apps[0].name == "kitty" and report.apps[0].seconds == pytest.approx(1200, abs=2)
 
 
-def test_summaries_of_a_range(served):
+def test_summaries_of_a_range(served_at_one_pm):
+    served = served_at_one_pm
     today = served.app.rollups.today()
     first = today - timedelta(days=6)
     with served.client() as c:
@@ -380,7 +380,6 @@ def test_the_trackers_endpoint_loads_its_http_stack_on_the_first_request(tmp_pat
 import json, sys, urllib.request, base64, time
 sys.path.insert(0, {str(Path(__file__).parents[2])!r})
 from tests.wakatime.conftest import serve, stop, write_config
-from tracker_desktop.domain.clock import FakeClock
 from pathlib import Path
 served = serve(Path({str(tmp_path / "data")!r}), write_config(Path({str(tmp_path / "c.toml")!r}), 5292),
                on_first_connection=True)
