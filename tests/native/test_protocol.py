@@ -112,8 +112,7 @@ def noon_zone() -> tuple[str, timezone]:
 
 def test_query_today_answers_from_the_rollups(host_env: HostEnv) -> None:
     host_env.env["TZ"], zone = noon_zone()
-    t0 = now() - timedelta(minutes=30)
-    assert t0.astimezone(zone).date() == now().astimezone(zone).date()
+    t0 = now() - timedelta(minutes=30)  # about 11:30 in that zone: on today
     host = host_env.host()
     for s in range(0, 181, 60):
         host.request(hb(t0 + timedelta(seconds=s), url="http://docs.test/page"))

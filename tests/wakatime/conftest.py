@@ -6,13 +6,14 @@ from __future__ import annotations
 import base64
 import socket
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterator
 
 import keyring
 import pytest
 
-from tracker_desktop.domain.clock import Clock, SystemClock
+from tracker_desktop.domain.clock import Clock, FakeClock, SystemClock
 
 
 @pytest.fixture
@@ -95,5 +96,15 @@ def stop(served: Served) -> None:
 @pytest.fixture
 def served(tmp_path: Path, data_dir: Path, file_keyring: Path) -> Iterator[Served]:
     s = serve(data_dir, write_config(tmp_path / "config.toml", 5292))
+    yield s
+    stop(s)
+
+
+@pytest.fixture
+def served_at_one_pm(tmp_path: Path, data_dir: Path, file_keyring: Path) -> Iterator[Served]:
+    """The endpoint at a fixed 13:00 in a UTC analysis zone: "today" holds the hour before,
+    whenever and wherever the suite runs (near midnight a test's minutes fell on two days)."""
+    config = write_config(tmp_path / "config.toml", 5292, '[analysis]\ntimezone = "UTC"\n')
+    s = serve(data_dir, config, FakeClock(datetime(2026, 1, 5, 13, tzinfo=timezone.utc)))
     yield s
     stop(s)

@@ -20,7 +20,6 @@ import httpx
 import pytest
 
 from tests.wakatime.conftest import serve, stop, write_config
-from tracker_desktop.domain.clock import FakeClock
 
 GO_UA = ("wakatime/v1.102.1 (linux-6.1.0-amd64) go1.22.5 vscode/1.92.0 vscode-wakatime/24.6.0")
 
@@ -221,16 +220,6 @@ def test_bad_input_gets_the_right_4xx_stores_nothing_half_and_the_server_keeps_s
     # Still serving.
     assert httpx.post(f"{served.url}/users/current/heartbeats", headers=h,
                       json=beat(t + 180)).status_code == 201
-
-
-@pytest.fixture
-def served_at_one_pm(tmp_path, data_dir, file_keyring):
-    """The endpoint at a fixed 13:00 in a UTC analysis zone: "today" holds the hour before,
-    whenever and wherever the suite runs (near midnight a test's minutes fell on two days)."""
-    config = write_config(tmp_path / "config.toml", 5292, '[analysis]\ntimezone = "UTC"\n')
-    s = serve(data_dir, config, FakeClock(datetime(2026, 1, 5, 13, tzinfo=timezone.utc)))
-    yield s
-    stop(s)
 
 
 def test_statusbar_and_summaries_in_wakatimes_shapes(served_at_one_pm):
